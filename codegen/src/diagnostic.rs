@@ -1,0 +1,129 @@
+//! Problems found in a spec, each tied to the place in the document it concerns.
+
+use std::fmt;
+
+/// A location in the spec, as a JSON pointer (`#/components/schemas/Connection/properties/auth`).
+///
+/// Segments are escaped as RFC 6901 requires (`~` as `~0`, `/` as `~1`), so a path like
+/// `/unified/connection/{id}` appears as `#/paths/~1unified~1connection~1{id}`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Pointer(String);
+
+impl Pointer {
+    /// The document root, `#`.
+    pub fn root() -> Self {
+        Self(String::new())
+    }
+
+    /// Parses a local `$ref` target such as `#/components/schemas/Connection`.
+    pub fn from_ref(reference: &str) -> Option<Self> {
+        reference.strip_prefix('#').map(|rest| Self(rest.to_owned()))
+    }
+
+    /// This pointer with one more segment.
+    #[must_use]
+    pub fn push(&self, segment: impl fmt::Display) -> Self {
+        let segment = segment.to_string();
+        let mut text = String::with_capacity(self.0.len() + segment.len() + 1);
+        text.push_str(&self.0);
+        text.push('/');
+        for c in segment.chars() {
+            match c {
+                '~' => text.push_str("~0"),
+                '/' => text.push_str("~1"),
+                c => text.push(c),
+            }
+        }
+        Self(text)
+    }
+
+    /// The unescaped segments after `#`.
+    pub fn segments(&self) -> impl Iterator<Item = String> + '_ {
+        self.0
+            .split('/')
+            .skip(1)
+            .map(|s| s.replace("~1", "/").replace("~0", "~"))
+    }
+}
+
+impl fmt::Display for Pointer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "#{}", self.0)
+    }
+}
+
+/// How bad a [`Diagnostic`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// The spec was read, but something in it was odd and had to be interpreted.
+    Warning,
+    /// The spec cannot be turned into a client.
+    Error,
+}
+
+/// One problem in a spec: where it is and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Diagnostic {
+    /// How bad it is.
+    pub severity: Severity,
+    /// Where in the spec.
+    pub pointer: Pointer,
+    /// What is wrong, in a sentence.
+    pub message: String,
+}
+
+impl Diagnostic {
+    /// An error at `pointer`.
+    pub fn error(pointer: &Pointer, message: impl Into<String>) -> Self {
+        Self { severity: Severity::Error, pointer: pointer.clone(), message: message.into() }
+    }
+
+    /// A warning at `pointer`.
+    pub fn warning(pointer: &Pointer, message: impl Into<String>) -> Self {
+        Self { severity: Severity::Warning, pointer: pointer.clone(), message: message.into() }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let label = match self.severity {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        };
+        write!(f, "{label}: {}: {}", self.pointer, self.message)
+    }
+}
+
+/// Collects diagnostics while a pass walks the spec, so that every problem is reported,
+/// not only the first.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    /// Records an error.
+    pub fn error(&mut self, pointer: &Pointer, message: impl Into<String>) {
+        self.items.push(Diagnostic::error(pointer, message));
+    }
+
+    /// Records a warning.
+    pub fn warning(&mut self, pointer: &Pointer, message: impl Into<String>) {
+        self.items.push(Diagnostic::warning(pointer, message));
+    }
+
+    /// Records a diagnostic made elsewhere.
+    pub fn push_diagnostic(&mut self, diagnostic: Diagnostic) {
+        self.items.push(diagnostic);
+    }
+
+    /// Whether any error was recorded.
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    /// Everything recorded, in the order found.
+    pub fn into_vec(self) -> Vec<Diagnostic> {
+        self.items
+    }
+}

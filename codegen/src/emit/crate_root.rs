@@ -1,0 +1,161 @@
+//! The generated crate's `lib.rs`: crate docs with a complete example, modules and
+//! re-exports.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs;
+use super::ty;
+use crate::Options;
+use crate::model::{Api, Operation, Response, Scalar, Ty, TypeKind};
+
+/// The crate root.
+pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
+    let text = crate_docs(api, options);
+    let crate_docs = docs::inner_lines(&text);
+    quote! {
+        #crate_docs
+        #![warn(missing_docs)]
+        #![forbid(unsafe_code)]
+
+        mod client;
+        mod enums;
+        mod error;
+        mod models;
+        mod open_enum;
+        mod paging;
+        mod retry;
+        mod transport;
+
+        pub use client::*;
+        pub use enums::*;
+        pub use error::{ApiError, DecodeError, Error, ErrorBody};
+        pub use models::*;
+        pub use retry::RetryPolicy;
+        pub use transport::ClientBuilder;
+    }
+}
+
+fn crate_docs(api: &Api, options: &Options) -> String {
+    let mut text = format!("# {}\n\n", docs::sanitize(&api.title));
+    text.push_str(&format!(
+        "A typed, async client of the {} (version {}).\n\n",
+        docs::sanitize(&api.title),
+        docs::code(&api.version)
+    ));
+    if let Some(description) = &api.description {
+        text.push_str(&docs::sanitize(description));
+        text.push_str("\n\n");
+    }
+    text.push_str(&example(api, options));
+    text.push_str(
+        "\n\n## What the types promise\n\n\
+         - Enums are open: a value this version does not list decodes into the `Unknown` \
+         variant and is written back unchanged, so new values on the server never break \
+         decoding.\n\
+         - Read-only fields are never sent: request bodies use `…Input` types without them \
+         (`From` a fetched value), and partial updates use `…Patch` types whose unset fields \
+         are left out.\n\
+         - Secret fields print as `\"***\"` in `Debug` output but are sent unchanged.\n\
+         - Failed requests are retried for idempotent methods (see [`RetryPolicy`]), and every \
+         failure is an [`Error`] carrying what is known: status, headers and body of an API \
+         error, the path of a field that failed to decode.",
+    );
+    text
+}
+
+/// A `no_run` doctest: configure a client, make a call, page through a list, handle an
+/// error; using the spec's own servers, auth and operations.
+fn example(api: &Api, options: &Options) -> String {
+    let krate = options.crate_name.replace('-', "_");
+    let mut lines = vec!["## Example".to_owned(), String::new(), "```no_run".to_owned()];
+    let stream = api.operations.iter().find(|op| op.paging.is_some() && simple_args(api, op).is_some());
+    if stream.is_some() {
+        lines.push("use futures_util::StreamExt;".to_owned());
+    }
+    let server = api.servers.get(1).or(api.servers.first());
+    let mut imports = vec!["Client", "Error"];
+    if server.is_some() {
+        imports.push("Server");
+    }
+    lines.push(format!("use {krate}::{{{}}};", imports.join(", ")));
+    lines.push(String::new());
+    lines.push("# async fn example() -> Result<(), Error> {".to_owned());
+    lines.push("let client = Client::builder()".to_owned());
+    match server {
+        Some(server) => lines.push(format!("    .server(Server::{})", server.variant)),
+        None => lines.push("    .base_url(\"https://api.example.com\")".to_owned()),
+    }
+    if let Some(scheme) = api.auth.first() {
+        let method = match scheme.kind {
+            crate::model::AuthKind::Bearer if api.auth.len() == 1 => "bearer_token".to_owned(),
+            crate::model::AuthKind::ApiKeyHeader { .. } if api.auth.len() == 1 => "api_key".to_owned(),
+            crate::model::AuthKind::Bearer => crate::naming::snake_name(&format!("{} bearer_token", scheme.key)),
+            crate::model::AuthKind::ApiKeyHeader { .. } => crate::naming::snake_name(&format!("{} api_key", scheme.key)),
+        };
+        lines.push(format!("    .{method}(\"YOUR_API_KEY\")"));
+    }
+    lines.push("    .build()?;".to_owned());
+    let call = api.operations.iter().find(|op| {
+        op.method == crate::model::HttpMethod::Get
+            && op.body.is_none()
+            && matches!(op.response, Response::Json(_))
+            && simple_args(api, op).is_some()
+    });
+    if let Some(op) = call {
+        let args = simple_args(api, op).unwrap_or_default();
+        lines.push(String::new());
+        lines.push(format!("// One call: `{} {}`.", op.method.as_str().to_ascii_uppercase(), op.path_template.replace('`', "'")));
+        lines.push(format!("let response = client.{}({args}).await?;", op.name));
+        lines.push("println!(\"{response:?}\");".to_owned());
+    }
+    if let Some(op) = stream {
+        let mut args = simple_args(api, op).unwrap_or_default();
+        // The stream takes the parameters by value.
+        args = args.replace("&Default::default()", "Default::default()");
+        lines.push(String::new());
+        lines.push("// Every item of a list, page after page.".to_owned());
+        lines.push(format!("let mut items = std::pin::pin!(client.{}_stream({args}));", op.name));
+        lines.push("while let Some(item) = items.next().await {".to_owned());
+        lines.push("    println!(\"{:?}\", item?);".to_owned());
+        lines.push("}".to_owned());
+    }
+    if let Some(op) = call {
+        let args = simple_args(api, op).unwrap_or_default();
+        lines.push(String::new());
+        lines.push("// Errors say what went wrong: here, the status and body of an API error.".to_owned());
+        lines.push(format!("match client.{}({args}).await {{", op.name));
+        lines.push("    Ok(found) => println!(\"{found:?}\"),".to_owned());
+        lines.push("    Err(Error::Api(error)) if error.status() == 404 => println!(\"not found: {}\", error.body_text()),".to_owned());
+        lines.push("    Err(error) => return Err(error),".to_owned());
+        lines.push("}".to_owned());
+    }
+    lines.push("# Ok(())".to_owned());
+    lines.push("# }".to_owned());
+    lines.push("```".to_owned());
+    lines.join("\n")
+}
+
+/// Arguments for calling `op` in an example, when they can be written without knowing the
+/// API: string path parameters and parameters that all have defaults.
+fn simple_args(api: &Api, op: &Operation) -> Option<String> {
+    let mut args = Vec::new();
+    for param in &op.path_params {
+        match ty::resolve(api, &param.ty) {
+            Ty::Scalar(Scalar::String) => args.push(format!("\"{}\"", example_id(&param.name))),
+            Ty::Named(id) if matches!(api.ty(*id).kind, TypeKind::Alias(_)) => return None,
+            _ => return None,
+        }
+    }
+    if op.params_type.is_some() {
+        if op.params.iter().any(|p| p.required) {
+            return None;
+        }
+        args.push("&Default::default()".to_owned());
+    }
+    Some(args.join(", "))
+}
+
+fn example_id(name: &str) -> String {
+    format!("{}_123", name.trim_end_matches('_'))
+}

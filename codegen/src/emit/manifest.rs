@@ -1,0 +1,56 @@
+//! The generated crate's `Cargo.toml`.
+
+use std::fmt::Write;
+
+use crate::Options;
+use crate::model::Api;
+
+/// The manifest: the crate's dependencies are fixed by the runtime, not by the spec.
+pub fn manifest(api: &Api, options: &Options) -> String {
+    let mut text = String::new();
+    let description = format!("A typed, async client of the {}.", api.title.replace(['\n', '\r', '"', '\\'], " "));
+    // Writing to a `String` cannot fail.
+    let _ = write!(
+        text,
+        r#"[package]
+name = "{name}"
+version = "{version}"
+edition = "2024"
+rust-version = "1.85"
+description = "{description}"
+license = "MIT OR Apache-2.0"
+publish = false
+
+[features]
+default = ["rustls"]
+# TLS for https servers: rustls (pure Rust) or the platform's native library.
+rustls = ["reqwest/rustls-tls"]
+native-tls = ["reqwest/native-tls"]
+
+[dependencies]
+bytes = "1"
+chrono = {{ version = "0.4.38", default-features = false, features = ["serde", "std"] }}
+fastrand = "2"
+futures-core = "0.3"
+futures-util = {{ version = "0.3", default-features = false, features = ["alloc"] }}
+httpdate = "1"
+reqwest = {{ version = "0.12", default-features = false, features = ["json"] }}
+serde = {{ version = "1", features = ["derive"] }}
+serde_json = "1"
+serde_path_to_error = "0.1"
+serde_urlencoded = "0.7"
+thiserror = "2"
+tokio = {{ version = "1", features = ["time"] }}
+
+[dev-dependencies]
+futures-util = {{ version = "0.3", default-features = false, features = ["alloc"] }}
+tokio = {{ version = "1", features = ["macros", "net", "rt-multi-thread"] }}
+"#,
+        name = options.crate_name,
+        version = options.crate_version,
+    );
+    if options.standalone {
+        text.push_str("\n# A crate of its own, even when generated inside another workspace.\n[workspace]\n");
+    }
+    text
+}

@@ -1,0 +1,60 @@
+//! [`crate::model::Api`] -> the files of the generated crate, as token streams (Rust) or
+//! text (the manifest and the runtime templates).
+
+mod client;
+mod crate_root;
+mod docs;
+mod enums;
+mod manifest;
+mod models;
+mod ty;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::Options;
+use crate::model::{Api, TypeKind};
+
+/// One file of the generated crate, before formatting.
+pub enum File {
+    /// Rust code to format.
+    Rust(TokenStream),
+    /// A runtime template, copied as it is.
+    Template(&'static str),
+    /// The manifest.
+    Manifest(String),
+}
+
+/// The runtime: spec-independent modules kept as real `.rs` files in `codegen/templates`.
+const TEMPLATES: [(&str, &str); 5] = [
+    ("src/error.rs", include_str!("../../templates/error.rs")),
+    ("src/open_enum.rs", include_str!("../../templates/open_enum.rs")),
+    ("src/paging.rs", include_str!("../../templates/paging.rs")),
+    ("src/retry.rs", include_str!("../../templates/retry.rs")),
+    ("src/transport.rs", include_str!("../../templates/transport.rs")),
+];
+
+/// Every file of the crate, by path relative to the crate's root.
+pub fn files(api: &Api, options: &Options) -> Vec<(String, File)> {
+    let mut files = vec![
+        ("Cargo.toml".to_owned(), File::Manifest(manifest::manifest(api, options))),
+        ("src/lib.rs".to_owned(), File::Rust(crate_root::lib_rs(api, options))),
+        ("src/models.rs".to_owned(), File::Rust(models::module(api))),
+        ("src/enums.rs".to_owned(), File::Rust(enums_module(api))),
+        ("src/client.rs".to_owned(), File::Rust(client::module(api))),
+    ];
+    files.extend(TEMPLATES.iter().map(|(path, text)| ((*path).to_owned(), File::Template(text))));
+    files
+}
+
+fn enums_module(api: &Api) -> TokenStream {
+    let enums = api.types.iter().filter_map(|def| match &def.kind {
+        TypeKind::Enum(e) => Some(enums::open_enum(def, e)),
+        _ => None,
+    });
+    quote! {
+        //! The API's string enums. Every one is open: values the API description does not
+        //! list decode into a catch-all variant and encode back unchanged.
+        #( #enums )*
+    }
+}

@@ -1,0 +1,257 @@
+//! Object schemas and aliases -> Rust structs and type aliases.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs;
+use super::ty::{self, ident};
+use crate::model::{Api, Derivation, Field, Scalar, Struct, Ty, TypeDef, TypeId, TypeKind};
+use crate::naming::{self, Namespace};
+
+/// The `models` module: every struct and alias, and the functions that give fields their
+/// spec defaults.
+pub fn module(api: &Api) -> TokenStream {
+    let mut items = Vec::new();
+    let mut defaults = Defaults::default();
+    for def in &api.types {
+        match &def.kind {
+            TypeKind::Struct(strukt) => items.push(struct_def(api, def, strukt, &mut defaults)),
+            TypeKind::Alias(target) => {
+                let name = ident(&def.name);
+                let doc = docs::attrs(&def.docs, &[]);
+                let target = ty::tokens(api, target);
+                items.push(quote! { #doc pub type #name = #target; });
+            }
+            TypeKind::Enum(_) => {}
+        }
+    }
+    let defaults = defaults.functions;
+    let defaults = (!defaults.is_empty()).then(|| {
+        quote! {
+            /// The defaults the API description gives to fields.
+            mod defaults {
+                #[allow(unused_imports)]
+                use super::*;
+                #( #defaults )*
+            }
+        }
+    });
+    quote! {
+        //! Request and response types: one struct per object schema.
+        #[allow(unused_imports)]
+        use crate::enums::*;
+        #( #items )*
+        #defaults
+    }
+}
+
+/// The functions of the `defaults` module, with their names.
+#[derive(Default)]
+struct Defaults {
+    names: Namespace,
+    functions: Vec<TokenStream>,
+}
+
+fn struct_def(api: &Api, def: &TypeDef, strukt: &Struct, defaults: &mut Defaults) -> TokenStream {
+    let name = ident(&def.name);
+    let doc = docs::attrs(&def.docs, &[]);
+    let fields: Vec<TokenStream> =
+        strukt.fields.iter().map(|field| field_def(api, def, field, defaults)).collect();
+    let additional = additional_field(api, strukt);
+    let secret = strukt.fields.iter().any(|f| f.secret);
+    let derive_default = strukt.fields.iter().all(Field::is_option);
+    let mut derives = vec![quote!(Clone), quote!(PartialEq)];
+    if !secret {
+        derives.insert(0, quote!(Debug));
+    }
+    if derive_default {
+        derives.push(quote!(Default));
+    }
+    let debug = secret.then(|| debug_impl(def, strukt));
+    let from = strukt.derived.map(|(base, derivation)| from_impl(api, def, strukt, base, derivation));
+    let deprecated = strukt.fields.iter().any(|f| f.deprecated).then(|| quote!(#[allow(deprecated)]));
+    quote! {
+        #doc
+        #deprecated
+        #[derive(#(#derives,)* serde::Serialize, serde::Deserialize)]
+        pub struct #name {
+            #( #fields )*
+            #additional
+        }
+        #debug
+        #from
+    }
+}
+
+/// The name of the field holding `additionalProperties`, clear of the struct's own fields.
+fn additional_name(strukt: &Struct) -> String {
+    let mut name = "additional_properties".to_owned();
+    while strukt.fields.iter().any(|f| f.name == name) {
+        name.push('_');
+    }
+    name
+}
+
+fn additional_field(api: &Api, strukt: &Struct) -> Option<TokenStream> {
+    let value = ty::tokens(api, strukt.additional.as_ref()?);
+    let name = ident(&additional_name(strukt));
+    Some(quote! {
+        /// Properties beyond the ones listed above, kept as received.
+        #[serde(flatten)]
+        pub #name: std::collections::BTreeMap<String, #value>,
+    })
+}
+
+fn field_type(api: &Api, field: &Field) -> TokenStream {
+    let mut inner = ty::tokens(api, &field.ty);
+    if field.boxed {
+        inner = quote!(Box<#inner>);
+    }
+    if field.is_option() { quote!(Option<#inner>) } else { inner }
+}
+
+fn field_def(api: &Api, def: &TypeDef, field: &Field, defaults: &mut Defaults) -> TokenStream {
+    let name = ident(&field.name);
+    let mut extra = Vec::new();
+    if field.read_only {
+        extra.push("Read-only: set by the server, never sent in a request.".to_owned());
+    }
+    if field.secret {
+        extra.push("Secret: shown as `\"***\"` by `Debug`.".to_owned());
+    }
+    let mut field_docs = field.docs.clone();
+    if field_docs.summary.is_none() && field_docs.description.is_none() && extra.is_empty() {
+        field_docs.description = Some(format!("The `{}` property.", field.wire.replace('`', "'")));
+    }
+    let doc = docs::attrs(&field_docs, &extra);
+    let mut serde_args = Vec::new();
+    if field.name != field.wire {
+        let wire = &field.wire;
+        serde_args.push(quote!(rename = #wire));
+    }
+    if let Some(value) = &field.default {
+        let base = naming::snake_name(&format!("{} {}", def.name, field.name));
+        let function = defaults.names.claim(&base);
+        let function_ident = ident(&function);
+        let path = format!("defaults::{function}");
+        serde_args.push(quote!(default = #path));
+        let field_ty = ty::tokens(api, &field.ty);
+        let literal = default_literal(api, &field.ty, value);
+        defaults.functions.push(quote! {
+            pub(super) fn #function_ident() -> #field_ty { #literal }
+        });
+    } else if field.is_option() {
+        if field.required {
+            serde_args.push(quote!(default));
+        } else {
+            serde_args.push(quote!(default, skip_serializing_if = "Option::is_none"));
+        }
+    }
+    let serde = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
+    let deprecated = field.deprecated.then(|| {
+        quote!(#[deprecated(note = "deprecated in the API description")])
+    });
+    let field_ty = field_type(api, field);
+    quote! {
+        #doc
+        #serde
+        #deprecated
+        pub #name: #field_ty,
+    }
+}
+
+/// A Rust expression for a default that `lower` checked fits the field's type.
+fn default_literal(api: &Api, field_ty: &Ty, value: &serde_json::Value) -> TokenStream {
+    match (ty::resolve(api, field_ty), value) {
+        (Ty::Scalar(Scalar::String), serde_json::Value::String(s)) => quote!(#s.to_owned()),
+        (Ty::Scalar(Scalar::Bool), serde_json::Value::Bool(b)) => quote!(#b),
+        (Ty::Scalar(Scalar::I32), v) => {
+            let n = v.as_i64().and_then(|n| i32::try_from(n).ok()).unwrap_or_default();
+            quote!(#n)
+        }
+        (Ty::Scalar(Scalar::I64), v) => {
+            let n = v.as_i64().unwrap_or_default();
+            quote!(#n)
+        }
+        (Ty::Scalar(Scalar::F64), v) => {
+            let n = v.as_f64().unwrap_or_default();
+            quote!(#n)
+        }
+        (Ty::Named(id), serde_json::Value::String(s)) => {
+            let name = ident(&api.ty(*id).name);
+            quote!(#name::from(#s))
+        }
+        _ => quote!(Default::default()),
+    }
+}
+
+/// `Debug` that prints secret fields as `"***"`.
+fn debug_impl(def: &TypeDef, strukt: &Struct) -> TokenStream {
+    let name = ident(&def.name);
+    let label = &def.name;
+    let entries = strukt.fields.iter().map(|field| {
+        let member = ident(&field.name);
+        let wire = &field.name;
+        if !field.secret {
+            quote!(.field(#wire, &self.#member))
+        } else if field.is_option() {
+            quote!(.field(#wire, &self.#member.as_ref().map(|_| "***")))
+        } else {
+            quote!(.field(#wire, &"***"))
+        }
+    });
+    let additional = strukt.additional.as_ref().map(|_| {
+        let member = ident(&additional_name(strukt));
+        let label = additional_name(strukt);
+        quote!(.field(#label, &self.#member))
+    });
+    quote! {
+        #[allow(deprecated)]
+        impl std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(#label)
+                    #( #entries )*
+                    #additional
+                    .finish()
+            }
+        }
+    }
+}
+
+/// `From<Base>` for a derived request type.
+fn from_impl(api: &Api, def: &TypeDef, strukt: &Struct, base: TypeId, derivation: Derivation) -> TokenStream {
+    let name = ident(&def.name);
+    let base_def = api.ty(base);
+    let base_name = ident(&base_def.name);
+    let TypeKind::Struct(base_struct) = &base_def.kind else { return TokenStream::new() };
+    let assignments = strukt.fields.iter().map(|field| {
+        let member = ident(&field.name);
+        let base_is_option = base_struct
+            .fields
+            .iter()
+            .find(|f| f.name == field.name)
+            .is_none_or(Field::is_option);
+        if derivation == Derivation::Patch && !base_is_option {
+            quote!(#member: Some(value.#member))
+        } else {
+            quote!(#member: value.#member)
+        }
+    });
+    let additional = strukt.additional.as_ref().map(|_| {
+        let member = ident(&additional_name(strukt));
+        quote!(#member: value.#member,)
+    });
+    let doc = match derivation {
+        Derivation::Input => format!(" Drops the read-only fields of a fetched [`{}`], ready to send back.", base_def.name),
+        Derivation::Patch => format!(" Sets every writable field of [`{}`]: a patch that sends all of them.", base_def.name),
+    };
+    quote! {
+        #[allow(deprecated)]
+        impl From<#base_name> for #name {
+            #[doc = #doc]
+            fn from(value: #base_name) -> Self {
+                Self { #( #assignments, )* #additional }
+            }
+        }
+    }
+}

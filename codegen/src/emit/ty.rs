@@ -1,0 +1,57 @@
+//! Type expressions -> Rust types.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use crate::model::{Api, Scalar, Ty, TypeKind};
+
+/// An identifier for a name that [`crate::naming`] has made valid.
+pub fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+/// The Rust type of `ty`.
+pub fn tokens(api: &Api, ty: &Ty) -> TokenStream {
+    match ty {
+        Ty::Scalar(scalar) => scalar_tokens(*scalar),
+        Ty::Named(id) => {
+            let name = ident(&api.ty(*id).name);
+            quote!(#name)
+        }
+        Ty::Vec(inner) => {
+            let inner = tokens(api, inner);
+            quote!(Vec<#inner>)
+        }
+        Ty::Map(inner) => {
+            let inner = tokens(api, inner);
+            quote!(std::collections::BTreeMap<String, #inner>)
+        }
+    }
+}
+
+fn scalar_tokens(scalar: Scalar) -> TokenStream {
+    match scalar {
+        Scalar::String => quote!(String),
+        Scalar::Bool => quote!(bool),
+        Scalar::I32 => quote!(i32),
+        Scalar::I64 => quote!(i64),
+        Scalar::F64 => quote!(f64),
+        Scalar::DateTime => quote!(chrono::DateTime<chrono::Utc>),
+        Scalar::Date => quote!(chrono::NaiveDate),
+        Scalar::Json => quote!(serde_json::Value),
+    }
+}
+
+/// `ty` with aliases followed to what they name (at most as deep as there are types).
+pub fn resolve<'a>(api: &'a Api, mut ty: &'a Ty) -> &'a Ty {
+    for _ in 0..=api.types.len() {
+        match ty {
+            Ty::Named(id) => match &api.ty(*id).kind {
+                TypeKind::Alias(inner) => ty = inner,
+                _ => return ty,
+            },
+            _ => return ty,
+        }
+    }
+    ty
+}

@@ -1,0 +1,499 @@
+//! Paths and operations -> [`crate::model::Operation`]s.
+
+use std::collections::HashMap;
+
+use openapiv3::{
+    Parameter, ParameterData, ParameterSchemaOrContent, PathItem, QueryStyle, ReferenceOr,
+    RequestBody, Responses, StatusCode,
+};
+
+use super::{Lowerer, json_ty, ref_name, ref_problem};
+use crate::diagnostic::Pointer;
+use crate::model::{
+    Body, BodyMedia, Docs, HttpMethod, Operation, Paging, Param, ParamLocation, PathPart,
+    Response, Scalar, Ty,
+};
+use crate::naming::{self, Namespace};
+
+const METHODS: [HttpMethod; 8] = [
+    HttpMethod::Get,
+    HttpMethod::Put,
+    HttpMethod::Post,
+    HttpMethod::Delete,
+    HttpMethod::Options,
+    HttpMethod::Head,
+    HttpMethod::Patch,
+    HttpMethod::Trace,
+];
+
+impl<'a> Lowerer<'a> {
+    pub(super) fn lower_operations(&mut self) -> Vec<Operation> {
+        let spec = self.spec;
+        let paths = Pointer::root().push("paths");
+        let mut method_names = Namespace::default();
+        // Method names of the client itself, which operations must not take.
+        for taken in ["new", "builder", "base_url", "transport"] {
+            method_names.reserve(taken);
+        }
+        let mut operation_ids: HashMap<&str, Pointer> = HashMap::new();
+        let mut operations = Vec::new();
+        for (path, item) in &spec.paths.paths {
+            let item_pointer = paths.push(path);
+            let item = match item {
+                ReferenceOr::Item(item) => item,
+                ReferenceOr::Reference { reference } => {
+                    self.diagnostics.error(
+                        &item_pointer,
+                        format!("`$ref: {reference}` path items are not supported"),
+                    );
+                    continue;
+                }
+            };
+            for method in METHODS {
+                let Some(operation) = operation_of(item, method) else { continue };
+                let pointer = item_pointer.push(method.as_str());
+                let base_name = match &operation.operation_id {
+                    Some(id) => {
+                        if let Some(first) = operation_ids.insert(id.as_str(), pointer.clone()) {
+                            self.diagnostics.error(
+                                &pointer.push("operationId"),
+                                format!("operationId `{id}` is already used at {first}"),
+                            );
+                        }
+                        naming::snake_name(id)
+                    }
+                    None => derived_name(method, path),
+                };
+                let name = method_names.claim(&base_name);
+                if let Some(lowered) =
+                    self.lower_operation(name, method, path, item, operation, &pointer)
+                {
+                    operations.push(lowered);
+                }
+            }
+        }
+        operations
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn lower_operation(
+        &mut self,
+        name: String,
+        method: HttpMethod,
+        path: &str,
+        item: &'a PathItem,
+        operation: &'a openapiv3::Operation,
+        pointer: &Pointer,
+    ) -> Option<Operation> {
+        let type_prefix = naming::type_name(&name);
+        let segments = parse_path(path);
+        let Some(segments) = segments else {
+            self.diagnostics.error(
+                &Pointer::root().push("paths").push(path),
+                "the path template has an unclosed or empty `{...}`",
+            );
+            return None;
+        };
+
+        // Operation parameters override path-item ones with the same name and location.
+        let mut declared: Vec<(&'a Parameter, Pointer)> = Vec::new();
+        let item_pointer = Pointer::root().push("paths").push(path).push("parameters");
+        let params_pointer = pointer.push("parameters");
+        let all = item
+            .parameters
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p, item_pointer.push(i)))
+            .chain(operation.parameters.iter().enumerate().map(|(i, p)| (p, params_pointer.push(i))));
+        for (param, at) in all {
+            let Some(param) = self.resolve_parameter(param, &at) else { continue };
+            let data = param.parameter_data_ref();
+            let same = |(p, _): &(&Parameter, Pointer)| {
+                p.parameter_data_ref().name == data.name
+                    && std::mem::discriminant(*p) == std::mem::discriminant(param)
+            };
+            if let Some(index) = declared.iter().position(same) {
+                declared.remove(index);
+            }
+            declared.push((param, at));
+        }
+
+        let mut field_names = Namespace::default();
+        let mut path_params: Vec<Param> = Vec::new();
+        let mut params: Vec<Param> = Vec::new();
+        for (param, at) in declared {
+            let (location, explode) = match param {
+                Parameter::Path { .. } => (ParamLocation::Path, false),
+                Parameter::Query { style, parameter_data, .. } => {
+                    let explode = parameter_data.explode.unwrap_or(matches!(style, QueryStyle::Form));
+                    (ParamLocation::Query, explode)
+                }
+                Parameter::Header { .. } => (ParamLocation::Header, false),
+                Parameter::Cookie { .. } => {
+                    self.diagnostics
+                        .error(&at, "cookie parameters are not supported by the generated client");
+                    continue;
+                }
+            };
+            let data = param.parameter_data_ref();
+            let hint = format!("{type_prefix}{}", naming::type_name(&data.name));
+            let Some(ty) = self.param_ty(data, &at, &hint) else { continue };
+            let mut docs = Docs { description: data.description.clone(), ..Docs::default() };
+            docs.notes.append(&mut self.pending_notes);
+            let default = match &data.format {
+                ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) => {
+                    schema.schema_data.default.clone()
+                }
+                _ => None,
+            };
+            let lowered = Param {
+                wire: data.name.clone(),
+                name: field_names.claim(&naming::snake_name(&data.name)),
+                location,
+                ty,
+                required: data.required || location == ParamLocation::Path,
+                explode,
+                deprecated: data.deprecated.unwrap_or(false),
+                default,
+                docs,
+            };
+            if location == ParamLocation::Path {
+                path_params.push(lowered);
+            } else {
+                params.push(lowered);
+            }
+        }
+
+        // Every `{name}` of the template must be a path parameter, and every path parameter
+        // must appear in the template.
+        let mut ordered = Vec::with_capacity(path_params.len());
+        let mut resolved_segments = Vec::with_capacity(segments.len());
+        for segment in &segments {
+            let mut parts = Vec::new();
+            for part in segment {
+                match part {
+                    RawPart::Literal(text) => parts.push(PathPart::Literal(text.clone())),
+                    RawPart::Param(wire) => {
+                        match path_params.iter().position(|p| p.wire == *wire) {
+                            Some(index) => {
+                                parts.push(PathPart::Param(ordered.len()));
+                                ordered.push(path_params.remove(index));
+                            }
+                            None => {
+                                self.diagnostics.error(
+                                    pointer,
+                                    format!(
+                                        "the path has `{{{wire}}}` but the operation declares no \
+                                         path parameter `{wire}`"
+                                    ),
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+            resolved_segments.push(parts);
+        }
+        for orphan in &path_params {
+            self.diagnostics.error(
+                &pointer.push("parameters"),
+                format!("path parameter `{}` does not appear in the path `{path}`", orphan.wire),
+            );
+        }
+
+        let body = match &operation.request_body {
+            Some(body) => self.lower_body(body, &pointer.push("requestBody"), &type_prefix),
+            None => None,
+        };
+        let response = self.lower_responses(&operation.responses, &pointer.push("responses"), &type_prefix);
+        let paging = paging(&params, &response);
+        let params_type = (!params.is_empty())
+            .then(|| self.type_names.claim(&format!("{type_prefix}Params")));
+        Some(Operation {
+            name,
+            method,
+            path_template: path.to_owned(),
+            segments: resolved_segments,
+            docs: Docs {
+                summary: operation.summary.clone().filter(|s| !s.trim().is_empty()),
+                description: operation.description.clone().filter(|s| !s.trim().is_empty()),
+                notes: Vec::new(),
+            },
+            deprecated: operation.deprecated,
+            path_params: ordered,
+            params,
+            params_type,
+            body,
+            response,
+            paging,
+        })
+    }
+
+    fn resolve_parameter(
+        &mut self,
+        param: &'a ReferenceOr<Parameter>,
+        pointer: &Pointer,
+    ) -> Option<&'a Parameter> {
+        let spec = self.spec;
+        match param {
+            ReferenceOr::Item(param) => Some(param),
+            ReferenceOr::Reference { reference } => {
+                let found = ref_name(reference, "parameters").and_then(|name| {
+                    spec.components.as_ref()?.parameters.get(name)?.as_item()
+                });
+                if found.is_none() {
+                    let message = if ref_name(reference, "parameters").is_some() {
+                        format!("`$ref: {reference}` points to a parameter that does not exist")
+                    } else {
+                        ref_problem(reference, "parameters")
+                    };
+                    self.diagnostics.error(pointer, message);
+                }
+                found
+            }
+        }
+    }
+
+    fn param_ty(&mut self, data: &'a ParameterData, pointer: &Pointer, hint: &str) -> Option<Ty> {
+        match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => {
+                Some(self.ty_of(schema, &pointer.push("schema"), hint))
+            }
+            ParameterSchemaOrContent::Content(_) => {
+                self.diagnostics.error(
+                    &pointer.push("content"),
+                    "parameters described by `content` are not supported; give the parameter a \
+                     `schema`",
+                );
+                None
+            }
+        }
+    }
+
+    fn lower_body(
+        &mut self,
+        body: &'a ReferenceOr<RequestBody>,
+        pointer: &Pointer,
+        type_prefix: &str,
+    ) -> Option<Body> {
+        let spec = self.spec;
+        let body = match body {
+            ReferenceOr::Item(body) => body,
+            ReferenceOr::Reference { reference } => {
+                let found = ref_name(reference, "requestBodies").and_then(|name| {
+                    spec.components.as_ref()?.request_bodies.get(name)?.as_item()
+                });
+                let Some(found) = found else {
+                    let message = if ref_name(reference, "requestBodies").is_some() {
+                        format!("`$ref: {reference}` points to a request body that does not exist")
+                    } else {
+                        ref_problem(reference, "requestBodies")
+                    };
+                    self.diagnostics.error(pointer, message);
+                    return None;
+                };
+                found
+            }
+        };
+        let (media_type, media) = choose_request_media(&body.content)?;
+        let content = body.content.get(media_type)?;
+        let at = pointer.push("content").push(media_type).push("schema");
+        let ty = match (&content.schema, media) {
+            (_, BodyMedia::Text) => Ty::Scalar(Scalar::String),
+            (Some(schema), _) => self.ty_of(schema, &at, &format!("{type_prefix}Body")),
+            (None, _) => json_ty(),
+        };
+        let mut docs = Docs { description: body.description.clone(), ..Docs::default() };
+        docs.notes.append(&mut self.pending_notes);
+        Some(Body { ty, media, required: body.required, docs })
+    }
+
+    fn lower_responses(
+        &mut self,
+        responses: &'a Responses,
+        pointer: &Pointer,
+        type_prefix: &str,
+    ) -> Response {
+        let spec = self.spec;
+        let mut success: Vec<(&StatusCode, &'a ReferenceOr<openapiv3::Response>)> = responses
+            .responses
+            .iter()
+            .filter(|(code, _)| match code {
+                StatusCode::Code(code) => (200..300).contains(code),
+                StatusCode::Range(range) => *range == 2,
+            })
+            .collect();
+        success.sort_by_key(|(code, _)| match code {
+            StatusCode::Code(code) => *code,
+            StatusCode::Range(_) => 299,
+        });
+        // The first success response with a body decides the type; without one, the call
+        // returns nothing.
+        for (code, response) in success {
+            let at = pointer.push(code);
+            let response = match response {
+                ReferenceOr::Item(response) => response,
+                ReferenceOr::Reference { reference } => {
+                    let found = ref_name(reference, "responses").and_then(|name| {
+                        spec.components.as_ref()?.responses.get(name)?.as_item()
+                    });
+                    match found {
+                        Some(found) => found,
+                        None => {
+                            self.diagnostics.error(&at, ref_problem(reference, "responses"));
+                            continue;
+                        }
+                    }
+                }
+            };
+            let Some((media_type, kind)) = choose_response_media(&response.content) else {
+                continue;
+            };
+            return match kind {
+                ResponseKind::Json => {
+                    let schema = response.content.get(media_type).and_then(|c| c.schema.as_ref());
+                    let at = at.push("content").push(media_type).push("schema");
+                    match schema {
+                        Some(schema) => {
+                            let ty = self.ty_of(schema, &at, &format!("{type_prefix}Response"));
+                            self.pending_notes.clear();
+                            Response::Json(ty)
+                        }
+                        None => Response::Json(json_ty()),
+                    }
+                }
+                ResponseKind::Text => Response::Text,
+                ResponseKind::Bytes => Response::Bytes,
+            };
+        }
+        Response::Empty
+    }
+}
+
+fn operation_of(item: &PathItem, method: HttpMethod) -> Option<&openapiv3::Operation> {
+    match method {
+        HttpMethod::Get => item.get.as_ref(),
+        HttpMethod::Put => item.put.as_ref(),
+        HttpMethod::Post => item.post.as_ref(),
+        HttpMethod::Delete => item.delete.as_ref(),
+        HttpMethod::Options => item.options.as_ref(),
+        HttpMethod::Head => item.head.as_ref(),
+        HttpMethod::Patch => item.patch.as_ref(),
+        HttpMethod::Trace => item.trace.as_ref(),
+    }
+}
+
+/// A stable method name for an operation without `operationId`: the method and the path's
+/// words, with `by_<param>` for parameters (`GET /pets/{id}` -> `get_pets_by_id`).
+fn derived_name(method: HttpMethod, path: &str) -> String {
+    let mut words = vec![method.as_str().to_owned()];
+    for segment in path.split('/').filter(|s| !s.is_empty()) {
+        match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            Some(param) => words.push(format!("by {param}")),
+            None => words.push(segment.to_owned()),
+        }
+    }
+    naming::snake_name(&words.join(" "))
+}
+
+enum RawPart {
+    Literal(String),
+    Param(String),
+}
+
+/// Splits a path template into segments of literal text and `{param}`s; `None` when a brace
+/// is unbalanced or empty.
+fn parse_path(path: &str) -> Option<Vec<Vec<RawPart>>> {
+    let mut segments = Vec::new();
+    for segment in path.split('/').filter(|s| !s.is_empty()) {
+        let mut parts = Vec::new();
+        let mut rest = segment;
+        while !rest.is_empty() {
+            match rest.find('{') {
+                Some(0) => {
+                    let close = rest.find('}')?;
+                    let name = rest.get(1..close)?;
+                    if name.is_empty() {
+                        return None;
+                    }
+                    parts.push(RawPart::Param(name.to_owned()));
+                    rest = rest.get(close + 1..)?;
+                }
+                Some(open) => {
+                    parts.push(RawPart::Literal(rest.get(..open)?.to_owned()));
+                    rest = rest.get(open..)?;
+                }
+                None => {
+                    if rest.contains('}') {
+                        return None;
+                    }
+                    parts.push(RawPart::Literal(rest.to_owned()));
+                    rest = "";
+                }
+            }
+        }
+        segments.push(parts);
+    }
+    Some(segments)
+}
+
+fn choose_request_media(
+    content: &indexmap::IndexMap<String, openapiv3::MediaType>,
+) -> Option<(&str, BodyMedia)> {
+    let find = |pred: &dyn Fn(&str) -> bool| content.keys().map(String::as_str).find(|k| pred(k));
+    if let Some(json) = find(&|k| is_json(k)) {
+        return Some((json, BodyMedia::Json));
+    }
+    if let Some(form) = find(&|k| k.starts_with("application/x-www-form-urlencoded")) {
+        return Some((form, BodyMedia::Form));
+    }
+    if let Some(text) = find(&|k| k.starts_with("text/")) {
+        return Some((text, BodyMedia::Text));
+    }
+    // Anything else (`*/*`, multipart, binary): sent as JSON, the one encoding every schema has.
+    content.keys().next().map(|k| (k.as_str(), BodyMedia::Json))
+}
+
+enum ResponseKind {
+    Json,
+    Text,
+    Bytes,
+}
+
+fn choose_response_media(
+    content: &indexmap::IndexMap<String, openapiv3::MediaType>,
+) -> Option<(&str, ResponseKind)> {
+    let find = |pred: &dyn Fn(&str) -> bool| content.keys().map(String::as_str).find(|k| pred(k));
+    if let Some(json) = find(&|k| is_json(k)) {
+        return Some((json, ResponseKind::Json));
+    }
+    if let Some(text) = find(&|k| k.starts_with("text/")) {
+        return Some((text, ResponseKind::Text));
+    }
+    content.keys().next().map(|k| (k.as_str(), ResponseKind::Bytes))
+}
+
+fn is_json(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or(media_type).trim();
+    essence == "application/json" || essence.ends_with("+json")
+}
+
+/// Offset/limit paging: optional `limit` and `offset` query parameters holding numbers, and
+/// a JSON array response.
+fn paging(params: &[Param], response: &Response) -> Option<Paging> {
+    let Response::Json(Ty::Vec(item)) = response else { return None };
+    let numeric = |p: &Param| {
+        matches!(p.ty, Ty::Scalar(Scalar::I32 | Scalar::I64 | Scalar::F64))
+            && !p.required
+            && p.location == ParamLocation::Query
+    };
+    let limit = params.iter().position(|p| p.wire == "limit" && numeric(p))?;
+    let offset = params.iter().position(|p| p.wire == "offset" && numeric(p))?;
+    let default_page_size = params
+        .get(limit)
+        .and_then(|p| p.default.as_ref())
+        .and_then(|d| d.as_u64().or_else(|| d.as_f64().map(|f| f as u64)))
+        .filter(|size| *size > 0)
+        .unwrap_or(100);
+    Some(Paging { limit, offset, item: (**item).clone(), default_page_size })
+}

@@ -1,0 +1,164 @@
+//! Rust identifiers for names found in a spec.
+//!
+//! Every name a spec can hold (keywords, leading digits, punctuation, unicode, the empty
+//! string) maps to a valid, readable identifier, and [`Namespace`] keeps the names of one
+//! scope apart deterministically: the first claimant keeps the plain name, later ones get
+//! a numeric suffix.
+
+use std::collections::HashSet;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Words that cannot be identifiers, in any edition the generated code may be built with.
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Type names the generated crate uses itself (prelude, std and runtime items), which a
+/// schema must not shadow.
+const RESERVED_TYPES: &[&str] = &[
+    "AsMut", "AsRef", "ApiError", "BTreeMap", "Box", "Client", "ClientBuilder", "Clone", "Copy",
+    "DateTime", "DecodeError", "Default", "Debug", "Deserialize", "Deserializer", "Display",
+    "Drop", "Eq", "Err", "Error", "ErrorBody", "Extend", "Fn", "FnMut", "FnOnce", "From",
+    "FromStr", "Hash", "Into", "IntoIterator", "Iterator", "NaiveDate", "None", "Ok", "Option",
+    "Ord", "PartialEq", "PartialOrd", "Result", "RetryPolicy", "Self", "Send", "Serialize",
+    "Serializer", "Server", "Sized", "Some", "Stream", "String", "Sync", "ToOwned", "ToString",
+    "Unpin", "Utc", "Value", "Vec",
+];
+
+/// An `UpperCamelCase` name for a type or enum variant.
+pub fn type_name(raw: &str) -> String {
+    let name = words(raw).to_upper_camel_case();
+    match name.chars().next() {
+        None => "Empty".to_owned(),
+        Some(c) if c.is_ascii_digit() => format!("V{name}"),
+        Some(_) if name == "Self" => "SelfValue".to_owned(),
+        Some(_) => name,
+    }
+}
+
+/// A `snake_case` name for a field, method, parameter or module.
+pub fn snake_name(raw: &str) -> String {
+    let name = words(raw).to_snake_case();
+    match name.chars().next() {
+        None => "empty".to_owned(),
+        Some(c) if c.is_ascii_digit() => format!("n{name}"),
+        Some(_) if KEYWORDS.contains(&name.as_str()) => format!("{name}_"),
+        Some(_) => name,
+    }
+}
+
+/// Rewrites a raw name into space-separated ASCII words for heck: punctuation separates
+/// words, a sign in front of a number is spelled out (`+1` and `-1` stay apart), and
+/// non-ASCII letters become their code point (`é` -> `u00e9`) so that the result is ASCII,
+/// stable, and never collapses two different names into nothing.
+fn words(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len() + 8);
+    let mut chars = raw.chars().peekable();
+    let mut at_start = true;
+    while let Some(c) = chars.next() {
+        match c {
+            c if c.is_ascii_alphanumeric() => out.push(c),
+            '+' => out.push_str(" plus "),
+            '-' if at_start && chars.peek().is_some_and(char::is_ascii_digit) => {
+                out.push_str(" minus ");
+            }
+            c if c.is_ascii() => out.push(' '),
+            c => {
+                out.push_str(&format!(" u{:04x} ", u32::from(c)));
+            }
+        }
+        at_start = false;
+    }
+    out
+}
+
+/// The names already taken in one scope (the crate's types, a struct's fields, an enum's
+/// variants, the client's methods).
+#[derive(Debug, Default, Clone)]
+pub struct Namespace {
+    taken: HashSet<String>,
+}
+
+impl Namespace {
+    /// A scope in which the generated crate's own type names are already taken.
+    pub fn for_types() -> Self {
+        Self { taken: RESERVED_TYPES.iter().map(|s| (*s).to_owned()).collect() }
+    }
+
+    /// Reserves `name` without claiming anything else.
+    pub fn reserve(&mut self, name: &str) {
+        self.taken.insert(name.to_owned());
+    }
+
+    /// Claims `base` if free, else the first free `base2`, `base3`, ... (`base_2` for
+    /// snake_case names, so the suffix stays readable).
+    pub fn claim(&mut self, base: &str) -> String {
+        if self.taken.insert(base.to_owned()) {
+            return base.to_owned();
+        }
+        let snake = base.chars().next().is_some_and(|c| c.is_ascii_lowercase());
+        let trimmed = base.trim_end_matches('_');
+        let mut n: u32 = 2;
+        loop {
+            let candidate =
+                if snake { format!("{trimmed}_{n}") } else { format!("{trimmed}{n}") };
+            if self.taken.insert(candidate.clone()) {
+                return candidate;
+            }
+            n = n.saturating_add(1);
+        }
+    }
+
+    /// Whether `name` is taken.
+    pub fn contains(&self, name: &str) -> bool {
+        self.taken.contains(name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hostile_names_become_valid_identifiers() {
+        let cases = [
+            ("type", "type_", "Type"),
+            ("self", "self_", "SelfValue"),
+            ("Self", "self_", "SelfValue"),
+            ("crate", "crate_", "Crate"),
+            ("async", "async_", "Async"),
+            ("gen", "gen_", "Gen"),
+            ("1st", "n1st", "V1st"),
+            ("foo-bar.baz qux/quux", "foo_bar_baz_qux_quux", "FooBarBazQuxQuux"),
+            ("", "empty", "Empty"),
+            ("+1", "plus_1", "Plus1"),
+            ("-1", "minus_1", "Minus1"),
+            ("café", "caf_u00e9", "CafU00e9"),
+            ("fooBar", "foo_bar", "FooBar"),
+            ("---", "empty", "Empty"),
+        ];
+        for (raw, snake, camel) in cases {
+            assert_eq!(snake_name(raw), snake, "snake_name({raw:?})");
+            assert_eq!(type_name(raw), camel, "type_name({raw:?})");
+            assert!(syn::parse_str::<syn::Ident>(&snake_name(raw)).is_ok(), "{raw:?}");
+            assert!(syn::parse_str::<syn::Ident>(&type_name(raw)).is_ok(), "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn collisions_get_stable_suffixes() {
+        let mut ns = Namespace::default();
+        let names: Vec<_> =
+            ["foo_bar", "fooBar", "FooBar"].iter().map(|raw| ns.claim(&snake_name(raw))).collect();
+        assert_eq!(names, ["foo_bar", "foo_bar_2", "foo_bar_3"]);
+        let mut types = Namespace::for_types();
+        assert_eq!(types.claim(&type_name("Result")), "Result2");
+        assert_eq!(types.claim(&type_name("a")), "A");
+        assert_eq!(types.claim(&type_name("A")), "A2");
+    }
+}

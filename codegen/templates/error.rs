@@ -1,0 +1,540 @@
+//! The error type returned by every operation of the client.
+
+use std::fmt;
+
+use bytes::Bytes;
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+use serde::{Deserialize, Deserializer};
+
+/// One error type for every call.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The client was configured with an invalid value (bad base URL, header value...).
+    #[error("invalid client configuration: {0}")]
+    Config(String),
+    /// A request argument cannot be sent as given, for example a path parameter that is
+    /// empty, `.` or `..` and would therefore change which resource the URL designates.
+    #[error("invalid request: {0}")]
+    InvalidRequest(String),
+    /// The request body could not be encoded.
+    #[error("could not encode the request body: {0}")]
+    Encode(#[from] serde_json::Error),
+    /// The request never got a complete response: connection refused, DNS, TLS, reset,
+    /// truncated body...
+    #[error(
+        "could not complete the request (after {}): {}",
+        Attempts(*.attempts),
+        Chain(.source)
+    )]
+    Transport {
+        /// How many tries were made.
+        attempts: u32,
+        /// The underlying HTTP client error.
+        source: reqwest::Error,
+    },
+    /// No complete response within the configured timeout.
+    #[error(
+        "the request timed out (after {}): {}",
+        Attempts(*.attempts),
+        Chain(.source)
+    )]
+    Timeout {
+        /// How many tries were made.
+        attempts: u32,
+        /// The underlying HTTP client error.
+        source: reqwest::Error,
+    },
+    /// The server answered with a non-success status.
+    #[error(transparent)]
+    Api(Box<ApiError>),
+    /// A success response whose body did not match the expected type.
+    #[error(transparent)]
+    Decode(Box<DecodeError>),
+}
+
+impl Error {
+    /// The HTTP status of the response, for [`Error::Api`] and [`Error::Decode`].
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(e) => Some(e.status()),
+            Error::Decode(e) => Some(e.status()),
+            _ => None,
+        }
+    }
+
+    /// How many tries were made, for [`Error::Transport`], [`Error::Timeout`] and
+    /// [`Error::Api`].
+    pub fn attempts(&self) -> Option<u32> {
+        match self {
+            Error::Transport { attempts, .. } | Error::Timeout { attempts, .. } => Some(*attempts),
+            Error::Api(e) => Some(e.attempts()),
+            _ => None,
+        }
+    }
+
+    /// Whether the request failed because it did not complete within the timeout.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout { .. })
+    }
+
+    /// The error response, if the server answered with a non-success status.
+    pub fn api_error(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The decoding failure, if a success response did not match the expected type.
+    pub fn decode_error(&self) -> Option<&DecodeError> {
+        match self {
+            Error::Decode(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// Formats an attempt count as "1 attempt" or "N attempts".
+struct Attempts(u32);
+
+impl fmt::Display for Attempts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0 == 1 {
+            f.write_str("1 attempt")
+        } else {
+            write!(f, "{} attempts", self.0)
+        }
+    }
+}
+
+/// Formats an error followed by its innermost cause, which for HTTP client errors is
+/// usually the informative part ("Connection refused", "operation timed out").
+struct Chain<'a>(&'a reqwest::Error);
+
+impl fmt::Display for Chain<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut root: Option<&(dyn std::error::Error + 'static)> = None;
+        let mut next = std::error::Error::source(self.0);
+        while let Some(err) = next {
+            root = Some(err);
+            next = err.source();
+        }
+        if let Some(root) = root {
+            write!(f, ": {root}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Longest excerpt of a raw error body shown in [`ApiError`]'s `Display` output.
+const BODY_EXCERPT_CHARS: usize = 200;
+
+/// A response with a non-success status.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+    parsed: Option<ErrorBody>,
+    attempts: u32,
+}
+
+impl ApiError {
+    /// Wraps a non-success response; the body is parsed leniently as an [`ErrorBody`].
+    pub(crate) fn new(status: StatusCode, headers: HeaderMap, body: Bytes, attempts: u32) -> Self {
+        // Only a JSON object qualifies: a derived `Deserialize` would also accept an
+        // array such as `[404]` as the fields in order.
+        let parsed = serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&body)
+            .ok()
+            .and_then(|object| ErrorBody::deserialize(serde_json::Value::Object(object)).ok())
+            .filter(|parsed| !parsed.is_empty());
+        ApiError {
+            status,
+            headers,
+            body,
+            parsed,
+            attempts,
+        }
+    }
+
+    /// The HTTP status of the response.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The headers of the response.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The raw body of the response.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// The body of the response as text; invalid UTF-8 sequences are replaced with U+FFFD.
+    pub fn body_text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// The body parsed as the common `{statusCode, error, message}` error shape, if it
+    /// has that shape and at least one of the three fields is present.
+    pub fn parsed(&self) -> Option<&ErrorBody> {
+        self.parsed.as_ref()
+    }
+
+    /// How many tries were made before giving up.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// The most informative one-line description of the body, if any.
+    fn summary(&self) -> Option<String> {
+        if let Some(parsed) = &self.parsed {
+            let reason = self.status.canonical_reason().unwrap_or("");
+            let useful = |s: &&String| {
+                let s = s.trim();
+                !s.is_empty() && !s.eq_ignore_ascii_case(reason)
+            };
+            if let Some(text) = parsed.message.as_ref().filter(useful) {
+                return Some(one_line(text));
+            }
+            if let Some(text) = parsed.error.as_ref().filter(useful) {
+                return Some(one_line(text));
+            }
+            return None;
+        }
+        let text = one_line(&String::from_utf8_lossy(&self.body));
+        if text.is_empty() {
+            return None;
+        }
+        let mut chars = text.char_indices();
+        match chars.nth(BODY_EXCERPT_CHARS) {
+            Some((cut, _)) => Some(format!("{}...", &text[..cut])),
+            None => Some(text),
+        }
+    }
+}
+
+/// Collapses every run of whitespace (including newlines) to a single space.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "HTTP {}", self.status)?;
+        if let Some(summary) = self.summary() {
+            write!(f, ": {summary}")?;
+        }
+        write!(f, " (after {})", Attempts(self.attempts))
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// The `{statusCode, error, message}` JSON error shape many APIs use.
+///
+/// Deserialization is lenient: a field of an unexpected type is read as `None`, a
+/// numeric `statusCode` given as a string is accepted, and a `message` given as an
+/// array of strings is joined with `"; "`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct ErrorBody {
+    /// The HTTP status code repeated in the body.
+    #[serde(rename = "statusCode", default, deserialize_with = "lenient_status")]
+    pub status_code: Option<u16>,
+    /// A short error name, often the status reason ("Unauthorized").
+    #[serde(default, deserialize_with = "lenient_text")]
+    pub error: Option<String>,
+    /// A human-readable description of the error.
+    #[serde(default, deserialize_with = "lenient_text")]
+    pub message: Option<String>,
+}
+
+impl ErrorBody {
+    fn is_empty(&self) -> bool {
+        self.status_code.is_none() && self.error.is_none() && self.message.is_none()
+    }
+}
+
+fn lenient_status<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u16>, D::Error> {
+    Ok(match serde_json::Value::deserialize(deserializer)? {
+        serde_json::Value::Number(n) => n.as_u64().and_then(|n| u16::try_from(n).ok()),
+        serde_json::Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    })
+}
+
+fn lenient_text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    Ok(match serde_json::Value::deserialize(deserializer)? {
+        serde_json::Value::String(s) => Some(s),
+        serde_json::Value::Array(items) => {
+            let parts: Vec<&str> = items.iter().filter_map(|item| item.as_str()).collect();
+            if parts.is_empty() {
+                None
+            } else {
+                Some(parts.join("; "))
+            }
+        }
+        _ => None,
+    })
+}
+
+/// Why a response body could not be decoded.
+#[derive(Debug)]
+enum DecodeFailure {
+    Json(serde_json::Error),
+    Utf8(std::str::Utf8Error),
+    Empty,
+}
+
+/// A success response whose body did not match the expected type.
+#[derive(Debug)]
+pub struct DecodeError {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+    path: String,
+    failure: DecodeFailure,
+}
+
+impl DecodeError {
+    /// A JSON body that did not match the expected type; `path` is where it failed.
+    pub(crate) fn json(
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Bytes,
+        path: String,
+        source: serde_json::Error,
+    ) -> Self {
+        DecodeError {
+            status,
+            headers,
+            body,
+            path,
+            failure: DecodeFailure::Json(source),
+        }
+    }
+
+    /// An empty body where a JSON value was expected.
+    pub(crate) fn empty(status: StatusCode, headers: HeaderMap, body: Bytes) -> Self {
+        DecodeError {
+            status,
+            headers,
+            body,
+            path: String::new(),
+            failure: DecodeFailure::Empty,
+        }
+    }
+
+    /// A body that is not valid UTF-8 where text was expected.
+    pub(crate) fn utf8(
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Bytes,
+        source: std::str::Utf8Error,
+    ) -> Self {
+        DecodeError {
+            status,
+            headers,
+            body,
+            path: String::new(),
+            failure: DecodeFailure::Utf8(source),
+        }
+    }
+
+    /// The HTTP status of the response.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The headers of the response.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The raw body of the response.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// The body of the response as text; invalid UTF-8 sequences are replaced with U+FFFD.
+    pub fn body_text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// The JSON path of the value that failed to decode, such as `[0].permissions[2]` or
+    /// `created_at`; `.` for the top-level value, empty when the body was not JSON at all
+    /// (empty body, trailing data, invalid UTF-8 text).
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.failure {
+            DecodeFailure::Json(source) if self.path.is_empty() => {
+                write!(f, "could not decode the response: {source}")
+            }
+            DecodeFailure::Json(source) => {
+                write!(
+                    f,
+                    "could not decode the response at `{}`: {source}",
+                    self.path
+                )
+            }
+            DecodeFailure::Utf8(source) => {
+                write!(f, "could not decode the response as UTF-8 text: {source}")
+            }
+            DecodeFailure::Empty => f.write_str(
+                "could not decode the response: the body is empty but a JSON value was expected",
+            ),
+        }
+    }
+}
+
+impl std::error::Error for DecodeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.failure {
+            DecodeFailure::Json(source) => Some(source),
+            DecodeFailure::Utf8(source) => Some(source),
+            DecodeFailure::Empty => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(status: u16, body: &str) -> ApiError {
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        ApiError::new(status, HeaderMap::new(), Bytes::from(body.to_owned()), 1)
+    }
+
+    #[test]
+    fn api_error_display_uses_message() {
+        let err = api(
+            401,
+            r#"{"statusCode":401,"error":"Unauthorized","message":"Missing authentication"}"#,
+        );
+        assert_eq!(
+            err.to_string(),
+            "HTTP 401 Unauthorized: Missing authentication (after 1 attempt)"
+        );
+        assert_eq!(
+            err.parsed(),
+            Some(&ErrorBody {
+                status_code: Some(401),
+                error: Some("Unauthorized".to_owned()),
+                message: Some("Missing authentication".to_owned()),
+            })
+        );
+    }
+
+    #[test]
+    fn api_error_display_skips_redundant_error_name() {
+        let err = api(404, r#"{"statusCode":404,"error":"Not Found"}"#);
+        assert_eq!(err.to_string(), "HTTP 404 Not Found (after 1 attempt)");
+    }
+
+    #[test]
+    fn api_error_display_falls_back_to_body_text() {
+        let err = api(502, "<html>\n  Bad   gateway\n</html>");
+        assert_eq!(err.parsed(), None);
+        assert_eq!(
+            err.to_string(),
+            "HTTP 502 Bad Gateway: <html> Bad gateway </html> (after 1 attempt)"
+        );
+        let long = "é".repeat(500);
+        let shown = api(500, &long).to_string();
+        assert_eq!(
+            shown,
+            format!(
+                "HTTP 500 Internal Server Error: {}... (after 1 attempt)",
+                "é".repeat(200)
+            )
+        );
+        assert_eq!(
+            api(503, "").to_string(),
+            "HTTP 503 Service Unavailable (after 1 attempt)"
+        );
+    }
+
+    #[test]
+    fn error_body_parsing_is_lenient() {
+        let err = api(
+            400,
+            r#"{"statusCode":"400","message":["a must be set","b too long"]}"#,
+        );
+        assert_eq!(
+            err.parsed(),
+            Some(&ErrorBody {
+                status_code: Some(400),
+                error: None,
+                message: Some("a must be set; b too long".to_owned()),
+            })
+        );
+        let odd = api(
+            400,
+            r#"{"statusCode":99999,"error":{"code":7},"message":"bad"}"#,
+        );
+        assert_eq!(
+            odd.parsed(),
+            Some(&ErrorBody {
+                status_code: None,
+                error: None,
+                message: Some("bad".to_owned()),
+            })
+        );
+        assert_eq!(api(400, r#"{"detail":"x"}"#).parsed(), None);
+        assert_eq!(api(400, r#"[1,2]"#).parsed(), None);
+        assert_eq!(api(400, "not json").parsed(), None);
+        assert_eq!(api(400, "").parsed(), None);
+    }
+
+    #[test]
+    fn error_accessors() {
+        let err = Error::Api(Box::new(api(503, "")));
+        assert_eq!(err.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
+        assert_eq!(err.attempts(), Some(1));
+        assert!(!err.is_timeout());
+        assert!(err.api_error().is_some());
+        assert!(err.decode_error().is_none());
+        let config = Error::Config("bad".to_owned());
+        assert_eq!(config.status(), None);
+        assert_eq!(config.attempts(), None);
+        assert_eq!(config.to_string(), "invalid client configuration: bad");
+    }
+
+    #[test]
+    fn decode_error_display_and_source() {
+        let source = serde_json::from_str::<u32>("\"x\"").unwrap_err();
+        let message = source.to_string();
+        let err = DecodeError::json(
+            StatusCode::OK,
+            HeaderMap::new(),
+            Bytes::from_static(b"{\"created_at\":\"x\"}"),
+            "created_at".to_owned(),
+            source,
+        );
+        assert_eq!(
+            err.to_string(),
+            format!("could not decode the response at `created_at`: {message}")
+        );
+        assert_eq!(err.path(), "created_at");
+        assert_eq!(err.body_text(), "{\"created_at\":\"x\"}");
+        assert!(std::error::Error::source(&err).is_some());
+        let wrapped = Error::Decode(Box::new(err));
+        assert_eq!(wrapped.status(), Some(StatusCode::OK));
+        assert!(std::error::Error::source(&wrapped).is_some());
+
+        let empty = DecodeError::empty(StatusCode::OK, HeaderMap::new(), Bytes::new());
+        assert_eq!(empty.path(), "");
+        assert!(std::error::Error::source(&empty).is_none());
+    }
+}

@@ -1,0 +1,76 @@
+//! Maintainer tasks for this workspace.
+//!
+//! ```text
+//! cargo xtask codegen [--check] [--spec FILE] [--out DIR] [--name CRATE]
+//! ```
+//!
+//! Without options, `codegen` regenerates `generated/` from `spec/unified-connection.yaml`;
+//! `--check` writes nothing and fails with a diff when the committed output is stale.
+
+mod codegen_task;
+mod tree;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask codegen [--check] [--spec FILE] [--out DIR] [--name CRATE]
+
+  codegen          regenerate the client crate from the API description
+    --check        write nothing; fail with a diff if the output is stale
+    --spec FILE    the OpenAPI 3.0 document (default: spec/unified-connection.yaml)
+    --out DIR      the crate's folder (default: generated)
+    --name CRATE   the crate's package name (default: unified-connection)
+";
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<ExitCode, String> {
+    use lexopt::prelude::*;
+
+    let mut parser = lexopt::Parser::from_env();
+    let task = match parser.next().map_err(|e| e.to_string())? {
+        Some(Value(task)) => task.string().map_err(|e| e.to_string())?,
+        Some(Long("help") | Short('h')) | None => {
+            print!("{USAGE}");
+            return Ok(ExitCode::SUCCESS);
+        }
+        Some(other) => return Err(format!("{}\n\n{USAGE}", other.unexpected())),
+    };
+    match task.as_str() {
+        "codegen" => {
+            let mut args = codegen_task::Args::default();
+            while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
+                match arg {
+                    Long("check") => args.check = true,
+                    Long("spec") => args.spec = Some(PathBuf::from(parser.value().map_err(|e| e.to_string())?)),
+                    Long("out") => args.out = Some(PathBuf::from(parser.value().map_err(|e| e.to_string())?)),
+                    Long("name") => {
+                        args.name = Some(parser.value().map_err(|e| e.to_string())?.string().map_err(|e| e.to_string())?);
+                    }
+                    Long("help") | Short('h') => {
+                        print!("{USAGE}");
+                        return Ok(ExitCode::SUCCESS);
+                    }
+                    other => return Err(format!("{}\n\n{USAGE}", other.unexpected())),
+                }
+            }
+            codegen_task::run(&args)
+        }
+        other => Err(format!("unknown task `{other}`\n\n{USAGE}")),
+    }
+}
+
+/// The workspace's root folder.
+fn workspace_root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map_or(manifest.clone(), PathBuf::from)
+}
