@@ -17,5 +17,35 @@ pub fn header(source: &str, comment: &str) -> String {
 /// The tokens do not parse as a Rust file: a bug in an emitter, reported with syn's message.
 pub fn rust(tokens: TokenStream) -> Result<String, syn::Error> {
     let file: syn::File = syn::parse2(tokens)?;
-    Ok(prettyplease::unparse(&file))
+    Ok(space_items(&prettyplease::unparse(&file)))
+}
+
+/// Puts a blank line between items, which prettyplease does not: after a closing brace, a
+/// `use` block or a one-line item, before the next item at the same depth.
+fn space_items(text: &str) -> String {
+    const ITEM_STARTS: [&str; 12] =
+        ["///", "#[", "pub ", "pub(", "impl", "fn ", "async fn", "const ", "mod ", "type ", "struct ", "enum "];
+    let indent = |line: &str| line.len() - line.trim_start().len();
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    let mut previous: Option<&str> = None;
+    for line in text.lines() {
+        if let Some(before) = previous {
+            let current = line.trim_start();
+            let last = before.trim();
+            let same_depth = indent(before) == indent(line);
+            let item_follows = ITEM_STARTS.iter().any(|start| current.starts_with(start));
+            let item_ended = last == "}"
+                || last == "};"
+                || (last.ends_with(';') && !last.starts_with("use ") && indent(before) == 0)
+                || (last.starts_with("use ") && !current.starts_with("use "))
+                || (last.starts_with("//!") && !current.starts_with("//!"));
+            if same_depth && item_follows && item_ended {
+                out.push('\n');
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+        previous = Some(line);
+    }
+    out
 }

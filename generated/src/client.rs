@@ -2,12 +2,15 @@
 // API description and regenerate.
 
 //! The client: one method per operation of the API.
+
 #[allow(unused_imports)]
 use crate::enums::*;
+
 #[allow(unused_imports)]
 use crate::models::*;
 use crate::transport::Transport;
 use crate::{ClientBuilder, Error};
+
 /// The servers the API description lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Server {
@@ -19,6 +22,7 @@ pub enum Server {
     /// Australian data region: <https://api-au.unified.to>
     AustralianDataRegion,
 }
+
 impl Server {
     /// Every server, in the order the API description lists them.
     pub const ALL: [Self; 3usize] = [
@@ -35,6 +39,7 @@ impl Server {
         }
     }
 }
+
 impl ClientBuilder {
     /// Sends requests to one of the API's servers (by default
     #[doc = concat!(" [`Server::", stringify!(NorthAmericanDataRegion), "`]).")]
@@ -44,6 +49,7 @@ impl ClientBuilder {
         self.base_url(server.url())
     }
 }
+
 impl ClientBuilder {
     /// Authenticates every request with a bearer token, sent as `Authorization: Bearer <token>`. The token never appears in `Debug` output or in errors.
     ///
@@ -51,6 +57,7 @@ impl ClientBuilder {
     pub fn bearer_token(self, token: impl Into<String>) -> Self {
         self.secret_header("authorization", format!("Bearer {}", token.into()))
     }
+
     /// Builds the client.
     ///
     /// # Errors
@@ -62,6 +69,7 @@ impl ClientBuilder {
         })
     }
 }
+
 /// A client of the Unified.to Connection API.
 ///
 /// Made with [`Client::builder`]. Cheap to clone: clones share one connection pool.
@@ -69,12 +77,14 @@ impl ClientBuilder {
 pub struct Client {
     transport: Transport,
 }
+
 impl Client {
     /// A builder for a client, set up for the first server the API description
     /// lists.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::new("https://api.unified.to")
     }
+
     /// List all connections
     ///
     /// Returns the connections of the workspace, one page at a time. Pagination is offset/limit only, with no envelope and no total count: the last page is the first one that holds fewer items than `limit`.
@@ -95,6 +105,7 @@ impl Client {
             .await?;
         response.json()
     }
+
     /// Create connection
     ///
     /// Used only to import existing customer credentials; use "Authorize new connection" instead
@@ -116,6 +127,7 @@ impl Client {
             .await?;
         response.json()
     }
+
     /// Retrieve connection
     ///
     /// Returns a single connection by its ID.
@@ -133,6 +145,7 @@ impl Client {
             .await?;
         response.json()
     }
+
     /// Update connection
     ///
     /// Updates a connection, replacing it with the given one.
@@ -155,6 +168,7 @@ impl Client {
             .await?;
         response.json()
     }
+
     /// Remove connection
     ///
     /// Removes a connection. The response has an empty body.
@@ -172,6 +186,7 @@ impl Client {
             .await?;
         response.empty()
     }
+
     /// Update connection
     ///
     /// Updates a connection partially. The request body uses the full Connection schema, so its required properties must still be present.
@@ -194,6 +209,7 @@ impl Client {
             .await?;
         response.json()
     }
+
     /// Every item of [`Client::list_unified_connections`], fetched page after page.
     ///
     ///  Pages hold `params.limit` items (100 when unset), starting at `params.offset`; the stream
@@ -223,6 +239,7 @@ impl Client {
         )
     }
 }
+
 /// The parameters of [`Client::list_unified_connections`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListUnifiedConnectionsParams {
@@ -249,6 +266,7 @@ pub struct ListUnifiedConnectionsParams {
     /// Filter the results on these categories
     pub categories: Option<Vec<Category>>,
 }
+
 impl ListUnifiedConnectionsParams {
     /// The query pairs, in declaration order; repeated keys for exploded arrays.
     fn query(&self) -> Vec<(&str, String)> {

@@ -3,6 +3,7 @@
 
 //! The API's string enums. Every one is open: values the API description does not
 //! list decode into a catch-all variant and encode back unchanged.
+
 /// An integration category. The API adds values over time, so clients must accept values that are not listed here.
 ///
 /// Values this version does not list are kept in [`Category::Unknown`] and written back unchanged, so a value added to the API later never breaks decoding.
@@ -79,6 +80,7 @@ pub enum Category {
     /// A value this version of the crate does not know, kept as received.
     Unknown(String),
 }
+
 impl Category {
     /// Every value the API description lists, in its order.
     pub const KNOWN: [Self; 34usize] = [
@@ -157,6 +159,7 @@ impl Category {
             Self::Unknown(value) => value,
         }
     }
+
     /// The listed value `value` names, if any.
     fn known(value: &str) -> Option<Self> {
         match value {
@@ -198,32 +201,38 @@ impl Category {
         }
     }
 }
+
 impl From<&str> for Category {
     fn from(value: &str) -> Self {
         Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
     }
 }
+
 impl From<String> for Category {
     fn from(value: String) -> Self {
         Self::known(&value).unwrap_or(Self::Unknown(value))
     }
 }
+
 impl std::str::FromStr for Category {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+
 impl std::fmt::Display for Category {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for Category {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Category {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -231,6 +240,7 @@ impl<'de> serde::Deserialize<'de> for Category {
         deserializer.deserialize_str(crate::open_enum::OpenEnumVisitor::<Self>::new())
     }
 }
+
 /// A permission that a connection can grant. The API adds values over time, so clients must accept values that are not listed here.
 ///
 /// Values this version does not list are kept in [`Permission::Unknown`] and written back unchanged, so a value added to the API later never breaks decoding.
@@ -859,6 +869,7 @@ pub enum Permission {
     /// A value this version of the crate does not know, kept as received.
     Unknown(String),
 }
+
 impl Permission {
     /// Every value the API description lists, in its order.
     pub const KNOWN: [Self; 310usize] = [
@@ -1493,6 +1504,7 @@ impl Permission {
             Self::Unknown(value) => value,
         }
     }
+
     /// The listed value `value` names, if any.
     fn known(value: &str) -> Option<Self> {
         match value {
@@ -1818,32 +1830,38 @@ impl Permission {
         }
     }
 }
+
 impl From<&str> for Permission {
     fn from(value: &str) -> Self {
         Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
     }
 }
+
 impl From<String> for Permission {
     fn from(value: String) -> Self {
         Self::known(&value).unwrap_or(Self::Unknown(value))
     }
 }
+
 impl std::str::FromStr for Permission {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+
 impl std::fmt::Display for Permission {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for Permission {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Permission {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1851,6 +1869,7 @@ impl<'de> serde::Deserialize<'de> for Permission {
         deserializer.deserialize_str(crate::open_enum::OpenEnumVisitor::<Self>::new())
     }
 }
+
 /// Values this version does not list are kept in [`ListUnifiedConnectionsSort::Unknown`] and written back unchanged, so a value added to the API later never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ListUnifiedConnectionsSort {
@@ -1863,6 +1882,7 @@ pub enum ListUnifiedConnectionsSort {
     /// A value this version of the crate does not know, kept as received.
     Unknown(String),
 }
+
 impl ListUnifiedConnectionsSort {
     /// Every value the API description lists, in its order.
     pub const KNOWN: [Self; 3usize] = [Self::Name, Self::UpdatedAt, Self::CreatedAt];
@@ -1875,6 +1895,7 @@ impl ListUnifiedConnectionsSort {
             Self::Unknown(value) => value,
         }
     }
+
     /// The listed value `value` names, if any.
     fn known(value: &str) -> Option<Self> {
         match value {
@@ -1885,32 +1906,38 @@ impl ListUnifiedConnectionsSort {
         }
     }
 }
+
 impl From<&str> for ListUnifiedConnectionsSort {
     fn from(value: &str) -> Self {
         Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
     }
 }
+
 impl From<String> for ListUnifiedConnectionsSort {
     fn from(value: String) -> Self {
         Self::known(&value).unwrap_or(Self::Unknown(value))
     }
 }
+
 impl std::str::FromStr for ListUnifiedConnectionsSort {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+
 impl std::fmt::Display for ListUnifiedConnectionsSort {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ListUnifiedConnectionsSort {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ListUnifiedConnectionsSort {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1918,6 +1945,7 @@ impl<'de> serde::Deserialize<'de> for ListUnifiedConnectionsSort {
         deserializer.deserialize_str(crate::open_enum::OpenEnumVisitor::<Self>::new())
     }
 }
+
 /// Values this version does not list are kept in [`ListUnifiedConnectionsOrder::Unknown`] and written back unchanged, so a value added to the API later never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ListUnifiedConnectionsOrder {
@@ -1928,6 +1956,7 @@ pub enum ListUnifiedConnectionsOrder {
     /// A value this version of the crate does not know, kept as received.
     Unknown(String),
 }
+
 impl ListUnifiedConnectionsOrder {
     /// Every value the API description lists, in its order.
     pub const KNOWN: [Self; 2usize] = [Self::Asc, Self::Desc];
@@ -1939,6 +1968,7 @@ impl ListUnifiedConnectionsOrder {
             Self::Unknown(value) => value,
         }
     }
+
     /// The listed value `value` names, if any.
     fn known(value: &str) -> Option<Self> {
         match value {
@@ -1948,32 +1978,38 @@ impl ListUnifiedConnectionsOrder {
         }
     }
 }
+
 impl From<&str> for ListUnifiedConnectionsOrder {
     fn from(value: &str) -> Self {
         Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
     }
 }
+
 impl From<String> for ListUnifiedConnectionsOrder {
     fn from(value: String) -> Self {
         Self::known(&value).unwrap_or(Self::Unknown(value))
     }
 }
+
 impl std::str::FromStr for ListUnifiedConnectionsOrder {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+
 impl std::fmt::Display for ListUnifiedConnectionsOrder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ListUnifiedConnectionsOrder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ListUnifiedConnectionsOrder {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -48,16 +48,29 @@
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 mod client;
+
 mod enums;
+
 mod error;
+
 mod models;
+
 mod open_enum;
+
 mod paging;
+
 mod retry;
+
 mod transport;
+
 pub use client::*;
+
 pub use enums::*;
+
 pub use error::{ApiError, DecodeError, Error, ErrorBody};
+
 pub use models::*;
+
 pub use retry::RetryPolicy;
+
 pub use transport::ClientBuilder;

@@ -2,8 +2,10 @@
 // API description and regenerate.
 
 //! Request and response types: one struct per object schema.
+
 #[allow(unused_imports)]
 use crate::enums::*;
+
 /// A connection represents a specific authentication of an integration.
 #[allow(deprecated)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -89,6 +91,7 @@ pub struct Connection {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workspace_id: Option<String>,
 }
+
 /// An authentication object that represents a specific authorized user's connection to an integration. It holds customer credentials: properties marked `format: password` are secrets and must never be logged.
 #[derive(Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ConnectionAuth {
@@ -171,6 +174,7 @@ pub struct ConnectionAuth {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
+
 #[allow(deprecated)]
 impl std::fmt::Debug for ConnectionAuth {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -204,6 +208,7 @@ impl std::fmt::Debug for ConnectionAuth {
             .finish()
     }
 }
+
 /// \[`Connection`\] as sent in a request: the same fields without the read-only ones, which only the server sets.
 #[allow(deprecated)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -254,6 +259,7 @@ pub struct ConnectionInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secretsmanager_key: Option<String>,
 }
+
 #[allow(deprecated)]
 impl From<Connection> for ConnectionInput {
     /// Drops the read-only fields of a fetched [`Connection`], ready to send back.
@@ -276,6 +282,7 @@ impl From<Connection> for ConnectionInput {
         }
     }
 }
+
 /// A partial update of \[`Connection`\]: every field is optional and only the fields that are set are sent.
 #[allow(deprecated)]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -329,6 +336,7 @@ pub struct ConnectionPatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secretsmanager_key: Option<String>,
 }
+
 #[allow(deprecated)]
 impl From<Connection> for ConnectionPatch {
     /// Sets every writable field of [`Connection`]: a patch that sends all of them.
@@ -351,13 +359,16 @@ impl From<Connection> for ConnectionPatch {
         }
     }
 }
+
 /// The defaults the API description gives to fields.
 mod defaults {
     #[allow(unused_imports)]
     use super::*;
+
     pub(super) fn connection_environment() -> String {
         "Production".to_owned()
     }
+
     pub(super) fn connection_input_environment() -> String {
         "Production".to_owned()
     }

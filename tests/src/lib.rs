@@ -1,1 +1,13 @@
+//! Shared helpers of the workspace's tests.
+//!
+//! The tests themselves live in `tests/tests/`; the README's code examples are compiled
+//! and run here as doctests, so they cannot drift from the real API.
+#![doc = include_str!("../../README.md")]
 
+use std::path::PathBuf;
+
+/// The workspace's root folder.
+pub fn workspace_root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map_or(manifest.clone(), PathBuf::from)
+}

@@ -7,6 +7,7 @@
 //! Without options, `codegen` regenerates `generated/` from `spec/unified-connection.yaml`;
 //! `--check` writes nothing and fails with a diff when the committed output is stale.
 
+mod bench;
 mod codegen_task;
 mod tree;
 
@@ -21,6 +22,8 @@ usage: cargo xtask codegen [--check] [--spec FILE] [--out DIR] [--name CRATE]
     --spec FILE    the OpenAPI 3.0 document (default: spec/unified-connection.yaml)
     --out DIR      the crate's folder (default: generated)
     --name CRATE   the crate's package name (default: unified-connection)
+
+  bench            measure the generator and the generated code (see BENCHMARKS.md)
 ";
 
 fn main() -> ExitCode {
@@ -65,6 +68,7 @@ fn run() -> Result<ExitCode, String> {
             }
             codegen_task::run(&args)
         }
+        "bench" => bench::run(parser),
         other => Err(format!("unknown task `{other}`\n\n{USAGE}")),
     }
 }
