@@ -36,8 +36,7 @@ fn space_items(text: &str) -> String {
             let item_follows = ITEM_STARTS.iter().any(|start| current.starts_with(start));
             let item_ended = last == "}"
                 || last == "};"
-                || (last.ends_with(';') && !last.starts_with("use ") && indent(before) == 0)
-                || (last.starts_with("use ") && !current.starts_with("use "))
+                || (last.ends_with(';') && indent(before) == 0 && kind(last) != kind(current))
                 || (last.starts_with("//!") && !current.starts_with("//!"));
             if same_depth && item_follows && item_ended {
                 out.push('\n');
@@ -48,4 +47,16 @@ fn space_items(text: &str) -> String {
         previous = Some(line);
     }
     out
+}
+
+/// What a line starts, for grouping one-line items: `use`s together, `mod`s together.
+fn kind(line: &str) -> &'static str {
+    let line = line.strip_prefix("pub ").unwrap_or(line);
+    if line.starts_with("use ") {
+        "use"
+    } else if line.starts_with("mod ") {
+        "mod"
+    } else {
+        "item"
+    }
 }

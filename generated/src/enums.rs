@@ -1870,6 +1870,8 @@ impl<'de> serde::Deserialize<'de> for Permission {
     }
 }
 
+/// The schema written in place at `#/paths/~1unified~1connection/get/parameters/3/schema` in the API description.
+///
 /// Values this version does not list are kept in [`ListUnifiedConnectionsSort::Unknown`] and written back unchanged, so a value added to the API later never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ListUnifiedConnectionsSort {
@@ -1946,6 +1948,8 @@ impl<'de> serde::Deserialize<'de> for ListUnifiedConnectionsSort {
     }
 }
 
+/// The schema written in place at `#/paths/~1unified~1connection/get/parameters/4/schema` in the API description.
+///
 /// Values this version does not list are kept in [`ListUnifiedConnectionsOrder::Unknown`] and written back unchanged, so a value added to the API later never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ListUnifiedConnectionsOrder {

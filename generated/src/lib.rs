@@ -19,8 +19,8 @@
 //!     .bearer_token("YOUR_API_KEY")
 //!     .build()?;
 //!
-//! // One call: `GET /unified/connection`.
-//! let response = client.list_unified_connections(&Default::default()).await?;
+//! // One call: `GET /unified/connection/{id}`.
+//! let response = client.get_unified_connection("id_123").await?;
 //! println!("{response:?}");
 //!
 //! // Every item of a list, page after page.
@@ -30,7 +30,7 @@
 //! }
 //!
 //! // Errors say what went wrong: here, the status and body of an API error.
-//! match client.list_unified_connections(&Default::default()).await {
+//! match client.get_unified_connection("id_123").await {
 //!     Ok(found) => println!("{found:?}"),
 //!     Err(Error::Api(error)) if error.status() == 404 => println!("not found: {}", error.body_text()),
 //!     Err(error) => return Err(error),
@@ -48,29 +48,17 @@
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 mod client;
-
 mod enums;
-
 mod error;
-
 mod models;
-
 mod open_enum;
-
 mod paging;
-
 mod retry;
-
 mod transport;
 
 pub use client::*;
-
 pub use enums::*;
-
 pub use error::{ApiError, DecodeError, Error, ErrorBody};
-
 pub use models::*;
-
 pub use retry::RetryPolicy;
-
 pub use transport::ClientBuilder;

@@ -364,7 +364,6 @@ impl From<Connection> for ConnectionPatch {
 mod defaults {
     #[allow(unused_imports)]
     use super::*;
-
     pub(super) fn connection_environment() -> String {
         "Production".to_owned()
     }

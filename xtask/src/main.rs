@@ -2,12 +2,15 @@
 //!
 //! ```text
 //! cargo xtask codegen [--check] [--spec FILE] [--out DIR] [--name CRATE]
+//! cargo xtask ci
+//! cargo xtask bench
 //! ```
 //!
 //! Without options, `codegen` regenerates `generated/` from `spec/unified-connection.yaml`;
 //! `--check` writes nothing and fails with a diff when the committed output is stale.
 
 mod bench;
+mod ci;
 mod codegen_task;
 mod tree;
 
@@ -23,6 +26,7 @@ usage: cargo xtask codegen [--check] [--spec FILE] [--out DIR] [--name CRATE]
     --out DIR      the crate's folder (default: generated)
     --name CRATE   the crate's package name (default: unified-connection)
 
+  ci               everything CI checks: spec lint, freshness, clippy, rustdoc, tests
   bench            measure the generator and the generated code (see BENCHMARKS.md)
 ";
 
@@ -69,6 +73,7 @@ fn run() -> Result<ExitCode, String> {
             codegen_task::run(&args)
         }
         "bench" => bench::run(parser),
+        "ci" => ci::run(),
         other => Err(format!("unknown task `{other}`\n\n{USAGE}")),
     }
 }

@@ -96,12 +96,19 @@ fn example(api: &Api, options: &Options) -> String {
         lines.push(format!("    .{method}(\"YOUR_API_KEY\")"));
     }
     lines.push("    .build()?;".to_owned());
-    let call = api.operations.iter().find(|op| {
+    // A call by id shows best what an error looks like; any simple GET will do otherwise.
+    let gettable = |op: &&Operation| {
         op.method == crate::model::HttpMethod::Get
             && op.body.is_none()
             && matches!(op.response, Response::Json(_))
             && simple_args(api, op).is_some()
-    });
+    };
+    let call = api
+        .operations
+        .iter()
+        .filter(gettable)
+        .find(|op| !op.path_params.is_empty())
+        .or_else(|| api.operations.iter().find(gettable));
     if let Some(op) = call {
         let args = simple_args(api, op).unwrap_or_default();
         lines.push(String::new());
