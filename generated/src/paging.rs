@@ -26,7 +26,9 @@ struct Pager<F, T> {
 
 /// Turns an offset/limit list operation into a stream of items: fetches page after page
 /// (offset advancing by the number of items received) until a page shorter than
-/// `page_size` (or empty) arrives; an error is yielded once and ends the stream.
+/// `page_size` (or empty) arrives; an error is yielded once and ends the stream. Once
+/// ended, the stream keeps returning `None` (it is fused) instead of panicking when
+/// polled again.
 ///
 /// `fetch` is called with `(offset, limit)`; a `page_size` of 0 is treated as 1. Pages
 /// are fetched lazily, one at a time, so at most one page is held in memory. The stream
@@ -48,7 +50,7 @@ where
         page: Vec::new().into_iter(),
         done: false,
     };
-    futures_util::stream::unfold(pager, |mut pager| async move {
+    let items = futures_util::stream::unfold(pager, |mut pager| async move {
         loop {
             if let Some(item) = pager.page.next() {
                 return Some((Ok(item), pager));
@@ -73,7 +75,10 @@ where
                 }
             }
         }
-    })
+    });
+    // `unfold` panics when polled after its end; callers commonly poll once more after
+    // an error (or after `None`) and must simply get `None`.
+    futures_util::StreamExt::fuse(items)
 }
 
 #[cfg(test)]
@@ -170,6 +175,29 @@ mod tests {
         assert_eq!(results[1].as_ref().ok(), Some(&2));
         assert!(matches!(&results[2], Err(Error::Config(m)) if m == "second page failed"));
         assert_eq!(*calls.lock().unwrap(), 2);
+    }
+
+    #[tokio::test]
+    async fn polling_after_the_end_keeps_returning_none() {
+        let calls = Arc::new(Mutex::new(0u32));
+        let counter = calls.clone();
+        let fetch = move |_offset: u64, _limit: u64| {
+            *counter.lock().unwrap() += 1;
+            async move { Err::<Vec<u32>, _>(Error::Config("failed".to_owned())) }
+        };
+        let mut stream = std::pin::pin!(offset_paged(0, 2, fetch));
+        assert!(matches!(stream.next().await, Some(Err(Error::Config(_)))));
+        assert!(stream.next().await.is_none());
+        assert!(stream.next().await.is_none());
+        let calls_after_error = *calls.lock().unwrap();
+        assert_eq!(calls_after_error, 1);
+
+        let calls = Arc::new(Mutex::new(Vec::new()));
+        let mut stream = std::pin::pin!(offset_paged(0, 10, source(1, calls.clone())));
+        assert_eq!(stream.next().await.map(|item| item.ok()), Some(Some(0)));
+        assert!(stream.next().await.is_none());
+        assert!(stream.next().await.is_none());
+        assert_eq!(*calls.lock().unwrap(), [(0, 10)]);
     }
 
     #[tokio::test]
