@@ -2,18 +2,18 @@
 //!
 //! The pipeline runs one way, each step testable on its own:
 //!
-//! 1. [`load`]: YAML or JSON text -> `openapiv3::OpenAPI`, repairing slips whose intent is
+//! 1. [`load()`]: YAML or JSON text -> `openapiv3::OpenAPI`, repairing slips whose intent is
 //!    clear (with warnings) and refusing what is not OpenAPI 3.0;
-//! 2. [`lower`]: the document -> the checked [`model::Api`]: `$ref`s resolved, every type
+//! 2. [`lower()`]: the document -> the checked [`model::Api`]: `$ref`s resolved, every type
 //!    and member named, every problem reported with its JSON pointer;
-//! 3. [`emit`]: the model -> token streams, one per file (plus the runtime templates);
-//! 4. [`format`]: tokens -> source text under a "generated, do not edit" header.
+//! 3. [`emit()`]: the model -> token streams, one per file (plus the runtime templates);
+//! 4. [`format()`]: tokens -> source text under a "generated, do not edit" header.
 //!
 //! [`generate`] runs them all. It does no I/O and is deterministic: the same input gives
 //! byte-identical output.
 //!
 //! ```
-//! let spec = r#"
+//! let spec = r##"
 //! openapi: 3.0.3
 //! info: { title: Pets, version: "1" }
 //! paths:
@@ -32,7 +32,7 @@
 //!       type: object
 //!       required: [name]
 //!       properties: { name: { type: string } }
-//! "#;
+//! "##;
 //! let output = codegen::generate(spec, &codegen::Options::new("pets", "spec/pets.yaml")).unwrap();
 //! assert!(output.files["src/models.rs"].contains("pub struct Pet"));
 //! assert!(output.files["src/client.rs"].contains("pub async fn list_pets"));
@@ -80,6 +80,34 @@ impl Options {
     }
 }
 
+impl Options {
+    /// Checks that the options can make a crate: a package name cargo accepts (ASCII
+    /// letters, digits, `-` and `_`, not starting with a digit) and a version made of
+    /// semver's characters.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Options`] saying what is wrong.
+    pub fn check(&self) -> Result<(), Error> {
+        let name = &self.crate_name;
+        let name_ok = name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+        if !name_ok {
+            return Err(Error::Options(format!(
+                "`{name}` is not a package name cargo accepts (ASCII letters, digits, `-` and `_`, \
+                 starting with a letter)"
+            )));
+        }
+        let version = &self.crate_version;
+        let version_ok = !version.is_empty()
+            && version.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+'));
+        if !version_ok {
+            return Err(Error::Options(format!("`{version}` is not a crate version (such as 0.1.0)")));
+        }
+        Ok(())
+    }
+}
+
 /// A generated crate.
 #[derive(Debug, Clone)]
 pub struct Output {
@@ -95,6 +123,9 @@ pub enum Error {
     /// The spec has problems: every one found, each with its location.
     #[error("{}", Problems(.0))]
     Spec(Vec<Diagnostic>),
+    /// The [`Options`] cannot make a crate (a package name cargo refuses, say).
+    #[error("invalid options: {0}")]
+    Options(String),
     /// The generator produced code that does not parse: a bug in the generator.
     #[error("internal error: the generated `{file}` does not parse ({message}); please report this with the spec")]
     Internal {
@@ -110,7 +141,7 @@ impl Error {
     pub fn diagnostics(&self) -> &[Diagnostic] {
         match self {
             Self::Spec(diagnostics) => diagnostics,
-            Self::Internal { .. } => &[],
+            Self::Options(_) | Self::Internal { .. } => &[],
         }
     }
 }
@@ -195,8 +226,10 @@ pub fn format(files: Vec<(String, emit::File)>, options: &Options) -> Result<BTr
 ///
 /// # Errors
 ///
-/// [`Error::Spec`] with every problem found in the spec, or [`Error::Internal`].
+/// [`Error::Options`] when the options cannot make a crate, [`Error::Spec`] with every
+/// problem found in the spec, or [`Error::Internal`].
 pub fn generate(text: &str, options: &Options) -> Result<Output, Error> {
+    options.check()?;
     let loaded = load(text)?;
     let (api, warnings) = lower(loaded)?;
     let files = format(emit(&api, options), options)?;

@@ -5,7 +5,7 @@
 //! scope apart deterministically: the first claimant keeps the plain name, later ones get
 //! a numeric suffix.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
@@ -27,7 +27,7 @@ const RESERVED_TYPES: &[&str] = &[
     "FromStr", "Hash", "Into", "IntoIterator", "Iterator", "NaiveDate", "None", "Ok", "Option",
     "Ord", "PartialEq", "PartialOrd", "Result", "RetryPolicy", "Self", "Send", "Serialize",
     "Serializer", "Server", "Sized", "Some", "Stream", "String", "Sync", "ToOwned", "ToString",
-    "Unpin", "Utc", "Value", "Vec",
+    "Transport", "Unpin", "Utc", "Value", "Vec",
 ];
 
 /// An `UpperCamelCase` name for a type or enum variant.
@@ -52,11 +52,17 @@ pub fn snake_name(raw: &str) -> String {
     }
 }
 
-/// Rewrites a raw name into space-separated ASCII words for heck: punctuation separates
-/// words, a sign in front of a number is spelled out (`+1` and `-1` stay apart), and
-/// non-ASCII letters become their code point (`é` -> `u00e9`) so that the result is ASCII,
-/// stable, and never collapses two different names into nothing.
+/// Rewrites a raw name into space-separated ASCII words for heck.
+///
+/// In a name with letters or digits, punctuation separates words, a sign in front of a
+/// number is spelled out (`+1` and `-1` stay apart), accented Latin letters lose their
+/// accents (`café` -> `cafe`) and other letters become their code point (`名` -> `u540d`),
+/// so the result is ASCII, stable and readable. A name of symbols only is spelled out
+/// symbol by symbol (`*/` -> `star slash`, `🐶` -> `u1f436`), so it never becomes nothing.
 fn words(raw: &str) -> String {
+    if !raw.chars().any(char::is_alphanumeric) {
+        return raw.chars().map(symbol_word).collect::<Vec<_>>().join(" ");
+    }
     let mut out = String::with_capacity(raw.len() + 8);
     let mut chars = raw.chars().peekable();
     let mut at_start = true;
@@ -67,14 +73,88 @@ fn words(raw: &str) -> String {
             '-' if at_start && chars.peek().is_some_and(char::is_ascii_digit) => {
                 out.push_str(" minus ");
             }
-            c if c.is_ascii() => out.push(' '),
-            c => {
-                out.push_str(&format!(" u{:04x} ", u32::from(c)));
-            }
+            c if c.is_alphanumeric() => match latin_letter(c) {
+                Some(ascii) => out.push_str(ascii),
+                None => out.push_str(&format!(" u{:04x} ", u32::from(c))),
+            },
+            _ => out.push(' '),
         }
         at_start = false;
     }
     out
+}
+
+/// The word for a symbol in a name made only of symbols.
+fn symbol_word(c: char) -> String {
+    let word = match c {
+        ' ' => "space",
+        '!' => "bang",
+        '"' => "quote",
+        '#' => "hash",
+        '$' => "dollar",
+        '%' => "percent",
+        '&' => "and",
+        '\'' => "apostrophe",
+        '(' => "open paren",
+        ')' => "close paren",
+        '*' => "star",
+        '+' => "plus",
+        ',' => "comma",
+        '-' => "minus",
+        '.' => "dot",
+        '/' => "slash",
+        ':' => "colon",
+        ';' => "semicolon",
+        '<' => "lt",
+        '=' => "eq",
+        '>' => "gt",
+        '?' => "question",
+        '@' => "at",
+        '[' => "open bracket",
+        '\\' => "backslash",
+        ']' => "close bracket",
+        '^' => "caret",
+        '_' => "underscore",
+        '`' => "backtick",
+        '{' => "open brace",
+        '|' => "pipe",
+        '}' => "close brace",
+        '~' => "tilde",
+        c => return format!("u{:04x}", u32::from(c)),
+    };
+    word.to_owned()
+}
+
+/// The ASCII spelling of an accented Latin letter, keeping its case.
+fn latin_letter(c: char) -> Option<&'static str> {
+    const LETTERS: &[(&str, &str, &str)] = &[
+        ("àáâãäåāăą", "a", "A"),
+        ("æ", "ae", "Ae"),
+        ("çćĉċč", "c", "C"),
+        ("ďđð", "d", "D"),
+        ("èéêëēĕėęě", "e", "E"),
+        ("ĝğġģ", "g", "G"),
+        ("ĥħ", "h", "H"),
+        ("ìíîïĩīĭįı", "i", "I"),
+        ("ĵ", "j", "J"),
+        ("ķ", "k", "K"),
+        ("ĺļľŀł", "l", "L"),
+        ("ñńņňŉ", "n", "N"),
+        ("òóôõöøōŏő", "o", "O"),
+        ("œ", "oe", "Oe"),
+        ("ŕŗř", "r", "R"),
+        ("śŝşš", "s", "S"),
+        ("ß", "ss", "Ss"),
+        ("ţťŧ", "t", "T"),
+        ("þ", "th", "Th"),
+        ("ùúûüũūŭůűų", "u", "U"),
+        ("ŵ", "w", "W"),
+        ("ýÿŷ", "y", "Y"),
+        ("źżž", "z", "Z"),
+    ];
+    let lower = c.to_lowercase().next()?;
+    let (_, small, capital) = LETTERS.iter().find(|(letters, _, _)| letters.contains(lower))?;
+    Some(if c.is_uppercase() { capital } else { small })
 }
 
 /// The names already taken in one scope (the crate's types, a struct's fields, an enum's
@@ -82,12 +162,15 @@ fn words(raw: &str) -> String {
 #[derive(Debug, Default, Clone)]
 pub struct Namespace {
     taken: HashSet<String>,
+    /// For each base that was claimed twice, the next suffix to try: many names that
+    /// collide on one base would otherwise make claiming quadratic.
+    next_suffix: HashMap<String, u32>,
 }
 
 impl Namespace {
     /// A scope in which the generated crate's own type names are already taken.
     pub fn for_types() -> Self {
-        Self { taken: RESERVED_TYPES.iter().map(|s| (*s).to_owned()).collect() }
+        Self { taken: RESERVED_TYPES.iter().map(|s| (*s).to_owned()).collect(), next_suffix: HashMap::new() }
     }
 
     /// Reserves `name` without claiming anything else.
@@ -103,14 +186,15 @@ impl Namespace {
         }
         let snake = base.chars().next().is_some_and(|c| c.is_ascii_lowercase());
         let trimmed = base.trim_end_matches('_');
-        let mut n: u32 = 2;
+        let mut n = self.next_suffix.get(base).copied().unwrap_or(2);
         loop {
             let candidate =
                 if snake { format!("{trimmed}_{n}") } else { format!("{trimmed}{n}") };
+            n = n.saturating_add(1);
             if self.taken.insert(candidate.clone()) {
+                self.next_suffix.insert(base.to_owned(), n);
                 return candidate;
             }
-            n = n.saturating_add(1);
         }
     }
 
@@ -138,9 +222,20 @@ mod tests {
             ("", "empty", "Empty"),
             ("+1", "plus_1", "Plus1"),
             ("-1", "minus_1", "Minus1"),
-            ("café", "caf_u00e9", "CafU00e9"),
+            ("café", "cafe", "Cafe"),
+            ("Ünïcödé Nämé", "unicode_name", "UnicodeName"),
+            ("名前", "u540d_u524d", "U540dU524d"),
+            ("🐶", "u1f436", "U1f436"),
+            ("Production — EU", "production_eu", "ProductionEu"),
             ("fooBar", "foo_bar", "FooBar"),
-            ("---", "empty", "Empty"),
+            ("---", "minus_minus_minus", "MinusMinusMinus"),
+            ("*/", "star_slash", "StarSlash"),
+            ("\"", "quote", "Quote"),
+            (" ", "space", "Space"),
+            ("_", "underscore", "Underscore"),
+            ("1.5", "n1_5", "V15"),
+            ("r#type", "r_type", "RType"),
+            ("super", "super_", "Super"),
         ];
         for (raw, snake, camel) in cases {
             assert_eq!(snake_name(raw), snake, "snake_name({raw:?})");
@@ -158,6 +253,8 @@ mod tests {
         assert_eq!(names, ["foo_bar", "foo_bar_2", "foo_bar_3"]);
         let mut types = Namespace::for_types();
         assert_eq!(types.claim(&type_name("Result")), "Result2");
+        assert_eq!(types.claim(&type_name("Client")), "Client2");
+        assert_eq!(types.claim(&type_name("transport")), "Transport2");
         assert_eq!(types.claim(&type_name("a")), "A");
         assert_eq!(types.claim(&type_name("A")), "A2");
     }

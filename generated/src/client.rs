@@ -41,8 +41,8 @@ impl Server {
 }
 
 impl ClientBuilder {
-    /// Sends requests to one of the API's servers (by default
-    #[doc = concat!(" [`Server::", stringify!(NorthAmericanDataRegion), "`]).")]
+    /// Sends requests to one of the API's servers (by default [`Server::NorthAmericanDataRegion`]).
+    ///
     /// For any other base URL (a proxy, a test server), use
     /// [`ClientBuilder::base_url`].
     pub fn server(self, server: Server) -> Self {

@@ -4,243 +4,6 @@
 //! The API's string enums. Every one is open: values the API description does not
 //! list decode into a catch-all variant and encode back unchanged.
 
-/// An integration category. The API adds values over time, so clients must accept values that are not listed here.
-///
-/// Values this version does not list are kept in [`Category::Unknown`] and written back unchanged, so a value added to the API later never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Category {
-    /// `passthrough`
-    Passthrough,
-    /// `hris`
-    Hris,
-    /// `ats`
-    Ats,
-    /// `auth`
-    Auth,
-    /// `saml`
-    Saml,
-    /// `crm`
-    Crm,
-    /// `enrich`
-    Enrich,
-    /// `martech`
-    Martech,
-    /// `ticketing`
-    Ticketing,
-    /// `uc`
-    Uc,
-    /// `accounting`
-    Accounting,
-    /// `storage`
-    Storage,
-    /// `commerce`
-    Commerce,
-    /// `payment`
-    Payment,
-    /// `genai`
-    Genai,
-    /// `messaging`
-    Messaging,
-    /// `kms`
-    Kms,
-    /// `task`
-    Task,
-    /// `scim`
-    Scim,
-    /// `lms`
-    Lms,
-    /// `repo`
-    Repo,
-    /// `metadata`
-    Metadata,
-    /// `calendar`
-    Calendar,
-    /// `verification`
-    Verification,
-    /// `ads`
-    Ads,
-    /// `analytics`
-    Analytics,
-    /// `forms`
-    Forms,
-    /// `shipping`
-    Shipping,
-    /// `assessment`
-    Assessment,
-    /// `signing`
-    Signing,
-    /// `clubs`
-    Clubs,
-    /// `datastore`
-    Datastore,
-    /// `cdp`
-    Cdp,
-    /// `performance`
-    Performance,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl Category {
-    /// Every value the API description lists, in its order.
-    pub const KNOWN: [Self; 34usize] = [
-        Self::Passthrough,
-        Self::Hris,
-        Self::Ats,
-        Self::Auth,
-        Self::Saml,
-        Self::Crm,
-        Self::Enrich,
-        Self::Martech,
-        Self::Ticketing,
-        Self::Uc,
-        Self::Accounting,
-        Self::Storage,
-        Self::Commerce,
-        Self::Payment,
-        Self::Genai,
-        Self::Messaging,
-        Self::Kms,
-        Self::Task,
-        Self::Scim,
-        Self::Lms,
-        Self::Repo,
-        Self::Metadata,
-        Self::Calendar,
-        Self::Verification,
-        Self::Ads,
-        Self::Analytics,
-        Self::Forms,
-        Self::Shipping,
-        Self::Assessment,
-        Self::Signing,
-        Self::Clubs,
-        Self::Datastore,
-        Self::Cdp,
-        Self::Performance,
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Passthrough => "passthrough",
-            Self::Hris => "hris",
-            Self::Ats => "ats",
-            Self::Auth => "auth",
-            Self::Saml => "saml",
-            Self::Crm => "crm",
-            Self::Enrich => "enrich",
-            Self::Martech => "martech",
-            Self::Ticketing => "ticketing",
-            Self::Uc => "uc",
-            Self::Accounting => "accounting",
-            Self::Storage => "storage",
-            Self::Commerce => "commerce",
-            Self::Payment => "payment",
-            Self::Genai => "genai",
-            Self::Messaging => "messaging",
-            Self::Kms => "kms",
-            Self::Task => "task",
-            Self::Scim => "scim",
-            Self::Lms => "lms",
-            Self::Repo => "repo",
-            Self::Metadata => "metadata",
-            Self::Calendar => "calendar",
-            Self::Verification => "verification",
-            Self::Ads => "ads",
-            Self::Analytics => "analytics",
-            Self::Forms => "forms",
-            Self::Shipping => "shipping",
-            Self::Assessment => "assessment",
-            Self::Signing => "signing",
-            Self::Clubs => "clubs",
-            Self::Datastore => "datastore",
-            Self::Cdp => "cdp",
-            Self::Performance => "performance",
-            Self::Unknown(value) => value,
-        }
-    }
-
-    /// The listed value `value` names, if any.
-    fn known(value: &str) -> Option<Self> {
-        match value {
-            "passthrough" => Some(Self::Passthrough),
-            "hris" => Some(Self::Hris),
-            "ats" => Some(Self::Ats),
-            "auth" => Some(Self::Auth),
-            "saml" => Some(Self::Saml),
-            "crm" => Some(Self::Crm),
-            "enrich" => Some(Self::Enrich),
-            "martech" => Some(Self::Martech),
-            "ticketing" => Some(Self::Ticketing),
-            "uc" => Some(Self::Uc),
-            "accounting" => Some(Self::Accounting),
-            "storage" => Some(Self::Storage),
-            "commerce" => Some(Self::Commerce),
-            "payment" => Some(Self::Payment),
-            "genai" => Some(Self::Genai),
-            "messaging" => Some(Self::Messaging),
-            "kms" => Some(Self::Kms),
-            "task" => Some(Self::Task),
-            "scim" => Some(Self::Scim),
-            "lms" => Some(Self::Lms),
-            "repo" => Some(Self::Repo),
-            "metadata" => Some(Self::Metadata),
-            "calendar" => Some(Self::Calendar),
-            "verification" => Some(Self::Verification),
-            "ads" => Some(Self::Ads),
-            "analytics" => Some(Self::Analytics),
-            "forms" => Some(Self::Forms),
-            "shipping" => Some(Self::Shipping),
-            "assessment" => Some(Self::Assessment),
-            "signing" => Some(Self::Signing),
-            "clubs" => Some(Self::Clubs),
-            "datastore" => Some(Self::Datastore),
-            "cdp" => Some(Self::Cdp),
-            "performance" => Some(Self::Performance),
-            _ => None,
-        }
-    }
-}
-
-impl From<&str> for Category {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-
-impl From<String> for Category {
-    fn from(value: String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-
-impl std::str::FromStr for Category {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for Category {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for Category {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Category {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        deserializer.deserialize_str(crate::open_enum::OpenEnumVisitor::<Self>::new())
-    }
-}
-
 /// A permission that a connection can grant. The API adds values over time, so clients must accept values that are not listed here.
 ///
 /// Values this version does not list are kept in [`Permission::Unknown`] and written back unchanged, so a value added to the API later never breaks decoding.
@@ -1863,6 +1626,243 @@ impl serde::Serialize for Permission {
 }
 
 impl<'de> serde::Deserialize<'de> for Permission {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(crate::open_enum::OpenEnumVisitor::<Self>::new())
+    }
+}
+
+/// An integration category. The API adds values over time, so clients must accept values that are not listed here.
+///
+/// Values this version does not list are kept in [`Category::Unknown`] and written back unchanged, so a value added to the API later never breaks decoding.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Category {
+    /// `passthrough`
+    Passthrough,
+    /// `hris`
+    Hris,
+    /// `ats`
+    Ats,
+    /// `auth`
+    Auth,
+    /// `saml`
+    Saml,
+    /// `crm`
+    Crm,
+    /// `enrich`
+    Enrich,
+    /// `martech`
+    Martech,
+    /// `ticketing`
+    Ticketing,
+    /// `uc`
+    Uc,
+    /// `accounting`
+    Accounting,
+    /// `storage`
+    Storage,
+    /// `commerce`
+    Commerce,
+    /// `payment`
+    Payment,
+    /// `genai`
+    Genai,
+    /// `messaging`
+    Messaging,
+    /// `kms`
+    Kms,
+    /// `task`
+    Task,
+    /// `scim`
+    Scim,
+    /// `lms`
+    Lms,
+    /// `repo`
+    Repo,
+    /// `metadata`
+    Metadata,
+    /// `calendar`
+    Calendar,
+    /// `verification`
+    Verification,
+    /// `ads`
+    Ads,
+    /// `analytics`
+    Analytics,
+    /// `forms`
+    Forms,
+    /// `shipping`
+    Shipping,
+    /// `assessment`
+    Assessment,
+    /// `signing`
+    Signing,
+    /// `clubs`
+    Clubs,
+    /// `datastore`
+    Datastore,
+    /// `cdp`
+    Cdp,
+    /// `performance`
+    Performance,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl Category {
+    /// Every value the API description lists, in its order.
+    pub const KNOWN: [Self; 34usize] = [
+        Self::Passthrough,
+        Self::Hris,
+        Self::Ats,
+        Self::Auth,
+        Self::Saml,
+        Self::Crm,
+        Self::Enrich,
+        Self::Martech,
+        Self::Ticketing,
+        Self::Uc,
+        Self::Accounting,
+        Self::Storage,
+        Self::Commerce,
+        Self::Payment,
+        Self::Genai,
+        Self::Messaging,
+        Self::Kms,
+        Self::Task,
+        Self::Scim,
+        Self::Lms,
+        Self::Repo,
+        Self::Metadata,
+        Self::Calendar,
+        Self::Verification,
+        Self::Ads,
+        Self::Analytics,
+        Self::Forms,
+        Self::Shipping,
+        Self::Assessment,
+        Self::Signing,
+        Self::Clubs,
+        Self::Datastore,
+        Self::Cdp,
+        Self::Performance,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Passthrough => "passthrough",
+            Self::Hris => "hris",
+            Self::Ats => "ats",
+            Self::Auth => "auth",
+            Self::Saml => "saml",
+            Self::Crm => "crm",
+            Self::Enrich => "enrich",
+            Self::Martech => "martech",
+            Self::Ticketing => "ticketing",
+            Self::Uc => "uc",
+            Self::Accounting => "accounting",
+            Self::Storage => "storage",
+            Self::Commerce => "commerce",
+            Self::Payment => "payment",
+            Self::Genai => "genai",
+            Self::Messaging => "messaging",
+            Self::Kms => "kms",
+            Self::Task => "task",
+            Self::Scim => "scim",
+            Self::Lms => "lms",
+            Self::Repo => "repo",
+            Self::Metadata => "metadata",
+            Self::Calendar => "calendar",
+            Self::Verification => "verification",
+            Self::Ads => "ads",
+            Self::Analytics => "analytics",
+            Self::Forms => "forms",
+            Self::Shipping => "shipping",
+            Self::Assessment => "assessment",
+            Self::Signing => "signing",
+            Self::Clubs => "clubs",
+            Self::Datastore => "datastore",
+            Self::Cdp => "cdp",
+            Self::Performance => "performance",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The listed value `value` names, if any.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "passthrough" => Some(Self::Passthrough),
+            "hris" => Some(Self::Hris),
+            "ats" => Some(Self::Ats),
+            "auth" => Some(Self::Auth),
+            "saml" => Some(Self::Saml),
+            "crm" => Some(Self::Crm),
+            "enrich" => Some(Self::Enrich),
+            "martech" => Some(Self::Martech),
+            "ticketing" => Some(Self::Ticketing),
+            "uc" => Some(Self::Uc),
+            "accounting" => Some(Self::Accounting),
+            "storage" => Some(Self::Storage),
+            "commerce" => Some(Self::Commerce),
+            "payment" => Some(Self::Payment),
+            "genai" => Some(Self::Genai),
+            "messaging" => Some(Self::Messaging),
+            "kms" => Some(Self::Kms),
+            "task" => Some(Self::Task),
+            "scim" => Some(Self::Scim),
+            "lms" => Some(Self::Lms),
+            "repo" => Some(Self::Repo),
+            "metadata" => Some(Self::Metadata),
+            "calendar" => Some(Self::Calendar),
+            "verification" => Some(Self::Verification),
+            "ads" => Some(Self::Ads),
+            "analytics" => Some(Self::Analytics),
+            "forms" => Some(Self::Forms),
+            "shipping" => Some(Self::Shipping),
+            "assessment" => Some(Self::Assessment),
+            "signing" => Some(Self::Signing),
+            "clubs" => Some(Self::Clubs),
+            "datastore" => Some(Self::Datastore),
+            "cdp" => Some(Self::Cdp),
+            "performance" => Some(Self::Performance),
+            _ => None,
+        }
+    }
+}
+
+impl From<&str> for Category {
+    fn from(value: &str) -> Self {
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+impl From<String> for Category {
+    fn from(value: String) -> Self {
+        Self::known(&value).unwrap_or(Self::Unknown(value))
+    }
+}
+
+impl std::str::FromStr for Category {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for Category {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for Category {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Category {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {

@@ -10,9 +10,70 @@ use crate::enums::*;
 #[allow(deprecated)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Connection {
+    /// Unique identifier for this integration object
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The date that this integration object was created (ISO-8601 / YYYY-MM-DDTHH:MM:SSZ format)
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The last date that this integration object was updated (ISO-8601 / YYYY-MM-DDTHH:MM:SSZ format)
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// (reference to KmsSpace)
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workspace_id: Option<String>,
+    /// The integration type
+    pub integration_type: String,
+    /// The `integration_name` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub integration_name: Option<String>,
+    /// customer's user ID
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_xref: Option<String>,
+    /// The `permissions` property.
+    pub permissions: Vec<Permission>,
+    /// The Integration categories that this connection supports
+    pub categories: Vec<Category>,
     /// An authentication object that represents a specific authorized user's connection to an integration. It holds customer credentials: properties marked `format: password` are secrets and must never be logged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth: Option<ConnectionAuth>,
+    /// Whether this integration has exceed the monthly limit of the plan
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_paused: Option<bool>,
+    /// The `environment` property.
+    ///
+    /// Defaults to `"Production"`.
+    #[serde(default = "defaults::connection_environment")]
+    pub environment: String,
+    /// (ISO-8601 / YYYY-MM-DDTHH:MM:SSZ format)
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_healthy_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// (ISO-8601 / YYYY-MM-DDTHH:MM:SSZ format)
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_unhealthy_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The `last_unhealthy_code` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_unhealthy_code: Option<String>,
+    /// the ID of the SecretsManager object
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secretsmanager_id: Option<String>,
+    /// the key/path/name of the secret within the vault
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secretsmanager_key: Option<String>,
     /// the AWS ARN / secretID for the stored auth field. Deprecated: use secretsmanager\_id and secretsmanager\_key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[deprecated(note = "deprecated in the API description")]
@@ -29,67 +90,41 @@ pub struct Connection {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[deprecated(note = "deprecated in the API description")]
     pub auth_hashi_vault_path: Option<String>,
-    /// The Integration categories that this connection supports
-    pub categories: Vec<Category>,
-    /// The date that this integration object was created (ISO-8601 / YYYY-MM-DDTHH:MM:SSZ format)
-    ///
-    /// Read-only: set by the server, never sent in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `environment` property.
-    ///
-    /// Defaults to `"Production"`.
-    #[serde(default = "defaults::connection_environment")]
-    pub environment: String,
-    /// customer's user ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_xref: Option<String>,
-    /// Unique identifier for this integration object
-    ///
-    /// Read-only: set by the server, never sent in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The `integration_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub integration_name: Option<String>,
-    /// The integration type
-    pub integration_type: String,
-    /// Whether this integration has exceed the monthly limit of the plan
-    ///
-    /// Read-only: set by the server, never sent in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_paused: Option<bool>,
-    /// (ISO-8601 / YYYY-MM-DDTHH:MM:SSZ format)
-    ///
-    /// Read-only: set by the server, never sent in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_healthy_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// (ISO-8601 / YYYY-MM-DDTHH:MM:SSZ format)
-    ///
-    /// Read-only: set by the server, never sent in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_unhealthy_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `last_unhealthy_code` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_unhealthy_code: Option<String>,
-    /// The `permissions` property.
-    pub permissions: Vec<Permission>,
-    /// the ID of the SecretsManager object
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secretsmanager_id: Option<String>,
-    /// the key/path/name of the secret within the vault
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secretsmanager_key: Option<String>,
-    /// The last date that this integration object was updated (ISO-8601 / YYYY-MM-DDTHH:MM:SSZ format)
-    ///
-    /// Read-only: set by the server, never sent in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// (reference to KmsSpace)
-    ///
-    /// Read-only: set by the server, never sent in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub workspace_id: Option<String>,
+}
+
+#[allow(deprecated)]
+impl Connection {
+    /// A value with the required fields given and every other field unset, or at the
+    /// default the API description gives it.
+    pub fn new(
+        integration_type: impl Into<String>,
+        permissions: Vec<Permission>,
+        categories: Vec<Category>,
+    ) -> Self {
+        Self {
+            id: None,
+            created_at: None,
+            updated_at: None,
+            workspace_id: None,
+            integration_type: integration_type.into(),
+            integration_name: None,
+            external_xref: None,
+            permissions,
+            categories,
+            auth: None,
+            is_paused: None,
+            environment: defaults::connection_environment(),
+            last_healthy_at: None,
+            last_unhealthy_at: None,
+            last_unhealthy_code: None,
+            secretsmanager_id: None,
+            secretsmanager_key: None,
+            auth_aws_arn: None,
+            auth_azure_keyvault_id: None,
+            auth_gcp_secret_name: None,
+            auth_hashi_vault_path: None,
+        }
+    }
 }
 
 /// An authentication object that represents a specific authorized user's connection to an integration. It holds customer credentials: properties marked `format: password` are secrets and must never be logged.
@@ -213,9 +248,35 @@ impl std::fmt::Debug for ConnectionAuth {
 #[allow(deprecated)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ConnectionInput {
+    /// The integration type
+    pub integration_type: String,
+    /// The `integration_name` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub integration_name: Option<String>,
+    /// customer's user ID
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_xref: Option<String>,
+    /// The `permissions` property.
+    pub permissions: Vec<Permission>,
+    /// The Integration categories that this connection supports
+    pub categories: Vec<Category>,
     /// An authentication object that represents a specific authorized user's connection to an integration. It holds customer credentials: properties marked `format: password` are secrets and must never be logged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth: Option<ConnectionAuth>,
+    /// The `environment` property.
+    ///
+    /// Defaults to `"Production"`.
+    #[serde(default = "defaults::connection_input_environment")]
+    pub environment: String,
+    /// The `last_unhealthy_code` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_unhealthy_code: Option<String>,
+    /// the ID of the SecretsManager object
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secretsmanager_id: Option<String>,
+    /// the key/path/name of the secret within the vault
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secretsmanager_key: Option<String>,
     /// the AWS ARN / secretID for the stored auth field. Deprecated: use secretsmanager\_id and secretsmanager\_key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[deprecated(note = "deprecated in the API description")]
@@ -232,32 +293,34 @@ pub struct ConnectionInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[deprecated(note = "deprecated in the API description")]
     pub auth_hashi_vault_path: Option<String>,
-    /// The Integration categories that this connection supports
-    pub categories: Vec<Category>,
-    /// The `environment` property.
-    ///
-    /// Defaults to `"Production"`.
-    #[serde(default = "defaults::connection_input_environment")]
-    pub environment: String,
-    /// customer's user ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_xref: Option<String>,
-    /// The `integration_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub integration_name: Option<String>,
-    /// The integration type
-    pub integration_type: String,
-    /// The `last_unhealthy_code` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_unhealthy_code: Option<String>,
-    /// The `permissions` property.
-    pub permissions: Vec<Permission>,
-    /// the ID of the SecretsManager object
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secretsmanager_id: Option<String>,
-    /// the key/path/name of the secret within the vault
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secretsmanager_key: Option<String>,
+}
+
+#[allow(deprecated)]
+impl ConnectionInput {
+    /// A value with the required fields given and every other field unset, or at the
+    /// default the API description gives it.
+    pub fn new(
+        integration_type: impl Into<String>,
+        permissions: Vec<Permission>,
+        categories: Vec<Category>,
+    ) -> Self {
+        Self {
+            integration_type: integration_type.into(),
+            integration_name: None,
+            external_xref: None,
+            permissions,
+            categories,
+            auth: None,
+            environment: defaults::connection_input_environment(),
+            last_unhealthy_code: None,
+            secretsmanager_id: None,
+            secretsmanager_key: None,
+            auth_aws_arn: None,
+            auth_azure_keyvault_id: None,
+            auth_gcp_secret_name: None,
+            auth_hashi_vault_path: None,
+        }
+    }
 }
 
 #[allow(deprecated)]
@@ -265,20 +328,20 @@ impl From<Connection> for ConnectionInput {
     /// Drops the read-only fields of a fetched [`Connection`], ready to send back.
     fn from(value: Connection) -> Self {
         Self {
+            integration_type: value.integration_type,
+            integration_name: value.integration_name,
+            external_xref: value.external_xref,
+            permissions: value.permissions,
+            categories: value.categories,
             auth: value.auth,
+            environment: value.environment,
+            last_unhealthy_code: value.last_unhealthy_code,
+            secretsmanager_id: value.secretsmanager_id,
+            secretsmanager_key: value.secretsmanager_key,
             auth_aws_arn: value.auth_aws_arn,
             auth_azure_keyvault_id: value.auth_azure_keyvault_id,
             auth_gcp_secret_name: value.auth_gcp_secret_name,
             auth_hashi_vault_path: value.auth_hashi_vault_path,
-            categories: value.categories,
-            environment: value.environment,
-            external_xref: value.external_xref,
-            integration_name: value.integration_name,
-            integration_type: value.integration_type,
-            last_unhealthy_code: value.last_unhealthy_code,
-            permissions: value.permissions,
-            secretsmanager_id: value.secretsmanager_id,
-            secretsmanager_key: value.secretsmanager_key,
         }
     }
 }
@@ -287,9 +350,38 @@ impl From<Connection> for ConnectionInput {
 #[allow(deprecated)]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ConnectionPatch {
+    /// The integration type
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub integration_type: Option<String>,
+    /// The `integration_name` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub integration_name: Option<String>,
+    /// customer's user ID
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_xref: Option<String>,
+    /// The `permissions` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permissions: Option<Vec<Permission>>,
+    /// The Integration categories that this connection supports
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub categories: Option<Vec<Category>>,
     /// An authentication object that represents a specific authorized user's connection to an integration. It holds customer credentials: properties marked `format: password` are secrets and must never be logged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth: Option<ConnectionAuth>,
+    /// The `environment` property.
+    ///
+    /// Defaults to `"Production"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub environment: Option<String>,
+    /// The `last_unhealthy_code` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_unhealthy_code: Option<String>,
+    /// the ID of the SecretsManager object
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secretsmanager_id: Option<String>,
+    /// the key/path/name of the secret within the vault
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secretsmanager_key: Option<String>,
     /// the AWS ARN / secretID for the stored auth field. Deprecated: use secretsmanager\_id and secretsmanager\_key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[deprecated(note = "deprecated in the API description")]
@@ -306,35 +398,6 @@ pub struct ConnectionPatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[deprecated(note = "deprecated in the API description")]
     pub auth_hashi_vault_path: Option<String>,
-    /// The Integration categories that this connection supports
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub categories: Option<Vec<Category>>,
-    /// The `environment` property.
-    ///
-    /// Defaults to `"Production"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub environment: Option<String>,
-    /// customer's user ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_xref: Option<String>,
-    /// The `integration_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub integration_name: Option<String>,
-    /// The integration type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub integration_type: Option<String>,
-    /// The `last_unhealthy_code` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_unhealthy_code: Option<String>,
-    /// The `permissions` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub permissions: Option<Vec<Permission>>,
-    /// the ID of the SecretsManager object
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secretsmanager_id: Option<String>,
-    /// the key/path/name of the secret within the vault
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secretsmanager_key: Option<String>,
 }
 
 #[allow(deprecated)]
@@ -342,20 +405,20 @@ impl From<Connection> for ConnectionPatch {
     /// Sets every writable field of [`Connection`]: a patch that sends all of them.
     fn from(value: Connection) -> Self {
         Self {
+            integration_type: Some(value.integration_type),
+            integration_name: value.integration_name,
+            external_xref: value.external_xref,
+            permissions: Some(value.permissions),
+            categories: Some(value.categories),
             auth: value.auth,
+            environment: Some(value.environment),
+            last_unhealthy_code: value.last_unhealthy_code,
+            secretsmanager_id: value.secretsmanager_id,
+            secretsmanager_key: value.secretsmanager_key,
             auth_aws_arn: value.auth_aws_arn,
             auth_azure_keyvault_id: value.auth_azure_keyvault_id,
             auth_gcp_secret_name: value.auth_gcp_secret_name,
             auth_hashi_vault_path: value.auth_hashi_vault_path,
-            categories: Some(value.categories),
-            environment: Some(value.environment),
-            external_xref: value.external_xref,
-            integration_name: value.integration_name,
-            integration_type: Some(value.integration_type),
-            last_unhealthy_code: value.last_unhealthy_code,
-            permissions: Some(value.permissions),
-            secretsmanager_id: value.secretsmanager_id,
-            secretsmanager_key: value.secretsmanager_key,
         }
     }
 }

@@ -7,10 +7,9 @@ use quote::quote;
 use super::docs;
 use super::ty::{self, ident};
 use crate::model::{
-    Api, AuthKind, BodyMedia, HttpMethod, Operation, Param, ParamLocation, PathPart, Response,
+    Api, AuthKind, Body, BodyMedia, HttpMethod, Operation, Param, ParamLocation, PathPart, Response,
     Scalar, Ty, TypeKind,
 };
-use crate::naming::{self, Namespace};
 
 /// The `client` module.
 pub fn module(api: &Api) -> TokenStream {
@@ -19,14 +18,16 @@ pub fn module(api: &Api) -> TokenStream {
     let params = api.operations.iter().filter_map(|op| params_struct(api, op));
     let methods = api.operations.iter().map(|op| method(api, op));
     let streams = api.operations.iter().filter_map(|op| stream_method(api, op));
-    let title = format!(" A client of the {}.", api.title.replace(['\n', '\r'], " "));
+    let title = docs::lines(&format!("A client of the {}.", docs::sanitize(super::title(api))));
     let default_url = api.servers.first().map_or(String::new(), |s| s.url.clone());
+    let use_enums = super::use_enums(api);
+    let use_models = super::use_models(api);
+    // An API without operations still gets a client, whose transport nothing reads.
+    let unread = api.operations.is_empty().then(|| quote!(#[allow(dead_code)]));
     quote! {
         //! The client: one method per operation of the API.
-        #[allow(unused_imports)]
-        use crate::enums::*;
-        #[allow(unused_imports)]
-        use crate::models::*;
+        #use_enums
+        #use_models
         use crate::transport::Transport;
         use crate::{ClientBuilder, Error};
 
@@ -34,11 +35,12 @@ pub fn module(api: &Api) -> TokenStream {
 
         #builder
 
-        #[doc = #title]
+        #title
         ///
         /// Made with [`Client::builder`]. Cheap to clone: clones share one connection pool.
         #[derive(Debug, Clone)]
         pub struct Client {
+            #unread
             transport: Transport,
         }
 
@@ -74,7 +76,10 @@ fn servers(api: &Api) -> Option<TokenStream> {
         let doc = docs::lines(&text);
         if index == 0 { quote!(#doc #[default]) } else { doc }
     });
-    let default = ident(&first.variant);
+    let server_doc = format!(
+        " Sends requests to one of the API's servers (by default [`Server::{}`]).",
+        first.variant
+    );
     let count = api.servers.len();
     Some(quote! {
         /// The servers the API description lists.
@@ -97,8 +102,8 @@ fn servers(api: &Api) -> Option<TokenStream> {
         }
 
         impl ClientBuilder {
-            /// Sends requests to one of the API's servers (by default
-            #[doc = concat!(" [`Server::", stringify!(#default), "`]).")]
+            #[doc = #server_doc]
+            ///
             /// For any other base URL (a proxy, a test server), use
             /// [`ClientBuilder::base_url`].
             pub fn server(self, server: Server) -> Self {
@@ -109,15 +114,11 @@ fn servers(api: &Api) -> Option<TokenStream> {
 }
 
 fn builder(api: &Api) -> TokenStream {
-    let mut names = Namespace::default();
-    for taken in ["server", "base_url", "timeout", "connect_timeout", "user_agent", "http_client", "retry_policy", "build"] {
-        names.reserve(taken);
-    }
     let methods = api.auth.iter().map(|scheme| {
         let description = scheme.description.as_deref().map(docs::sanitize);
         match &scheme.kind {
             AuthKind::Bearer => {
-                let name = ident(&names.claim(&scheme_method(&scheme.key, "bearer_token", api.auth.len())));
+                let name = ident(&scheme.method);
                 let doc = docs::lines(&join_docs(
                     "Authenticates every request with a bearer token, sent as `Authorization: Bearer <token>`. The token never appears in `Debug` output or in errors.",
                     description,
@@ -130,7 +131,7 @@ fn builder(api: &Api) -> TokenStream {
                 }
             }
             AuthKind::ApiKeyHeader { header } => {
-                let name = ident(&names.claim(&scheme_method(&scheme.key, "api_key", api.auth.len())));
+                let name = ident(&scheme.method);
                 let header_name = header.to_ascii_lowercase();
                 let doc = docs::lines(&join_docs(
                     &format!(
@@ -164,12 +165,6 @@ fn builder(api: &Api) -> TokenStream {
     }
 }
 
-/// The builder method for a security scheme: the plain name when the spec has one scheme,
-/// prefixed by the scheme's key otherwise.
-fn scheme_method(key: &str, plain: &str, count: usize) -> String {
-    if count == 1 { plain.to_owned() } else { naming::snake_name(&format!("{key} {plain}")) }
-}
-
 fn join_docs(ours: &str, theirs: Option<String>) -> String {
     match theirs {
         Some(theirs) if !theirs.is_empty() => format!("{ours}\n\n{theirs}"),
@@ -191,18 +186,67 @@ fn method_tokens(method: HttpMethod) -> TokenStream {
 }
 
 /// How a path parameter is taken and turned into segment text.
-fn path_arg(api: &Api, param: &Param) -> (TokenStream, TokenStream) {
+struct PathArg {
+    /// The argument's type, behind a reference when `by_ref`.
+    ty: TokenStream,
+    by_ref: bool,
+    /// An expression for the segment text, a `&str`.
+    text: TokenStream,
+}
+
+impl PathArg {
+    /// The argument's type; in a stream method, which keeps its arguments for as long as
+    /// the stream lives, a reference has the stream's lifetime `'a`.
+    fn arg_ty(&self, in_stream: bool) -> TokenStream {
+        let ty = &self.ty;
+        match (self.by_ref, in_stream) {
+            (false, _) => ty.clone(),
+            (true, false) => quote!(&#ty),
+            (true, true) => quote!(&'a #ty),
+        }
+    }
+}
+
+fn path_arg(api: &Api, param: &Param) -> PathArg {
     let name = ident(&param.name);
+    let by_value = |ty: TokenStream| PathArg { ty, by_ref: false, text: quote!(&#name.to_string()) };
     match ty::resolve(api, &param.ty) {
-        Ty::Scalar(Scalar::I32) => (quote!(i32), quote!(#name.to_string())),
-        Ty::Scalar(Scalar::I64) => (quote!(i64), quote!(#name.to_string())),
-        Ty::Scalar(Scalar::F64) => (quote!(f64), quote!(#name.to_string())),
-        Ty::Scalar(Scalar::Bool) => (quote!(bool), quote!(#name.to_string())),
+        Ty::Scalar(Scalar::I32) => by_value(quote!(i32)),
+        Ty::Scalar(Scalar::I64) => by_value(quote!(i64)),
+        Ty::Scalar(Scalar::F64) => by_value(quote!(f64)),
+        Ty::Scalar(Scalar::Bool) => by_value(quote!(bool)),
         Ty::Named(id) if matches!(api.ty(*id).kind, TypeKind::Enum(_)) => {
             let ty = ident(&api.ty(*id).name);
-            (quote!(&#ty), quote!(#name.as_str().to_owned()))
+            PathArg { ty: quote!(#ty), by_ref: true, text: quote!(#name.as_str()) }
         }
-        _ => (quote!(&str), quote!(#name.to_owned())),
+        _ => PathArg { ty: quote!(str), by_ref: true, text: quote!(#name) },
+    }
+}
+
+/// An expression for the text of one path segment (a `&str`). `path_args` are the
+/// [`path_arg`]s of the operation's path parameters, which `PathPart::Param` indexes.
+fn segment_expr(op: &Operation, path_args: &[PathArg], segment: &[PathPart]) -> TokenStream {
+    let arg = |index: usize| op.path_params.get(index).map(|param| ident(&param.name));
+    match segment {
+        [PathPart::Literal(text)] => quote!(#text),
+        // Lowering only makes indexes of existing parameters.
+        [PathPart::Param(index)] => path_args.get(*index).map_or_else(|| quote!(""), |arg| arg.text.clone()),
+        parts => {
+            let mut format = String::new();
+            let mut values = Vec::new();
+            for part in parts {
+                match part {
+                    PathPart::Literal(text) => format.push_str(&text.replace('{', "{{").replace('}', "}}")),
+                    PathPart::Param(index) => {
+                        if let Some(arg) = arg(*index) {
+                            format.push_str("{}");
+                            values.push(arg);
+                        }
+                    }
+                }
+            }
+            quote!(&format!(#format, #(#values),*))
+        }
     }
 }
 
@@ -211,42 +255,14 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
     let mut args = Vec::new();
     let mut prelude = Vec::new();
     // Path parameters.
-    let mut segment_exprs = Vec::new();
     let path_args: Vec<_> = op.path_params.iter().map(|p| path_arg(api, p)).collect();
-    for (param, (arg_ty, _)) in op.path_params.iter().zip(&path_args) {
+    for (param, path_arg) in op.path_params.iter().zip(&path_args) {
         let arg = ident(&param.name);
+        let arg_ty = path_arg.arg_ty(false);
         args.push(quote!(#arg: #arg_ty));
     }
-    for segment in &op.segments {
-        match segment.as_slice() {
-            [PathPart::Literal(text)] => segment_exprs.push(quote!(#text)),
-            [PathPart::Param(index)] => {
-                let param = &op.path_params[*index];
-                let arg = ident(&param.name);
-                if matches!(path_args[*index].0.to_string().as_str(), "& str") {
-                    segment_exprs.push(quote!(#arg));
-                } else {
-                    let text = &path_args[*index].1;
-                    segment_exprs.push(quote!(&#text));
-                }
-            }
-            parts => {
-                let mut format = String::new();
-                let mut values = Vec::new();
-                for part in parts {
-                    match part {
-                        PathPart::Literal(text) => format.push_str(&text.replace('{', "{{").replace('}', "}}")),
-                        PathPart::Param(index) => {
-                            format.push_str("{}");
-                            let arg = ident(&op.path_params[*index].name);
-                            values.push(quote!(#arg));
-                        }
-                    }
-                }
-                segment_exprs.push(quote!(&format!(#format, #(#values),*)));
-            }
-        }
-    }
+    let segment_exprs: Vec<TokenStream> =
+        op.segments.iter().map(|segment| segment_expr(op, &path_args, segment)).collect();
     let has_query = op.params.iter().any(|p| p.location == ParamLocation::Query);
     let has_headers = op.params.iter().any(|p| p.location == ParamLocation::Header);
     if let Some(params_type) = &op.params_type {
@@ -259,24 +275,14 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
     let body = match &op.body {
         None => quote!(None),
         Some(body) => {
-            let (arg_ty, encode) = match body.media {
-                BodyMedia::Json => {
-                    let ty = ty::tokens(api, &body.ty);
-                    (quote!(&#ty), quote!(crate::transport::json_body(body)))
-                }
-                BodyMedia::Form => {
-                    let ty = ty::tokens(api, &body.ty);
-                    (quote!(&#ty), quote!(crate::transport::form_body(body)))
-                }
-                BodyMedia::Text => (quote!(&str), quote!(Ok::<_, Error>(crate::transport::Body::Text(body.to_owned())))),
-            };
+            let (arg_ty, encode) = body_encoding(api, body);
             if body.required {
-                args.push(quote!(body: #arg_ty));
-                prelude.push(quote!(let body = #encode?;));
+                args.push(quote!(body: &#arg_ty));
+                prelude.push(encode.required());
                 quote!(Some(&body))
             } else {
-                args.push(quote!(body: Option<#arg_ty>));
-                prelude.push(quote!(let body = body.map(|body| #encode).transpose()?;));
+                args.push(quote!(body: Option<&#arg_ty>));
+                prelude.push(encode.optional());
                 quote!(body.as_ref())
             }
         }
@@ -290,9 +296,11 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
     let http_method = method_tokens(op.method);
     let doc = method_docs(op);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated(note = "deprecated in the API description")]));
+    let many = many_arguments(args.len());
     quote! {
         #doc
         #deprecated
+        #many
         pub async fn #name(&self, #(#args),*) -> Result<#output, Error> {
             let url = self.transport.url(&[#(#segment_exprs),*])?;
             #(#prelude)*
@@ -300,6 +308,50 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
             #finish
         }
     }
+}
+
+/// The type a method takes its body as (behind a reference), and how it is encoded.
+fn body_encoding(api: &Api, body: &Body) -> (TokenStream, Encoding) {
+    match body.media {
+        BodyMedia::Json => (ty::tokens(api, &body.ty), Encoding::Fallible(quote!(crate::transport::json_body))),
+        BodyMedia::Form => (ty::tokens(api, &body.ty), Encoding::Fallible(quote!(crate::transport::form_body))),
+        BodyMedia::Text => (quote!(str), Encoding::Text),
+    }
+}
+
+/// How a method turns its `body` argument into the transport's body.
+enum Encoding {
+    /// A function from `&T` to `Result<Body, Error>`.
+    Fallible(TokenStream),
+    /// Text, sent as it is.
+    Text,
+}
+
+impl Encoding {
+    /// `let body = ...;` for a body the method always takes.
+    fn required(&self) -> TokenStream {
+        match self {
+            Self::Fallible(function) => quote!(let body = #function(body)?;),
+            Self::Text => quote!(let body = crate::transport::Body::Text(body.to_owned());),
+        }
+    }
+
+    /// `let body = ...;` for a body the method takes as an `Option`. The function is passed
+    /// by path: a closure that only calls it is one clippy calls redundant.
+    fn optional(&self) -> TokenStream {
+        match self {
+            Self::Fallible(function) => quote!(let body = body.map(#function).transpose()?;),
+            Self::Text => quote!(let body = body.map(|body| crate::transport::Body::Text(body.to_owned()));),
+        }
+    }
+}
+
+/// Allows clippy's `too_many_arguments` on a method with `count` arguments besides
+/// `self`: a path with many parameters needs them all.
+fn many_arguments(count: usize) -> Option<TokenStream> {
+    // Clippy's default limit, `self` included.
+    const CLIPPY_LIMIT: usize = 7;
+    (count + 1 > CLIPPY_LIMIT).then(|| quote!(#[allow(clippy::too_many_arguments)]))
 }
 
 fn method_docs(op: &Operation) -> TokenStream {
@@ -331,17 +383,21 @@ fn stream_method(api: &Api, op: &Operation) -> Option<TokenStream> {
     let params_type = ident(op.params_type.as_ref()?);
     let limit = op.params.get(paging.limit)?;
     let offset = op.params.get(paging.offset)?;
-    let name = ident(&format!("{}_stream", op.name));
+    let name = ident(&paging.method);
     let list = ident(&op.name);
     let item = ty::tokens(api, &paging.item);
     let limit_field = ident(&limit.name);
     let offset_field = ident(&offset.name);
     let default_size = paging.default_page_size;
-    let path_params: Vec<_> = op.path_params.iter().map(|p| path_arg(api, p)).collect();
-    let path_args: Vec<_> = op.path_params.iter().zip(&path_params).map(|(p, (ty, _))| {
-        let arg = ident(&p.name);
-        quote!(#arg: #ty)
-    }).collect();
+    let path_args: Vec<_> = op
+        .path_params
+        .iter()
+        .map(|p| {
+            let arg = ident(&p.name);
+            let ty = path_arg(api, p).arg_ty(true);
+            quote!(#arg: #ty)
+        })
+        .collect();
     let path_names: Vec<_> = op.path_params.iter().map(|p| ident(&p.name)).collect();
     let to_u64 = |field: &proc_macro2::Ident, param: &Param, default: u64| match ty::resolve(api, &param.ty) {
         Ty::Scalar(Scalar::F64) => quote!(params.#field.map_or(#default, |value| value as u64)),
@@ -362,9 +418,11 @@ fn stream_method(api: &Api, op: &Operation) -> Option<TokenStream> {
     );
     let doc = docs::lines(doc.trim_start());
     let deprecated = op.deprecated.then(|| quote!(#[allow(deprecated)]));
+    let many = many_arguments(path_args.len() + 1);
     Some(quote! {
         #doc
         #deprecated
+        #many
         pub fn #name<'a>(&'a self, #(#path_args,)* params: #params_type) -> impl futures_core::Stream<Item = Result<#item, Error>> + Send + 'a {
             let page_size = #page_size;
             let start = #start;
@@ -437,6 +495,12 @@ fn encoder(api: &Api, op: &Operation, location: ParamLocation, name: &str, doc: 
                 let value = text_of(api, inner, quote!(value));
                 quote!(for value in values { pairs.push((#wire, #value)); })
             }
+            // Strings are joined as they are (a `map` that only clones is one clippy refuses).
+            Ty::Vec(inner) if matches!(ty::resolve(api, inner), Ty::Scalar(Scalar::String)) => quote! {
+                if !values.is_empty() {
+                    pairs.push((#wire, values.join(",")));
+                }
+            },
             Ty::Vec(inner) => {
                 let value = text_of(api, inner, quote!(value));
                 quote! {

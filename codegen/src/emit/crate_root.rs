@@ -13,35 +13,46 @@ use crate::model::{Api, Operation, Response, Scalar, Ty, TypeKind};
 pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
     let text = crate_docs(api, options);
     let crate_docs = docs::inner_lines(&text);
+    // Without enums there is no `enums` module, nor the runtime it uses.
+    let enums = super::has_enums(api);
+    let enums_mod = enums.then(|| quote!(mod enums;));
+    let open_enum_mod = enums.then(|| quote!(mod open_enum;));
+    let enums_use = enums.then(|| quote!(pub use enums::*;));
+    let models = super::has_models(api);
+    let models_mod = models.then(|| quote!(mod models;));
+    let models_use = models.then(|| quote!(pub use models::*;));
     quote! {
         #crate_docs
         #![warn(missing_docs)]
         #![forbid(unsafe_code)]
 
         mod client;
-        mod enums;
+        #enums_mod
         mod error;
-        mod models;
-        mod open_enum;
+        #models_mod
+        #open_enum_mod
         mod paging;
         mod retry;
         mod transport;
 
         pub use client::*;
-        pub use enums::*;
+        #enums_use
         pub use error::{ApiError, DecodeError, Error, ErrorBody};
-        pub use models::*;
+        #models_use
         pub use retry::RetryPolicy;
         pub use transport::ClientBuilder;
     }
 }
 
 fn crate_docs(api: &Api, options: &Options) -> String {
-    let mut text = format!("# {}\n\n", docs::sanitize(&api.title));
+    let mut text = format!("# {}\n\n", docs::sanitize(super::title(api)));
+    let version = match api.version.trim() {
+        "" => String::new(),
+        _ => format!(" (version {})", docs::code(&api.version)),
+    };
     text.push_str(&format!(
-        "A typed, async client of the {} (version {}).\n\n",
-        docs::sanitize(&api.title),
-        docs::code(&api.version)
+        "A typed, async client of the {}{version}.\n\n",
+        docs::sanitize(super::title(api)),
     ));
     if let Some(description) = &api.description {
         text.push_str(&docs::sanitize(description));
@@ -87,13 +98,7 @@ fn example(api: &Api, options: &Options) -> String {
         None => lines.push("    .base_url(\"https://api.example.com\")".to_owned()),
     }
     if let Some(scheme) = api.auth.first() {
-        let method = match scheme.kind {
-            crate::model::AuthKind::Bearer if api.auth.len() == 1 => "bearer_token".to_owned(),
-            crate::model::AuthKind::ApiKeyHeader { .. } if api.auth.len() == 1 => "api_key".to_owned(),
-            crate::model::AuthKind::Bearer => crate::naming::snake_name(&format!("{} bearer_token", scheme.key)),
-            crate::model::AuthKind::ApiKeyHeader { .. } => crate::naming::snake_name(&format!("{} api_key", scheme.key)),
-        };
-        lines.push(format!("    .{method}(\"YOUR_API_KEY\")"));
+        lines.push(format!("    .{}(\"YOUR_API_KEY\")", scheme.method));
     }
     lines.push("    .build()?;".to_owned());
     // A call by id shows best what an error looks like; any simple GET will do otherwise.
@@ -116,13 +121,13 @@ fn example(api: &Api, options: &Options) -> String {
         lines.push(format!("let response = client.{}({args}).await?;", op.name));
         lines.push("println!(\"{response:?}\");".to_owned());
     }
-    if let Some(op) = stream {
+    if let Some((op, paging)) = stream.and_then(|op| Some((op, op.paging.as_ref()?))) {
         let mut args = simple_args(api, op).unwrap_or_default();
         // The stream takes the parameters by value.
         args = args.replace("&Default::default()", "Default::default()");
         lines.push(String::new());
         lines.push("// Every item of a list, page after page.".to_owned());
-        lines.push(format!("let mut items = std::pin::pin!(client.{}_stream({args}));", op.name));
+        lines.push(format!("let mut items = std::pin::pin!(client.{}({args}));", paging.method));
         lines.push("while let Some(item) = items.next().await {".to_owned());
         lines.push("    println!(\"{:?}\", item?);".to_owned());
         lines.push("}".to_owned());

@@ -30,14 +30,26 @@ pub fn attrs(docs: &Docs, extra: &[String]) -> TokenStream {
 
 /// `#[doc = "..."]` attributes for text that is already valid rustdoc.
 pub fn lines(text: &str) -> TokenStream {
-    let lines = text.lines().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") });
+    let lines = doc_lines(text);
     quote! { #( #[doc = #lines] )* }
 }
 
 /// Inner `#![doc = "..."]` attributes, for crate docs.
 pub fn inner_lines(text: &str) -> TokenStream {
-    let lines = text.lines().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") });
+    let lines = doc_lines(text);
     quote! { #( #![doc = #lines] )* }
+}
+
+/// The lines of a doc comment, each after the space that `///` is followed by. Every doc
+/// the generator writes passes here, so this is where text is made visible, and where a
+/// lone `\r` (which Rust refuses in a doc comment, and `str::lines` keeps) ends a line.
+fn doc_lines(text: &str) -> Vec<String> {
+    visible(text)
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .lines()
+        .map(|line| if line.is_empty() { String::new() } else { format!(" {line}") })
+        .collect()
 }
 
 /// Makes spec text safe to use as rustdoc.
@@ -69,6 +81,18 @@ pub fn sanitize(text: &str) -> String {
     out.trim_end().to_owned()
 }
 
+/// `text` with the code points that reorder text on screen (bidirectional overrides and
+/// isolates) written as `U+202E`: rustc refuses them in comments, as they can make code
+/// read differently from what it is.
+fn visible(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => format!("U+{:04X}", u32::from(c)),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
 /// Escapes one line of prose, leaving code spans alone.
 fn escape_line(line: &str) -> String {
     let mut out = String::with_capacity(line.len() + 8);
@@ -94,26 +118,50 @@ fn escape_line(line: &str) -> String {
 fn escape_prose(text: &str, out: &mut String) {
     let mut words = text.split(' ').peekable();
     while let Some(word) = words.next() {
-        if let Some(start) = word.find("http://").or_else(|| word.find("https://")) {
-            let (before, url) = word.split_at(start);
-            let end = url
-                .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`' | ')' | ']'))
-                .unwrap_or(url.len());
-            let (url, after) = url.split_at(end);
-            let trimmed = url.trim_end_matches(['.', ',', ';', ':', '!', '?', '\'']);
-            let after = format!("{}{after}", &url[trimmed.len()..]);
-            escape_chars(before, out);
-            out.push('<');
-            out.push_str(trimmed);
-            out.push('>');
-            escape_chars(&after, out);
-        } else {
-            escape_chars(word, out);
+        match word.find("http://").or_else(|| word.find("https://")) {
+            Some(start) => autolink(word, start, out),
+            None => escape_chars(word, out),
         }
         if words.peek().is_some() {
             out.push(' ');
         }
     }
+}
+
+/// Writes `word`, whose URL starts at `start`, with the URL as an autolink (`<https://…>`)
+/// and the rest escaped. The URL ends before whitespace, quotes, angle brackets, or a
+/// closing parenthesis or bracket it did not open (so `(see https://x.io/a_(b))` keeps
+/// the link's own parentheses); trailing punctuation is left out of it.
+fn autolink(word: &str, start: usize, out: &mut String) {
+    let (before, rest) = word.split_at(start);
+    let mut depth = 0_i32;
+    let end = rest
+        .char_indices()
+        .find(|&(_, c)| match c {
+            '(' | '[' => {
+                depth += 1;
+                false
+            }
+            ')' | ']' if depth > 0 => {
+                depth -= 1;
+                false
+            }
+            c => c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`' | ')' | ']'),
+        })
+        .map_or(rest.len(), |(index, _)| index);
+    let (url, after) = rest.split_at(end);
+    let url = url.trim_end_matches(['.', ',', ';', ':', '!', '?', '\'']);
+    let after = rest.get(url.len()..).unwrap_or(after);
+    // Already an autolink in the spec: `<https://…>` stays one.
+    let (before, after) = match (before.strip_suffix('<'), after.strip_prefix('>')) {
+        (Some(before), Some(after)) => (before, after),
+        _ => (before, after),
+    };
+    escape_chars(before, out);
+    out.push('<');
+    out.push_str(url);
+    out.push('>');
+    escape_chars(after, out);
 }
 
 fn escape_chars(text: &str, out: &mut String) {
@@ -143,6 +191,24 @@ mod tests {
             sanitize("Send `Authorization: Bearer <token>` or <b>x</b> [see] https://x.io/a."),
             "Send `Authorization: Bearer <token>` or \\<b\\>x\\</b\\> \\[see\\] <https://x.io/a>."
         );
+    }
+
+    #[test]
+    fn urls_become_autolinks_once() {
+        assert_eq!(
+            sanitize("See https://example.com/a_(b)_c. Or <https://example.com>, (http://x.io)."),
+            "See <https://example.com/a_(b)_c>. Or <https://example.com>, (<http://x.io>)."
+        );
+    }
+
+    #[test]
+    fn text_direction_overrides_are_shown_not_applied() {
+        assert_eq!(doc_lines("a\u{202E}b\u{2066}c"), [" aU+202EbU+2066c"]);
+    }
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_line() {
+        assert_eq!(doc_lines("`a\rb`\r\nc"), [" `a", " b`", " c"]);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use crate::model::Api;
 /// The manifest: the crate's dependencies are fixed by the runtime, not by the spec.
 pub fn manifest(api: &Api, options: &Options) -> String {
     let mut text = String::new();
-    let description = format!("A typed, async client of the {}.", api.title.replace(['\n', '\r', '"', '\\'], " "));
+    let description = format!("A typed, async client of the {}.", super::title(api).replace(['\n', '\r', '"', '\\'], " "));
     // Writing to a `String` cannot fail.
     let _ = write!(
         text,

@@ -34,17 +34,67 @@ const TEMPLATES: [(&str, &str); 5] = [
     ("src/transport.rs", include_str!("../../templates/transport.rs")),
 ];
 
+/// The runtime template only a crate with enums needs.
+const ENUM_TEMPLATE: &str = "src/open_enum.rs";
+
 /// Every file of the crate, by path relative to the crate's root.
 pub fn files(api: &Api, options: &Options) -> Vec<(String, File)> {
     let mut files = vec![
         ("Cargo.toml".to_owned(), File::Manifest(manifest::manifest(api, options))),
         ("src/lib.rs".to_owned(), File::Rust(crate_root::lib_rs(api, options))),
-        ("src/models.rs".to_owned(), File::Rust(models::module(api))),
-        ("src/enums.rs".to_owned(), File::Rust(enums_module(api))),
         ("src/client.rs".to_owned(), File::Rust(client::module(api))),
     ];
-    files.extend(TEMPLATES.iter().map(|(path, text)| ((*path).to_owned(), File::Template(text))));
+    // An empty module would leave its `pub use` unused, and without enums their runtime
+    // would be unused too, which the crate's `-D warnings` builds refuse.
+    if has_models(api) {
+        files.push(("src/models.rs".to_owned(), File::Rust(models::module(api))));
+    }
+    let enums = has_enums(api);
+    if enums {
+        files.push(("src/enums.rs".to_owned(), File::Rust(enums_module(api))));
+    }
+    files.extend(
+        TEMPLATES
+            .iter()
+            .filter(|(path, _)| enums || *path != ENUM_TEMPLATE)
+            .map(|(path, text)| ((*path).to_owned(), File::Template(text))),
+    );
     files
+}
+
+/// The API's title, or "API" when the spec gives an empty one.
+fn title(api: &Api) -> &str {
+    if api.title.trim().is_empty() { "API" } else { &api.title }
+}
+
+/// Whether the crate has a `models` module: any struct or alias.
+fn has_models(api: &Api) -> bool {
+    api.types.iter().any(|def| !matches!(def.kind, TypeKind::Enum(_)))
+}
+
+/// `use crate::models::*;` for a module that may name models, when there are any.
+fn use_models(api: &Api) -> Option<TokenStream> {
+    has_models(api).then(|| {
+        quote! {
+            #[allow(unused_imports)]
+            use crate::models::*;
+        }
+    })
+}
+
+/// Whether the crate has an `enums` module.
+fn has_enums(api: &Api) -> bool {
+    api.types.iter().any(|def| matches!(def.kind, TypeKind::Enum(_)))
+}
+
+/// `use crate::enums::*;` for a module that may name enums, when there are any.
+fn use_enums(api: &Api) -> Option<TokenStream> {
+    has_enums(api).then(|| {
+        quote! {
+            #[allow(unused_imports)]
+            use crate::enums::*;
+        }
+    })
 }
 
 fn enums_module(api: &Api) -> TokenStream {

@@ -36,10 +36,10 @@ pub fn module(api: &Api) -> TokenStream {
             }
         }
     });
+    let use_enums = super::use_enums(api);
     quote! {
         //! Request and response types: one struct per object schema.
-        #[allow(unused_imports)]
-        use crate::enums::*;
+        #use_enums
         #( #items )*
         #defaults
     }
@@ -55,8 +55,8 @@ struct Defaults {
 fn struct_def(api: &Api, def: &TypeDef, strukt: &Struct, defaults: &mut Defaults) -> TokenStream {
     let name = ident(&def.name);
     let doc = docs::attrs(&def.docs, &[]);
-    let fields: Vec<TokenStream> =
-        strukt.fields.iter().map(|field| field_def(api, def, field, defaults)).collect();
+    let (fields, default_fns): (Vec<TokenStream>, Vec<Option<String>>) =
+        strukt.fields.iter().map(|field| field_def(api, def, field, defaults)).unzip();
     let additional = additional_field(api, strukt);
     let secret = strukt.fields.iter().any(|f| f.secret);
     let derive_default = strukt.fields.iter().all(Field::is_option);
@@ -67,6 +67,7 @@ fn struct_def(api: &Api, def: &TypeDef, strukt: &Struct, defaults: &mut Defaults
     if derive_default {
         derives.push(quote!(Default));
     }
+    let constructor = (!derive_default).then(|| constructor(api, def, strukt, &default_fns));
     let debug = secret.then(|| debug_impl(def, strukt));
     let from = strukt.derived.map(|(base, derivation)| from_impl(api, def, strukt, base, derivation));
     let deprecated = strukt.fields.iter().any(|f| f.deprecated).then(|| quote!(#[allow(deprecated)]));
@@ -78,8 +79,65 @@ fn struct_def(api: &Api, def: &TypeDef, strukt: &Struct, defaults: &mut Defaults
             #( #fields )*
             #additional
         }
+        #constructor
         #debug
         #from
+    }
+}
+
+/// `new(required fields)` for a struct with required fields, else a `Default` that applies
+/// the spec's defaults: either way, no struct literal naming every field is needed.
+fn constructor(api: &Api, def: &TypeDef, strukt: &Struct, default_fns: &[Option<String>]) -> TokenStream {
+    let name = ident(&def.name);
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    for (field, default_fn) in strukt.fields.iter().zip(default_fns) {
+        let member = ident(&field.name);
+        if let Some(function) = default_fn {
+            let function = ident(function);
+            inits.push(quote!(#member: defaults::#function()));
+        } else if field.is_option() {
+            inits.push(quote!(#member: None));
+        } else {
+            let resolved = ty::resolve(api, &field.ty);
+            let (arg_ty, init) = if matches!(resolved, Ty::Scalar(Scalar::String)) && !field.boxed {
+                (quote!(impl Into<String>), quote!(#member: #member.into()))
+            } else if field.boxed {
+                (ty::tokens(api, &field.ty), quote!(#member: Box::new(#member)))
+            } else {
+                (ty::tokens(api, &field.ty), quote!(#member))
+            };
+            args.push(quote!(#member: #arg_ty));
+            inits.push(init);
+        }
+    }
+    if strukt.additional.is_some() {
+        let member = ident(&additional_name(strukt));
+        inits.push(quote!(#member: std::collections::BTreeMap::new()));
+    }
+    let allow_deprecated = strukt.fields.iter().any(|f| f.deprecated).then(|| quote!(#[allow(deprecated)]));
+    if args.is_empty() {
+        return quote! {
+            #allow_deprecated
+            impl Default for #name {
+                /// Every field unset, or at the default the API description gives it.
+                fn default() -> Self {
+                    Self { #( #inits, )* }
+                }
+            }
+        };
+    }
+    let many = (args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    quote! {
+        #allow_deprecated
+        impl #name {
+            /// A value with the required fields given and every other field unset, or at the
+            /// default the API description gives it.
+            #many
+            pub fn new(#( #args ),*) -> Self {
+                Self { #( #inits, )* }
+            }
+        }
     }
 }
 
@@ -110,7 +168,8 @@ fn field_type(api: &Api, field: &Field) -> TokenStream {
     if field.is_option() { quote!(Option<#inner>) } else { inner }
 }
 
-fn field_def(api: &Api, def: &TypeDef, field: &Field, defaults: &mut Defaults) -> TokenStream {
+/// A field's declaration, and the name of the function giving its default, if it has one.
+fn field_def(api: &Api, def: &TypeDef, field: &Field, defaults: &mut Defaults) -> (TokenStream, Option<String>) {
     let name = ident(&field.name);
     let mut extra = Vec::new();
     if field.read_only {
@@ -129,9 +188,11 @@ fn field_def(api: &Api, def: &TypeDef, field: &Field, defaults: &mut Defaults) -
         let wire = &field.wire;
         serde_args.push(quote!(rename = #wire));
     }
+    let mut default_fn = None;
     if let Some(value) = &field.default {
         let base = naming::snake_name(&format!("{} {}", def.name, field.name));
         let function = defaults.names.claim(&base);
+        default_fn = Some(function.clone());
         let function_ident = ident(&function);
         let path = format!("defaults::{function}");
         serde_args.push(quote!(default = #path));
@@ -152,12 +213,13 @@ fn field_def(api: &Api, def: &TypeDef, field: &Field, defaults: &mut Defaults) -
         quote!(#[deprecated(note = "deprecated in the API description")])
     });
     let field_ty = field_type(api, field);
-    quote! {
+    let tokens = quote! {
         #doc
         #serde
         #deprecated
         pub #name: #field_ty,
-    }
+    };
+    (tokens, default_fn)
 }
 
 /// A Rust expression for a default that `lower` checked fits the field's type.
@@ -173,15 +235,24 @@ fn default_literal(api: &Api, field_ty: &Ty, value: &serde_json::Value) -> Token
             let n = v.as_i64().unwrap_or_default();
             quote!(#n)
         }
-        (Ty::Scalar(Scalar::F64), v) => {
-            let n = v.as_f64().unwrap_or_default();
-            quote!(#n)
-        }
+        (Ty::Scalar(Scalar::F64), v) => float_literal(v.as_f64().unwrap_or_default()),
         (Ty::Named(id), serde_json::Value::String(s)) => {
             let name = ident(&api.ty(*id).name);
             quote!(#name::from(#s))
         }
         _ => quote!(Default::default()),
+    }
+}
+
+/// An `f64` literal as short as Rust's own `Debug` writes it (`1.5e300f64`, where the
+/// token's default formatting spells out all 301 digits).
+fn float_literal(value: f64) -> TokenStream {
+    let literal = format!("{:?}f64", value.abs()).parse::<proc_macro2::Literal>();
+    match literal {
+        Ok(literal) if value.is_sign_negative() => quote!(-#literal),
+        Ok(literal) => quote!(#literal),
+        // Never for a finite number; and a literal of a non-finite one would panic.
+        Err(_) => quote!(Default::default()),
     }
 }
 

@@ -48,6 +48,9 @@ struct Lowerer<'a> {
     type_names: Namespace,
     /// `components/schemas` name -> the type declared for it.
     components: HashMap<&'a str, TypeId>,
+    /// Inline schemas that became named types, by their address in the document (used
+    /// as an identity only, never dereferenced).
+    inline: HashMap<*const openapiv3::Schema, TypeId>,
     /// Notes about the type expression lowered last (why a fallback was used), picked up by
     /// the field or parameter that owns it.
     pending_notes: Vec<String>,
@@ -61,13 +64,20 @@ impl<'a> Lowerer<'a> {
             types: Vec::new(),
             type_names: Namespace::for_types(),
             components: HashMap::new(),
+            inline: HashMap::new(),
             pending_notes: Vec::new(),
         }
     }
 
     /// Adds a type whose kind is filled in later (so that references to it, recursive ones
     /// included, can be lowered first).
-    fn declare(&mut self, raw_name: &str, docs: Docs) -> TypeId {
+    ///
+    /// `origin` says where the schema comes from; a schema without `title` or
+    /// `description` is documented by it, since the generated crate denies missing docs.
+    fn declare(&mut self, raw_name: &str, mut docs: Docs, origin: Origin<'_>) -> TypeId {
+        if docs.summary.is_none() && docs.description.is_none() {
+            docs.notes.insert(0, origin.note());
+        }
         let name = self.type_names.claim(&naming::type_name(raw_name));
         let id = TypeId(self.types.len());
         self.types.push(TypeDef { name, docs, kind: crate::model::TypeKind::Alias(json_ty()) });
@@ -142,11 +152,61 @@ impl<'a> Lowerer<'a> {
             };
             schemes.push(AuthScheme {
                 key: key.clone(),
+                method: String::new(),
                 description: description.clone(),
                 kind,
             });
         }
+        name_auth_methods(&mut schemes);
         schemes
+    }
+}
+
+/// Where a named type's schema is written, for the docs of an undocumented one.
+#[derive(Clone, Copy)]
+enum Origin<'p> {
+    /// An entry of `components/schemas`, by its key.
+    Component(&'p str),
+    /// A schema written in place, at this pointer.
+    Inline(&'p Pointer),
+}
+
+impl Origin<'_> {
+    fn note(self) -> String {
+        match self {
+            Self::Component(key) => {
+                format!("The `{}` schema of the API description.", key.replace('`', "'"))
+            }
+            Self::Inline(pointer) => format!(
+                "The schema written in place at `{}` in the API description.",
+                pointer.to_string().replace('`', "'")
+            ),
+        }
+    }
+}
+
+/// The methods `ClientBuilder` has whatever the spec (the runtime's and the generated
+/// `server` and `build`), which a security scheme's method must not take.
+const BUILDER_METHODS: [&str; 11] = [
+    "new", "base_url", "timeout", "connect_timeout", "user_agent", "http_client",
+    "retry_policy", "secret_header", "build_transport", "server", "build",
+];
+
+/// Names the builder method of each scheme: `bearer_token` or `api_key` when the API has
+/// one scheme, prefixed by the scheme's key when it has several.
+fn name_auth_methods(schemes: &mut [AuthScheme]) {
+    let mut names = Namespace::default();
+    for taken in BUILDER_METHODS {
+        names.reserve(taken);
+    }
+    let single = schemes.len() == 1;
+    for scheme in schemes {
+        let plain = match scheme.kind {
+            AuthKind::Bearer => "bearer_token",
+            AuthKind::ApiKeyHeader { .. } => "api_key",
+        };
+        let base = if single { plain.to_owned() } else { naming::snake_name(&format!("{} {plain}", scheme.key)) };
+        scheme.method = names.claim(&base);
     }
 }
 
@@ -161,11 +221,51 @@ fn url_host(url: &str) -> &str {
     rest.split(['/', ':']).next().unwrap_or(rest)
 }
 
-/// What a local `$ref` names, if it has the form `#/components/<section>/<name>`.
-fn ref_name<'r>(reference: &'r str, section: &str) -> Option<&'r str> {
+/// What a local `$ref` names, if it has the form `#/components/<section>/<name>`: the
+/// entry's key, unescaped (`%xx` as in any URI fragment, then `~1` and `~0` as in any
+/// JSON pointer).
+fn ref_name(reference: &str, section: &str) -> Option<String> {
     let rest = reference.strip_prefix("#/components/")?;
     let (found, name) = rest.split_once('/')?;
-    (found == section && !name.contains('/')).then_some(name)
+    (found == section && !name.contains('/'))
+        .then(|| percent_decode(name).replace("~1", "/").replace("~0", "~"))
+}
+
+/// Decodes `%xx` escapes; text that does not decode to UTF-8 is kept as written.
+fn percent_decode(text: &str) -> String {
+    if !text.contains('%') {
+        return text.to_owned();
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while let Some(&byte) = bytes.get(index) {
+        let hex = bytes
+            .get(index + 1..index + 3)
+            .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
+            .and_then(|h| std::str::from_utf8(h).ok());
+        match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+            Some(decoded) if byte == b'%' => {
+                out.push(decoded);
+                index += 3;
+            }
+            _ => {
+                out.push(byte);
+                index += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_owned())
+}
+
+/// Explains why `reference`, found where an entry of `components/<section>` (a `noun`) is
+/// expected, does not lead to one.
+fn missing_ref(reference: &str, section: &str, noun: &str) -> String {
+    if ref_name(reference, section).is_some() {
+        format!("`$ref: {reference}` points to a {noun} that does not exist")
+    } else {
+        ref_problem(reference, section)
+    }
 }
 
 /// Explains why `reference` cannot be followed.
@@ -180,5 +280,38 @@ fn ref_problem(reference: &str, section: &str) -> String {
             "`$ref: {reference}` points outside this document; external references are not \
              supported (bundle the spec into one file first)"
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The runtime's `ClientBuilder` methods are edited apart from the generator: each must
+    /// be one a security scheme cannot take.
+    #[test]
+    fn every_builder_method_of_the_runtime_is_reserved() {
+        let transport = include_str!("../../templates/transport.rs");
+        let mut in_builder = false;
+        for line in transport.lines() {
+            if line.starts_with("impl ClientBuilder") {
+                in_builder = true;
+            } else if line.starts_with('}') {
+                in_builder = false;
+            } else if let Some(rest) = line.trim_start().split("fn ").nth(1).filter(|_| in_builder) {
+                let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                assert!(BUILDER_METHODS.contains(&name.as_str()), "`ClientBuilder::{name}` is not reserved");
+            }
+        }
+    }
+
+    #[test]
+    fn references_are_unescaped() {
+        assert_eq!(ref_name("#/components/schemas/a~1b~0c", "schemas").as_deref(), Some("a/b~c"));
+        assert_eq!(ref_name("#/components/schemas/with%20space", "schemas").as_deref(), Some("with space"));
+        assert_eq!(ref_name("#/components/schemas/100%", "schemas").as_deref(), Some("100%"));
+        assert_eq!(ref_name("#/components/schemas/%+1", "schemas").as_deref(), Some("%+1"));
+        assert_eq!(ref_name("#/components/responses/x", "schemas"), None);
+        assert_eq!(ref_name("other.yaml#/components/schemas/x", "schemas"), None);
     }
 }

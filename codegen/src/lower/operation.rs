@@ -7,7 +7,7 @@ use openapiv3::{
     RequestBody, Responses, StatusCode,
 };
 
-use super::{Lowerer, json_ty, ref_name, ref_problem};
+use super::{Lowerer, json_ty, missing_ref, ref_name};
 use crate::diagnostic::Pointer;
 use crate::model::{
     Body, BodyMedia, Docs, HttpMethod, Operation, Paging, Param, ParamLocation, PathPart,
@@ -26,17 +26,42 @@ const METHODS: [HttpMethod; 8] = [
     HttpMethod::Trace,
 ];
 
+/// Names a client method uses besides its path arguments: its other arguments, its
+/// locals, and those of its stream method.
+const METHOD_LOCALS: [&str; 8] = ["params", "body", "url", "response", "offset", "limit", "page_size", "start"];
+
+/// An operation as found in `paths`, before it is lowered.
+struct Found<'a> {
+    path: &'a str,
+    item: &'a PathItem,
+    method: HttpMethod,
+    operation: &'a openapiv3::Operation,
+    pointer: Pointer,
+}
+
 impl<'a> Lowerer<'a> {
     pub(super) fn lower_operations(&mut self) -> Vec<Operation> {
+        let found = self.find_operations();
+        let (names, mut method_names) = self.operation_names(&found);
+        let mut operations = Vec::with_capacity(found.len());
+        for (op, name) in found.iter().zip(names) {
+            operations.extend(self.lower_operation(name, op));
+        }
+        // Stream methods are named last, so they never take an operation's name.
+        for operation in &mut operations {
+            let stream = format!("{}_stream", operation.name);
+            if let Some(paging) = &mut operation.paging {
+                paging.method = method_names.claim(&stream);
+            }
+        }
+        operations
+    }
+
+    /// Every operation of every path item, in document order.
+    fn find_operations(&mut self) -> Vec<Found<'a>> {
         let spec = self.spec;
         let paths = Pointer::root().push("paths");
-        let mut method_names = Namespace::default();
-        // Method names of the client itself, which operations must not take.
-        for taken in ["new", "builder", "base_url", "transport"] {
-            method_names.reserve(taken);
-        }
-        let mut operation_ids: HashMap<&str, Pointer> = HashMap::new();
-        let mut operations = Vec::new();
+        let mut found = Vec::new();
         for (path, item) in &spec.paths.paths {
             let item_pointer = paths.push(path);
             let item = match item {
@@ -52,39 +77,49 @@ impl<'a> Lowerer<'a> {
             for method in METHODS {
                 let Some(operation) = operation_of(item, method) else { continue };
                 let pointer = item_pointer.push(method.as_str());
-                let base_name = match &operation.operation_id {
-                    Some(id) => {
-                        if let Some(first) = operation_ids.insert(id.as_str(), pointer.clone()) {
-                            self.diagnostics.error(
-                                &pointer.push("operationId"),
-                                format!("operationId `{id}` is already used at {first}"),
-                            );
-                        }
-                        naming::snake_name(id)
-                    }
-                    None => derived_name(method, path),
-                };
-                let name = method_names.claim(&base_name);
-                if let Some(lowered) =
-                    self.lower_operation(name, method, path, item, operation, &pointer)
-                {
-                    operations.push(lowered);
-                }
+                found.push(Found { path, item, method, operation, pointer });
             }
         }
-        operations
+        found
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn lower_operation(
-        &mut self,
-        name: String,
-        method: HttpMethod,
-        path: &str,
-        item: &'a PathItem,
-        operation: &'a openapiv3::Operation,
-        pointer: &Pointer,
-    ) -> Option<Operation> {
+    /// The method name of each operation, and the client's method namespace.
+    ///
+    /// Names from an `operationId` are claimed before names derived from the method and
+    /// path, so that an operation without an id never takes the name another one asked for.
+    fn operation_names(&mut self, found: &[Found<'a>]) -> (Vec<String>, Namespace) {
+        let mut method_names = Namespace::default();
+        // Names of the client's own items, and of trait methods every client has (derived
+        // `Clone` and `Debug`, blanket `Into`, `ToOwned`, ...), which an inherent method
+        // would shadow.
+        for taken in [
+            "new", "builder", "base_url", "transport", "clone", "clone_from", "fmt", "to_owned",
+            "into", "try_into", "type_id", "borrow", "borrow_mut",
+        ] {
+            method_names.reserve(taken);
+        }
+        let mut operation_ids: HashMap<&str, &Pointer> = HashMap::new();
+        let mut names = vec![String::new(); found.len()];
+        for (slot, op) in names.iter_mut().zip(found) {
+            let Some(id) = &op.operation.operation_id else { continue };
+            if let Some(first) = operation_ids.insert(id.as_str(), &op.pointer) {
+                self.diagnostics.error(
+                    &op.pointer.push("operationId"),
+                    format!("operationId `{id}` is already used at {first}"),
+                );
+            }
+            *slot = method_names.claim(&naming::snake_name(id));
+        }
+        for (slot, op) in names.iter_mut().zip(found) {
+            if op.operation.operation_id.is_none() {
+                *slot = method_names.claim(&derived_name(op.method, op.path));
+            }
+        }
+        (names, method_names)
+    }
+
+    fn lower_operation(&mut self, name: String, found: &Found<'a>) -> Option<Operation> {
+        let &Found { path, item, method, operation, ref pointer } = found;
         let type_prefix = naming::type_name(&name);
         let segments = parse_path(path);
         let Some(segments) = segments else {
@@ -118,8 +153,17 @@ impl<'a> Lowerer<'a> {
             declared.push((param, at));
         }
 
+        // Path parameters become the method's arguments, the others fields of its
+        // parameter struct: two scopes. Arguments must not take the names of the method's
+        // other arguments and locals (`params`, `body`, `url`, ...), nor those of its stream
+        // method (`offset`, `limit`, ...), which would shadow them.
         let mut field_names = Namespace::default();
-        let mut path_params: Vec<Param> = Vec::new();
+        let mut argument_names = Namespace::default();
+        for taken in METHOD_LOCALS {
+            argument_names.reserve(taken);
+        }
+        // Path parameters keep their pointer until they are matched with the template.
+        let mut path_params: Vec<(Param, Pointer)> = Vec::new();
         let mut params: Vec<Param> = Vec::new();
         for (param, at) in declared {
             let (location, explode) = match param {
@@ -148,7 +192,10 @@ impl<'a> Lowerer<'a> {
             };
             let lowered = Param {
                 wire: data.name.clone(),
-                name: field_names.claim(&naming::snake_name(&data.name)),
+                name: match location {
+                    ParamLocation::Path => argument_names.claim(&naming::snake_name(&data.name)),
+                    _ => field_names.claim(&naming::snake_name(&data.name)),
+                },
                 location,
                 ty,
                 required: data.required || location == ParamLocation::Path,
@@ -158,7 +205,7 @@ impl<'a> Lowerer<'a> {
                 docs,
             };
             if location == ParamLocation::Path {
-                path_params.push(lowered);
+                path_params.push((lowered, at));
             } else {
                 params.push(lowered);
             }
@@ -174,29 +221,29 @@ impl<'a> Lowerer<'a> {
                 match part {
                     RawPart::Literal(text) => parts.push(PathPart::Literal(text.clone())),
                     RawPart::Param(wire) => {
-                        match path_params.iter().position(|p| p.wire == *wire) {
-                            Some(index) => {
-                                parts.push(PathPart::Param(ordered.len()));
-                                ordered.push(path_params.remove(index));
-                            }
-                            None => {
-                                self.diagnostics.error(
-                                    pointer,
-                                    format!(
-                                        "the path has `{{{wire}}}` but the operation declares no \
-                                         path parameter `{wire}`"
-                                    ),
-                                );
-                            }
+                        // A name the template repeats (`/a/{id}/b/{id}`) takes the same value.
+                        if let Some(index) = ordered.iter().position(|p: &Param| p.wire == *wire) {
+                            parts.push(PathPart::Param(index));
+                        } else if let Some(index) = path_params.iter().position(|(p, _)| p.wire == *wire) {
+                            parts.push(PathPart::Param(ordered.len()));
+                            ordered.push(path_params.remove(index).0);
+                        } else {
+                            self.diagnostics.error(
+                                pointer,
+                                format!(
+                                    "the path has `{{{wire}}}` but the operation declares no path \
+                                     parameter `{wire}`"
+                                ),
+                            );
                         }
                     }
                 }
             }
             resolved_segments.push(parts);
         }
-        for orphan in &path_params {
+        for (orphan, at) in &path_params {
             self.diagnostics.error(
-                &pointer.push("parameters"),
+                at,
                 format!("path parameter `{}` does not appear in the path `{path}`", orphan.wire),
             );
         }
@@ -239,15 +286,10 @@ impl<'a> Lowerer<'a> {
             ReferenceOr::Item(param) => Some(param),
             ReferenceOr::Reference { reference } => {
                 let found = ref_name(reference, "parameters").and_then(|name| {
-                    spec.components.as_ref()?.parameters.get(name)?.as_item()
+                    spec.components.as_ref()?.parameters.get(&name)?.as_item()
                 });
                 if found.is_none() {
-                    let message = if ref_name(reference, "parameters").is_some() {
-                        format!("`$ref: {reference}` points to a parameter that does not exist")
-                    } else {
-                        ref_problem(reference, "parameters")
-                    };
-                    self.diagnostics.error(pointer, message);
+                    self.diagnostics.error(pointer, missing_ref(reference, "parameters", "parameter"));
                 }
                 found
             }
@@ -281,15 +323,10 @@ impl<'a> Lowerer<'a> {
             ReferenceOr::Item(body) => body,
             ReferenceOr::Reference { reference } => {
                 let found = ref_name(reference, "requestBodies").and_then(|name| {
-                    spec.components.as_ref()?.request_bodies.get(name)?.as_item()
+                    spec.components.as_ref()?.request_bodies.get(&name)?.as_item()
                 });
                 let Some(found) = found else {
-                    let message = if ref_name(reference, "requestBodies").is_some() {
-                        format!("`$ref: {reference}` points to a request body that does not exist")
-                    } else {
-                        ref_problem(reference, "requestBodies")
-                    };
-                    self.diagnostics.error(pointer, message);
+                    self.diagnostics.error(pointer, missing_ref(reference, "requestBodies", "request body"));
                     return None;
                 };
                 found
@@ -335,12 +372,12 @@ impl<'a> Lowerer<'a> {
                 ReferenceOr::Item(response) => response,
                 ReferenceOr::Reference { reference } => {
                     let found = ref_name(reference, "responses").and_then(|name| {
-                        spec.components.as_ref()?.responses.get(name)?.as_item()
+                        spec.components.as_ref()?.responses.get(&name)?.as_item()
                     });
                     match found {
                         Some(found) => found,
                         None => {
-                            self.diagnostics.error(&at, ref_problem(reference, "responses"));
+                            self.diagnostics.error(&at, missing_ref(reference, "responses", "response"));
                             continue;
                         }
                     }
@@ -495,5 +532,6 @@ fn paging(params: &[Param], response: &Response) -> Option<Paging> {
         .and_then(|d| d.as_u64().or_else(|| d.as_f64().map(|f| f as u64)))
         .filter(|size| *size > 0)
         .unwrap_or(100);
-    Some(Paging { limit, offset, item: (**item).clone(), default_page_size })
+    // The stream method is named once every operation has its name.
+    Some(Paging { limit, offset, item: (**item).clone(), default_page_size, method: String::new() })
 }

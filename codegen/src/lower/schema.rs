@@ -7,10 +7,14 @@ use openapiv3::{
     VariantOrUnknownOrEmpty,
 };
 
-use super::{Lowerer, json_ty, ref_name, ref_problem};
+use super::{Lowerer, Origin, json_ty, ref_name, ref_problem};
 use crate::diagnostic::Pointer;
 use crate::model::{Docs, Enum, Field, Scalar, Struct, Ty, TypeKind, Variant};
 use crate::naming::{self, Namespace};
+
+/// The doc note of a value whose schema is a combination the generator does not type.
+const ALTERNATIVES_NOTE: &str = "The schema combines several alternatives (`oneOf`/`anyOf`/`allOf`), \
+                                 which are kept as untyped JSON.";
 
 /// An object schema seen through the parts that matter for a struct, whether it was written
 /// as `type: object`, without a `type`, or as an `allOf` of objects.
@@ -38,7 +42,7 @@ impl<'a> Lowerer<'a> {
                 ReferenceOr::Item(schema) => docs_of(&schema.schema_data),
                 ReferenceOr::Reference { .. } => Docs::default(),
             };
-            let id = self.declare(name, docs);
+            let id = self.declare(name, docs, Origin::Component(name));
             self.components.insert(name.as_str(), id);
         }
     }
@@ -70,7 +74,6 @@ impl<'a> Lowerer<'a> {
             self.diagnostics.error(pointer, ref_problem(reference, "schemas"));
             return json_ty();
         };
-        let name = name.replace("~1", "/").replace("~0", "~");
         match self.components.get(name.as_str()) {
             Some(&id) => Ty::Named(id),
             None => {
@@ -106,10 +109,19 @@ impl<'a> Lowerer<'a> {
     }
 
     fn ty_of_schema(&mut self, schema: &'a Schema, pointer: &Pointer, hint: &str) -> Ty {
+        // An `allOf` that includes a referenced object copies that object's properties, so
+        // the same inline schema can be reached again, even from inside itself (a property
+        // of `Thing` that is an `allOf` of `Thing`). It is one type: declared before its
+        // members are lowered, and found again by its place in the document.
+        let key: *const Schema = schema;
+        if let Some(&id) = self.inline.get(&key) {
+            return Ty::Named(id);
+        }
         match self.shape(schema, pointer) {
             Shape::Plain => self.plain_ty(schema, pointer, hint),
             shape => {
-                let id = self.declare(hint, docs_of(&schema.schema_data));
+                let id = self.declare(hint, docs_of(&schema.schema_data), Origin::Inline(pointer));
+                self.inline.insert(key, id);
                 let name = self.types[id.0].name.clone();
                 self.types[id.0].kind = self.kind_of_shape(shape, pointer, &name);
                 Ty::Named(id)
@@ -181,8 +193,8 @@ impl<'a> Lowerer<'a> {
                 ReferenceOr::Item(schema) => (schema, pointer.push("allOf").push(index)),
                 ReferenceOr::Reference { reference } => {
                     let name = ref_name(reference, "schemas")?;
-                    let schema = spec.components.as_ref()?.schemas.get(name)?.as_item()?;
-                    (schema, Pointer::root().push("components").push("schemas").push(name))
+                    let schema = spec.components.as_ref()?.schemas.get(&name)?.as_item()?;
+                    (schema, Pointer::root().push("components").push("schemas").push(&name))
                 }
             };
             let view = match &schema.schema_kind {
@@ -314,11 +326,7 @@ impl<'a> Lowerer<'a> {
                 }
             }
             SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } | SchemaKind::AllOf { .. } => {
-                self.pending_notes.push(
-                    "The schema combines several alternatives (`oneOf`/`anyOf`/`allOf`), which \
-                     are kept as untyped JSON."
-                        .to_owned(),
-                );
+                self.pending_notes.push(ALTERNATIVES_NOTE.to_owned());
                 json_ty()
             }
             SchemaKind::Not { .. } => json_ty(),
@@ -338,7 +346,12 @@ impl<'a> Lowerer<'a> {
                 Some("array") => self.array_ty(any.items.as_ref(), pointer, hint),
                 Some("object") => self.map_ty(any.additional_properties.as_ref(), pointer, hint),
                 _ if any.items.is_some() => self.array_ty(any.items.as_ref(), pointer, hint),
-                _ => json_ty(),
+                _ => {
+                    if !(any.one_of.is_empty() && any.any_of.is_empty() && any.all_of.is_empty()) {
+                        self.pending_notes.push(ALTERNATIVES_NOTE.to_owned());
+                    }
+                    json_ty()
+                }
             },
         }
     }

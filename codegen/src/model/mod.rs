@@ -55,6 +55,9 @@ pub struct Server {
 pub struct AuthScheme {
     /// The scheme's key in `components/securitySchemes`.
     pub key: String,
+    /// The `ClientBuilder` method that sets the credential (`bearer_token`, `api_key`,
+    /// or prefixed by the key when the API has several schemes).
+    pub method: String,
     /// `description`.
     pub description: Option<String>,
     /// How the credential travels.

@@ -159,4 +159,6 @@ pub struct Paging {
     pub item: Ty,
     /// The page size when the caller sets none: the limit's `default`, else 100.
     pub default_page_size: u64,
+    /// The name of the client method that streams every item (`list_pets_stream`).
+    pub method: String,
 }

@@ -1,0 +1,57 @@
+//! The whole Unified.to API (673 operations, 1090 schemas, a real-world document with
+//! slips) generates a crate with a method for every operation, and that crate passes
+//! `cargo clippy -- -D warnings`.
+//!
+//! The spec lives in the shared folder beside the workspace
+//! (`<workspace>/../shared/specs/unified-full-openapi.yaml`). The crate is written to
+//! `target/test-crates/unified-full` and checked with the target folder all generated test
+//! crates share; a cold run compiles the client's dependencies once (about two minutes on
+//! two cores), a warm one takes about a minute.
+
+mod support;
+
+use std::path::PathBuf;
+
+use tests::workspace_root;
+
+fn spec_path() -> PathBuf {
+    workspace_root().join("../shared/specs/unified-full-openapi.yaml")
+}
+
+fn spec_text() -> String {
+    let path = spec_path();
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("the full Unified.to spec is expected at {}: {e}", path.display()))
+}
+
+#[test]
+fn full_unified_spec_generates_a_method_per_operation_and_passes_clippy() {
+    let text = spec_text();
+    let loaded = codegen::load(&text).expect("the full spec loads");
+    // Counted on the parsed document, independently of lowering.
+    let expected = loaded.spec.operations().count();
+    assert_eq!(expected, 673, "the full spec's operation count changed");
+
+    let (api, warnings) = codegen::lower(loaded).expect("the full spec lowers");
+    assert_eq!(api.operations.len(), expected, "one client method per operation");
+    assert!(
+        warnings.iter().all(|w| w.severity == codegen::Severity::Warning),
+        "lowering returned errors as warnings"
+    );
+
+    let output = support::generate("unified-full", "unified-full-openapi.yaml", &text);
+    let client = &output.files["src/client.rs"];
+    assert_eq!(client.matches("pub async fn ").count(), expected);
+    for operation in &api.operations {
+        assert!(
+            client.contains(&format!("pub async fn {}(", operation.name)),
+            "no method `{}` in the client",
+            operation.name
+        );
+    }
+
+    let dir = support::write_crate("unified-full", &output.files);
+    if let Err(failure) = support::cargo(&dir, &["clippy", "--quiet", "--", "-D", "warnings"], &[]) {
+        panic!("the generated unified-full crate does not pass clippy:\n{failure}");
+    }
+}
