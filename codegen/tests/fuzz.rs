@@ -143,7 +143,7 @@ fn text_of(value: &Value, yaml: bool) -> String {
 }
 
 proptest! {
-    #![proptest_config(config(1500))]
+    #![proptest_config(config(700))]
 
     #[test]
     fn arbitrary_text_never_panics(text in any::<String>()) {
@@ -157,7 +157,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(config(3000))]
+    #![proptest_config(config(1500))]
 
     #[test]
     fn arbitrary_trees_never_panic(value in prop_oneof![tree(), framed_tree()], yaml in any::<bool>()) {
@@ -328,7 +328,7 @@ fn apply(doc: &mut Value, target: usize, mutation: &Mutation) {
 }
 
 proptest! {
-    #![proptest_config(config(8000))]
+    #![proptest_config(config(4000))]
 
     #[test]
     fn mutated_specs_never_panic(

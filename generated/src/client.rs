@@ -212,17 +212,18 @@ impl Client {
 
     /// Every item of [`Client::list_unified_connections`], fetched page after page.
     ///
-    ///  Pages hold `params.limit` items (100 when unset), starting at `params.offset`; the stream
-    ///  ends after the first page with fewer items. An error ends the stream after being
-    ///  yielded.
+    /// Pages hold `params.limit` items (100 when unset, and at most 100, the API's maximum), starting at `params.offset`.
+    /// The stream ends after the first page with fewer items. An error ends the stream after
+    /// being yielded.
     pub fn list_unified_connections_stream<'a>(
         &'a self,
         params: ListUnifiedConnectionsParams,
     ) -> impl futures_core::Stream<Item = Result<Connection, Error>> + Send + 'a {
-        let page_size = params
+        let page_size = (params
             .limit
             .and_then(|value| u64::try_from(value).ok())
-            .unwrap_or(100u64);
+            .unwrap_or(100u64))
+            .min(100u64);
         let start = params
             .offset
             .and_then(|value| u64::try_from(value).ok())

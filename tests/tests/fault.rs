@@ -1226,6 +1226,20 @@ async fn paging_keeps_the_other_parameters_and_the_start_offset() {
 }
 
 #[tokio::test]
+async fn paging_never_asks_for_more_than_the_api_maximum() {
+    // The spec caps `limit` at 100: a larger page size would be refused or cut short by the
+    // server, and a short page would end the stream early, silently losing items.
+    let server = paged_server(250).await;
+    let params = ListUnifiedConnectionsParams {
+        limit: Some(500),
+        ..Default::default()
+    };
+    let ids = collect_ids(&client(&server), params).await;
+    assert_eq!(ids.len(), 250);
+    assert_eq!(pages(&server), [(0, 100), (100, 100), (200, 100)]);
+}
+
+#[tokio::test]
 async fn an_error_on_the_second_page_ends_the_stream_after_the_first_page() {
     let server = TestServer::start(|n, request| {
         if n == 0 {

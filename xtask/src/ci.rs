@@ -75,5 +75,5 @@ fn doc() -> Result<bool, String> {
 }
 
 fn test() -> Result<bool, String> {
-    status(cargo().args(["test", "--workspace", "--locked"]))
+    status(cargo().args(["test", "--workspace", "--locked", "--no-fail-fast"]))
 }

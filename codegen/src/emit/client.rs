@@ -408,13 +408,18 @@ fn stream_method(api: &Api, op: &Operation) -> Option<TokenStream> {
         Ty::Scalar(Scalar::I32) => quote!(i32::try_from(#value).unwrap_or(i32::MAX)),
         _ => quote!(i64::try_from(#value).unwrap_or(i64::MAX)),
     };
-    let page_size = to_u64(&limit_field, limit, default_size);
+    let mut page_size = to_u64(&limit_field, limit, default_size);
+    let mut capped = String::new();
+    if let Some(max) = paging.max_page_size {
+        page_size = quote!((#page_size).min(#max));
+        capped = format!(", and at most {max}, the API's maximum");
+    }
     let start = to_u64(&offset_field, offset, 0);
     let set_offset = from_u64(offset, quote!(offset));
     let set_limit = from_u64(limit, quote!(limit));
     let doc = format!(
-        " Every item of [`Client::{0}`], fetched page after page.\n\n Pages hold `params.{1}` items ({2} when unset), starting at `params.{3}`; the stream\n ends after the first page with fewer items. An error ends the stream after being\n yielded.",
-        op.name, limit.name, default_size, offset.name
+        "Every item of [`Client::{0}`], fetched page after page.\n\nPages hold `params.{1}` items ({2} when unset{4}), starting at `params.{3}`.\nThe stream ends after the first page with fewer items. An error ends the stream after\nbeing yielded.",
+        op.name, limit.name, default_size, offset.name, capped
     );
     let doc = docs::lines(doc.trim_start());
     let deprecated = op.deprecated.then(|| quote!(#[allow(deprecated)]));

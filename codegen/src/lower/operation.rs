@@ -184,11 +184,11 @@ impl<'a> Lowerer<'a> {
             let Some(ty) = self.param_ty(data, &at, &hint) else { continue };
             let mut docs = Docs { description: data.description.clone(), ..Docs::default() };
             docs.notes.append(&mut self.pending_notes);
-            let default = match &data.format {
+            let (default, maximum) = match &data.format {
                 ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) => {
-                    schema.schema_data.default.clone()
+                    (schema.schema_data.default.clone(), maximum_of(schema))
                 }
-                _ => None,
+                _ => (None, None),
             };
             let lowered = Param {
                 wire: data.name.clone(),
@@ -202,6 +202,7 @@ impl<'a> Lowerer<'a> {
                 explode,
                 deprecated: data.deprecated.unwrap_or(false),
                 default,
+                maximum,
                 docs,
             };
             if location == ParamLocation::Path {
@@ -526,12 +527,32 @@ fn paging(params: &[Param], response: &Response) -> Option<Paging> {
     };
     let limit = params.iter().position(|p| p.wire == "limit" && numeric(p))?;
     let offset = params.iter().position(|p| p.wire == "offset" && numeric(p))?;
-    let default_page_size = params
-        .get(limit)
-        .and_then(|p| p.default.as_ref())
+    let limit_param = params.get(limit)?;
+    // Float to integer `as` casts saturate, and NaN becomes 0, which the filters drop.
+    let max_page_size = limit_param.maximum.map(|max| max.floor() as u64).filter(|max| *max > 0);
+    let default_page_size = limit_param
+        .default
+        .as_ref()
         .and_then(|d| d.as_u64().or_else(|| d.as_f64().map(|f| f as u64)))
         .filter(|size| *size > 0)
-        .unwrap_or(100);
+        .unwrap_or(100)
+        .min(max_page_size.unwrap_or(u64::MAX));
     // The stream method is named once every operation has its name.
-    Some(Paging { limit, offset, item: (**item).clone(), default_page_size, method: String::new() })
+    Some(Paging {
+        limit,
+        offset,
+        item: (**item).clone(),
+        default_page_size,
+        max_page_size,
+        method: String::new(),
+    })
+}
+
+/// The `maximum` of a number or integer schema.
+fn maximum_of(schema: &openapiv3::Schema) -> Option<f64> {
+    match &schema.schema_kind {
+        openapiv3::SchemaKind::Type(openapiv3::Type::Integer(integer)) => integer.maximum.map(|m| m as f64),
+        openapiv3::SchemaKind::Type(openapiv3::Type::Number(number)) => number.maximum,
+        _ => None,
+    }
 }

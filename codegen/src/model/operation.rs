@@ -107,6 +107,8 @@ pub struct Param {
     pub deprecated: bool,
     /// `default`, for docs and paging.
     pub default: Option<serde_json::Value>,
+    /// `maximum` of a number, for paging.
+    pub maximum: Option<f64>,
     /// Its documentation.
     pub docs: Docs,
 }
@@ -157,8 +159,12 @@ pub struct Paging {
     pub offset: usize,
     /// The type of one item of the returned array.
     pub item: Ty,
-    /// The page size when the caller sets none: the limit's `default`, else 100.
+    /// The page size when the caller sets none: the limit's `default`, else 100, and never
+    /// above `max_page_size`.
     pub default_page_size: u64,
+    /// The limit's `maximum`: a larger page size is lowered to it, since a server that caps
+    /// pages would otherwise return a short page that ends the stream early.
+    pub max_page_size: Option<u64>,
     /// The name of the client method that streams every item (`list_pets_stream`).
     pub method: String,
 }
