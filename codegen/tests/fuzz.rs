@@ -20,8 +20,9 @@
 //! A stack overflow aborts the run without naming the input: rerun that property with
 //! `FUZZ_LAST=/tmp/last.txt`, which holds the input being checked when it stops.
 //!
-//! A failure is shrunk to a minimal input and its seed saved under
-//! `proptest-regressions/`, which proptest replays first on every later run; commit that
+//! A failure is shrunk to a minimal input and its seed saved in
+//! `codegen/tests/fuzz.proptest-regressions`, which proptest replays first on every later
+//! run; commit that
 //! file, or put the minimal spec in `tests/fixtures/regressions/` (at the workspace root),
 //! which `regression_fixtures_never_panic` runs.
 

@@ -189,7 +189,7 @@ impl Client {
 
     /// Update connection
     ///
-    /// Updates a connection partially. The request body uses the full Connection schema, so its required properties must still be present.
+    /// Updates a connection partially: only the properties sent are changed. The body is described by the full Connection schema, as upstream does; clients send only the fields they change.
     ///
     /// `PATCH /unified/connection/{id}`
     ///
@@ -222,6 +222,7 @@ impl Client {
         let page_size = (params
             .limit
             .and_then(|value| u64::try_from(value).ok())
+            .filter(|value| *value >= 1u64)
             .unwrap_or(100u64))
             .min(100u64);
         let start = params

@@ -8,6 +8,7 @@
 ///
 /// Values this version does not list are kept in [`Permission::Unknown`] and written back unchanged, so a value added to the API later never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Permission {
     /// `accounting_account_read`
     AccountingAccountRead,
@@ -1637,6 +1638,7 @@ impl<'de> serde::Deserialize<'de> for Permission {
 ///
 /// Values this version does not list are kept in [`Category::Unknown`] and written back unchanged, so a value added to the API later never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Category {
     /// `passthrough`
     Passthrough,
@@ -1870,10 +1872,13 @@ impl<'de> serde::Deserialize<'de> for Category {
     }
 }
 
-/// The schema written in place at `#/paths/~1unified~1connection/get/parameters/3/schema` in the API description.
+/// Field to sort the results by.
+///
+/// Values of the `sort` parameter.
 ///
 /// Values this version does not list are kept in [`ListUnifiedConnectionsSort::Unknown`] and written back unchanged, so a value added to the API later never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ListUnifiedConnectionsSort {
     /// `name`
     Name,
@@ -1948,10 +1953,13 @@ impl<'de> serde::Deserialize<'de> for ListUnifiedConnectionsSort {
     }
 }
 
-/// The schema written in place at `#/paths/~1unified~1connection/get/parameters/4/schema` in the API description.
+/// Sort direction.
+///
+/// Values of the `order` parameter.
 ///
 /// Values this version does not list are kept in [`ListUnifiedConnectionsOrder::Unknown`] and written back unchanged, so a value added to the API later never breaks decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ListUnifiedConnectionsOrder {
     /// `asc`
     Asc,

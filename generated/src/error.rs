@@ -23,7 +23,7 @@ pub enum Error {
     InvalidRequest(String),
     /// The request body could not be encoded.
     #[error("could not encode the request body: {0}")]
-    Encode(#[from] serde_json::Error),
+    Encode(#[source] serde_json::Error),
     /// The request never got a complete response: connection refused, DNS, TLS, reset,
     /// truncated body...
     #[error(

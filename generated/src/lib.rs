@@ -42,7 +42,8 @@
 //! ## What the types promise
 //!
 //! - Enums are open: a value this version does not list decodes into the `Unknown` variant and is written back unchanged, so new values on the server never break decoding.
-//! - Read-only fields are never sent: request bodies use `…Input` types without them (`From` a fetched value), and partial updates use `…Patch` types whose unset fields are left out.
+//! - Read-only fields of request bodies are not sent: requests take `…Input` types without the body's own read-only fields, made `From` a fetched value.
+//! - Partial updates take `…Patch` types: every field is optional and only the fields set are sent.
 //! - Secret fields print as `"***"` in `Debug` output but are sent unchanged.
 //! - Failed requests are retried for idempotent methods (see [`RetryPolicy`]), and every failure is an [`Error`] carrying what is known: status, headers and body of an API error, the path of a field that failed to decode.
 #![warn(missing_docs)]
@@ -62,3 +63,7 @@ pub use error::{ApiError, DecodeError, Error, ErrorBody};
 pub use models::*;
 pub use retry::RetryPolicy;
 pub use transport::ClientBuilder;
+
+/// The HTTP client library, whose types (`StatusCode`, `HeaderMap`, `Client`) appear
+/// in this crate's API.
+pub use reqwest;

@@ -50,8 +50,6 @@ pub struct Connection {
     /// Read-only: set by the server, never sent in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_paused: Option<bool>,
-    /// The `environment` property.
-    ///
     /// Defaults to `"Production"`.
     #[serde(default = "defaults::connection_environment")]
     pub environment: String,
@@ -74,19 +72,19 @@ pub struct Connection {
     /// the key/path/name of the secret within the vault
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secretsmanager_key: Option<String>,
-    /// the AWS ARN / secretID for the stored auth field. Deprecated: use secretsmanager\_id and secretsmanager\_key.
+    /// the AWS ARN / secretID for the stored auth field. Deprecated: use secretsmanager_id and secretsmanager_key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[deprecated(note = "deprecated in the API description")]
     pub auth_aws_arn: Option<String>,
-    /// the Azure Key Vault ID for the stored auth field. Deprecated: use secretsmanager\_id and secretsmanager\_key.
+    /// the Azure Key Vault ID for the stored auth field. Deprecated: use secretsmanager_id and secretsmanager_key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[deprecated(note = "deprecated in the API description")]
     pub auth_azure_keyvault_id: Option<String>,
-    /// the Google Cloud Secret Manager name for the stored auth field. Deprecated: use secretsmanager\_id and secretsmanager\_key.
+    /// the Google Cloud Secret Manager name for the stored auth field. Deprecated: use secretsmanager_id and secretsmanager_key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[deprecated(note = "deprecated in the API description")]
     pub auth_gcp_secret_name: Option<String>,
-    /// the HashiCorp Vault path for the stored auth field. Deprecated: use secretsmanager\_id and secretsmanager\_key.
+    /// the HashiCorp Vault path for the stored auth field. Deprecated: use secretsmanager_id and secretsmanager_key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[deprecated(note = "deprecated in the API description")]
     pub auth_hashi_vault_path: Option<String>,
@@ -178,7 +176,7 @@ pub struct ConnectionAuth {
     /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// When integration.auth\_type = "other", this field contains the authentication credentials in the same order as token\_names
+    /// When integration.auth_type = "other", this field contains the authentication credentials in the same order as token_names
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub other_auth_info: Option<Vec<String>>,
     /// Secret: shown as `"***"` by `Debug`.
@@ -244,7 +242,7 @@ impl std::fmt::Debug for ConnectionAuth {
     }
 }
 
-/// \[`Connection`\] as sent in a request: the same fields without the read-only ones, which only the server sets.
+/// [`Connection`] as sent in a request: the same fields without the read-only ones, which only the server sets.
 #[allow(deprecated)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ConnectionInput {
@@ -263,8 +261,6 @@ pub struct ConnectionInput {
     /// An authentication object that represents a specific authorized user's connection to an integration. It holds customer credentials: properties marked `format: password` are secrets and must never be logged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth: Option<ConnectionAuth>,
-    /// The `environment` property.
-    ///
     /// Defaults to `"Production"`.
     #[serde(default = "defaults::connection_input_environment")]
     pub environment: String,
@@ -277,19 +273,19 @@ pub struct ConnectionInput {
     /// the key/path/name of the secret within the vault
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secretsmanager_key: Option<String>,
-    /// the AWS ARN / secretID for the stored auth field. Deprecated: use secretsmanager\_id and secretsmanager\_key.
+    /// the AWS ARN / secretID for the stored auth field. Deprecated: use secretsmanager_id and secretsmanager_key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[deprecated(note = "deprecated in the API description")]
     pub auth_aws_arn: Option<String>,
-    /// the Azure Key Vault ID for the stored auth field. Deprecated: use secretsmanager\_id and secretsmanager\_key.
+    /// the Azure Key Vault ID for the stored auth field. Deprecated: use secretsmanager_id and secretsmanager_key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[deprecated(note = "deprecated in the API description")]
     pub auth_azure_keyvault_id: Option<String>,
-    /// the Google Cloud Secret Manager name for the stored auth field. Deprecated: use secretsmanager\_id and secretsmanager\_key.
+    /// the Google Cloud Secret Manager name for the stored auth field. Deprecated: use secretsmanager_id and secretsmanager_key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[deprecated(note = "deprecated in the API description")]
     pub auth_gcp_secret_name: Option<String>,
-    /// the HashiCorp Vault path for the stored auth field. Deprecated: use secretsmanager\_id and secretsmanager\_key.
+    /// the HashiCorp Vault path for the stored auth field. Deprecated: use secretsmanager_id and secretsmanager_key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[deprecated(note = "deprecated in the API description")]
     pub auth_hashi_vault_path: Option<String>,
@@ -346,7 +342,7 @@ impl From<Connection> for ConnectionInput {
     }
 }
 
-/// A partial update of \[`Connection`\]: every field is optional and only the fields that are set are sent.
+/// A partial update of [`Connection`]: every field is optional and only the fields that are set are sent.
 #[allow(deprecated)]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ConnectionPatch {
@@ -369,8 +365,6 @@ pub struct ConnectionPatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth: Option<ConnectionAuth>,
     /// The `environment` property.
-    ///
-    /// Defaults to `"Production"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environment: Option<String>,
     /// The `last_unhealthy_code` property.
@@ -382,19 +376,19 @@ pub struct ConnectionPatch {
     /// the key/path/name of the secret within the vault
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secretsmanager_key: Option<String>,
-    /// the AWS ARN / secretID for the stored auth field. Deprecated: use secretsmanager\_id and secretsmanager\_key.
+    /// the AWS ARN / secretID for the stored auth field. Deprecated: use secretsmanager_id and secretsmanager_key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[deprecated(note = "deprecated in the API description")]
     pub auth_aws_arn: Option<String>,
-    /// the Azure Key Vault ID for the stored auth field. Deprecated: use secretsmanager\_id and secretsmanager\_key.
+    /// the Azure Key Vault ID for the stored auth field. Deprecated: use secretsmanager_id and secretsmanager_key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[deprecated(note = "deprecated in the API description")]
     pub auth_azure_keyvault_id: Option<String>,
-    /// the Google Cloud Secret Manager name for the stored auth field. Deprecated: use secretsmanager\_id and secretsmanager\_key.
+    /// the Google Cloud Secret Manager name for the stored auth field. Deprecated: use secretsmanager_id and secretsmanager_key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[deprecated(note = "deprecated in the API description")]
     pub auth_gcp_secret_name: Option<String>,
-    /// the HashiCorp Vault path for the stored auth field. Deprecated: use secretsmanager\_id and secretsmanager\_key.
+    /// the HashiCorp Vault path for the stored auth field. Deprecated: use secretsmanager_id and secretsmanager_key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[deprecated(note = "deprecated in the API description")]
     pub auth_hashi_vault_path: Option<String>,

@@ -18,15 +18,25 @@ fn spec_path() -> PathBuf {
     workspace_root().join("../shared/specs/unified-full-openapi.yaml")
 }
 
-fn spec_text() -> String {
+/// The spec's text. CI always has the shared folder and fails without it; a checkout
+/// without it skips this test, saying so.
+fn spec_text() -> Option<String> {
     let path = spec_path();
-    std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("the full Unified.to spec is expected at {}: {e}", path.display()))
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Some(text),
+        Err(e) if std::env::var_os("CI").is_some() => {
+            panic!("the full Unified.to spec is expected at {}: {e}", path.display())
+        }
+        Err(e) => {
+            eprintln!("skipped: the full Unified.to spec is not at {} ({e})", path.display());
+            None
+        }
+    }
 }
 
 #[test]
 fn full_unified_spec_generates_a_method_per_operation_and_passes_clippy() {
-    let text = spec_text();
+    let Some(text) = spec_text() else { return };
     let loaded = codegen::load(&text).expect("the full spec loads");
     // Counted on the parsed document, independently of lowering.
     let expected = loaded.spec.operations().count();

@@ -29,6 +29,9 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         Some(spec) => (spec.clone(), spec.display().to_string()),
         None => (root.join("spec/unified-connection.yaml"), "spec/unified-connection.yaml".to_owned()),
     };
+    if args.spec.is_some() && args.out.is_none() {
+        return Err("--spec needs --out: generated/ is made from spec/unified-connection.yaml only".to_owned());
+    }
     let out = args.out.clone().unwrap_or_else(|| root.join("generated"));
     let mut options = Options::new(args.name.as_deref().unwrap_or("unified-connection"), source.clone());
     // The committed crate is a member of this workspace; any other output is a crate of its own.

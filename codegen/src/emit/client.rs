@@ -399,22 +399,29 @@ fn stream_method(api: &Api, op: &Operation) -> Option<TokenStream> {
         })
         .collect();
     let path_names: Vec<_> = op.path_params.iter().map(|p| ident(&p.name)).collect();
-    let to_u64 = |field: &proc_macro2::Ident, param: &Param, default: u64| match ty::resolve(api, &param.ty) {
-        Ty::Scalar(Scalar::F64) => quote!(params.#field.map_or(#default, |value| value as u64)),
-        _ => quote!(params.#field.and_then(|value| u64::try_from(value).ok()).unwrap_or(#default)),
+    // Page sizes below 1 (and NaN) fall back to the default, offsets below 0 to 0.
+    let to_u64 = |field: &proc_macro2::Ident, param: &Param, default: u64, least: u64| {
+        match ty::resolve(api, &param.ty) {
+            Ty::Scalar(Scalar::F64) => {
+                let least = least as f64;
+                quote!(params.#field.filter(|value| *value >= #least).map_or(#default, |value| value as u64))
+            }
+            _ if least == 0 => quote!(params.#field.and_then(|value| u64::try_from(value).ok()).unwrap_or(#default)),
+            _ => quote!(params.#field.and_then(|value| u64::try_from(value).ok()).filter(|value| *value >= #least).unwrap_or(#default)),
+        }
     };
     let from_u64 = |param: &Param, value: TokenStream| match ty::resolve(api, &param.ty) {
         Ty::Scalar(Scalar::F64) => quote!(#value as f64),
         Ty::Scalar(Scalar::I32) => quote!(i32::try_from(#value).unwrap_or(i32::MAX)),
         _ => quote!(i64::try_from(#value).unwrap_or(i64::MAX)),
     };
-    let mut page_size = to_u64(&limit_field, limit, default_size);
+    let mut page_size = to_u64(&limit_field, limit, default_size, 1);
     let mut capped = String::new();
     if let Some(max) = paging.max_page_size {
         page_size = quote!((#page_size).min(#max));
         capped = format!(", and at most {max}, the API's maximum");
     }
-    let start = to_u64(&offset_field, offset, 0);
+    let start = to_u64(&offset_field, offset, 0, 0);
     let set_offset = from_u64(offset, quote!(offset));
     let set_limit = from_u64(limit, quote!(limit));
     let doc = format!(

@@ -7,7 +7,7 @@ use quote::quote;
 use super::docs;
 use super::ty;
 use crate::Options;
-use crate::model::{Api, Operation, Response, Scalar, Ty, TypeKind};
+use crate::model::{Api, Derivation, Operation, Response, Scalar, Ty, TypeKind};
 
 /// The crate root.
 pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
@@ -41,6 +41,10 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         #models_use
         pub use retry::RetryPolicy;
         pub use transport::ClientBuilder;
+
+        /// The HTTP client library, whose types (`StatusCode`, `HeaderMap`, `Client`) appear
+        /// in this crate's API.
+        pub use reqwest;
     }
 }
 
@@ -59,20 +63,51 @@ fn crate_docs(api: &Api, options: &Options) -> String {
         text.push_str("\n\n");
     }
     text.push_str(&example(api, options));
-    text.push_str(
-        "\n\n## What the types promise\n\n\
-         - Enums are open: a value this version does not list decodes into the `Unknown` \
-         variant and is written back unchanged, so new values on the server never break \
-         decoding.\n\
-         - Read-only fields are never sent: request bodies use `…Input` types without them \
-         (`From` a fetched value), and partial updates use `…Patch` types whose unset fields \
-         are left out.\n\
-         - Secret fields print as `\"***\"` in `Debug` output but are sent unchanged.\n\
-         - Failed requests are retried for idempotent methods (see [`RetryPolicy`]), and every \
-         failure is an [`Error`] carrying what is known: status, headers and body of an API \
-         error, the path of a field that failed to decode.",
-    );
+    text.push_str("\n\n## What the types promise\n\n");
+    text.push_str(&promises(api).join("\n"));
     text
+}
+
+/// One bullet for each guarantee the generated types give, for the features this API has.
+fn promises(api: &Api) -> Vec<String> {
+    let structs = || api.types.iter().filter_map(|t| match &t.kind {
+        TypeKind::Struct(s) => Some(s),
+        _ => None,
+    });
+    let mut promises = Vec::new();
+    if api.types.iter().any(|t| matches!(t.kind, TypeKind::Enum(_))) {
+        promises.push(
+            "- Enums are open: a value this version does not list decodes into the `Unknown` \
+             variant and is written back unchanged, so new values on the server never break \
+             decoding."
+                .to_owned(),
+        );
+    }
+    let derived = |wanted: Derivation| structs().any(|s| s.derived.is_some_and(|(_, d)| d == wanted));
+    if derived(Derivation::Input) {
+        promises.push(
+            "- Read-only fields of request bodies are not sent: requests take `…Input` types \
+             without the body's own read-only fields, made `From` a fetched value."
+                .to_owned(),
+        );
+    }
+    if derived(Derivation::Patch) {
+        promises.push(
+            "- Partial updates take `…Patch` types: every field is optional and only the fields \
+             set are sent."
+                .to_owned(),
+        );
+    }
+    if structs().any(|s| s.fields.iter().any(|f| f.secret)) {
+        promises.push("- Secret fields print as `\"***\"` in `Debug` output but are sent unchanged.".to_owned());
+    }
+    promises.push(
+        "- Failed requests are retried for idempotent methods (see [`RetryPolicy`]), and every \
+         failure is an [`Error`] carrying what is known: status, headers and body of an API \
+         error, the path of a field that failed to decode."
+            .to_owned(),
+    );
+    promises
 }
 
 /// A `no_run` doctest: configure a client, make a call, page through a list, handle an

@@ -24,6 +24,7 @@ pub fn attrs(docs: &Docs, extra: &[String]) -> TokenStream {
     for note in &docs.notes {
         paragraphs.push(sanitize(note));
     }
+    paragraphs.extend(docs.rustdoc.iter().cloned());
     paragraphs.extend(extra.iter().cloned());
     lines(&paragraphs.join("\n\n"))
 }
@@ -167,7 +168,7 @@ fn autolink(word: &str, start: usize, out: &mut String) {
 fn escape_chars(text: &str, out: &mut String) {
     for c in text.chars() {
         match c {
-            '<' | '>' | '[' | ']' | '\\' | '*' | '_' | '|' => {
+            '<' | '>' | '[' | ']' | '\\' | '|' => {
                 out.push('\\');
                 out.push(c);
             }

@@ -44,6 +44,7 @@ pub fn open_enum(def: &TypeDef, e: &Enum) -> TokenStream {
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum #name {
             #( #variant_docs #variants, )*
             /// A value this version of the crate does not know, kept as received.

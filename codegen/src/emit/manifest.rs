@@ -18,7 +18,6 @@ version = "{version}"
 edition = "2024"
 rust-version = "1.85"
 description = "{description}"
-license = "MIT OR Apache-2.0"
 publish = false
 
 [features]
@@ -34,7 +33,7 @@ fastrand = "2"
 futures-core = "0.3"
 futures-util = {{ version = "0.3", default-features = false, features = ["alloc"] }}
 httpdate = "1"
-reqwest = {{ version = "0.12", default-features = false, features = ["json"] }}
+reqwest = {{ version = "0.12", default-features = false }}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 serde_path_to_error = "0.1"
@@ -43,7 +42,6 @@ thiserror = "2"
 tokio = {{ version = "1", features = ["time"] }}
 
 [dev-dependencies]
-futures-util = {{ version = "0.3", default-features = false, features = ["alloc"] }}
 tokio = {{ version = "1", features = ["macros", "net", "rt-multi-thread"] }}
 "#,
         name = options.crate_name,

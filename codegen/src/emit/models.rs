@@ -178,6 +178,9 @@ fn field_def(api: &Api, def: &TypeDef, field: &Field, defaults: &mut Defaults) -
     if field.secret {
         extra.push("Secret: shown as `\"***\"` by `Debug`.".to_owned());
     }
+    if let Some(value) = &field.default {
+        extra.push(format!("Defaults to {}.", docs::code(&value.to_string())));
+    }
     let mut field_docs = field.docs.clone();
     if field_docs.summary.is_none() && field_docs.description.is_none() && extra.is_empty() {
         field_docs.description = Some(format!("The `{}` property.", field.wire.replace('`', "'")));
@@ -189,7 +192,7 @@ fn field_def(api: &Api, def: &TypeDef, field: &Field, defaults: &mut Defaults) -
         serde_args.push(quote!(rename = #wire));
     }
     let mut default_fn = None;
-    if let Some(value) = &field.default {
+    if let Some(value) = field.default.as_ref().filter(|_| !field.is_option()) {
         let base = naming::snake_name(&format!("{} {}", def.name, field.name));
         let function = defaults.names.claim(&base);
         default_fn = Some(function.clone());

@@ -103,8 +103,8 @@ fn alias_reaches(types: &[TypeDef], ty: &Ty, own: TypeId) -> bool {
     false
 }
 
-/// Keeps a field's `default` only when it is a literal of the field's type; every default
-/// is mentioned in the docs.
+/// Keeps a field's `default` only when it is a literal of the field's type; a default that
+/// cannot be kept is still mentioned in the docs (the emitters mention the kept ones).
 pub(super) fn check_defaults(api: &mut Api) {
     let mut verdicts = Vec::new();
     for (index, def) in api.types.iter().enumerate() {
@@ -118,11 +118,10 @@ pub(super) fn check_defaults(api: &mut Api) {
     for (index, field_index, fits) in verdicts {
         let TypeKind::Struct(strukt) = &mut api.types[index].kind else { continue };
         let Some(field) = strukt.fields.get_mut(field_index) else { continue };
-        if let Some(value) = &field.default {
-            field.docs.notes.push(format!("Defaults to `{value}`."));
-        }
         if !fits {
-            field.default = None;
+            if let Some(value) = field.default.take() {
+                field.docs.notes.push(format!("Defaults to `{value}`."));
+            }
         }
     }
 }
@@ -218,7 +217,7 @@ fn derive_struct(api: &mut Api, names: &mut Namespace, id: TypeId, derivation: D
         .collect();
     let def = TypeDef {
         name: names.claim(&format!("{}{suffix}", base.name)),
-        docs: Docs { summary: Some(summary), description: None, notes: Vec::new() },
+        docs: Docs { rustdoc: vec![summary], ..Docs::default() },
         kind: TypeKind::Struct(Struct {
             fields,
             additional: strukt.additional.clone(),

@@ -102,6 +102,14 @@ impl<'a> Lowerer<'a> {
                 );
                 continue;
             }
+            if !(url.starts_with("https://") || url.starts_with("http://")) {
+                self.diagnostics.warning(
+                    &pointer.push(index).push("url"),
+                    "server URL is relative; server left out (clients set the base URL with \
+                     `ClientBuilder::base_url`)",
+                );
+                continue;
+            }
             let base = server
                 .description
                 .as_deref()

@@ -169,6 +169,13 @@ impl<'a> Lowerer<'a> {
             let (location, explode) = match param {
                 Parameter::Path { .. } => (ParamLocation::Path, false),
                 Parameter::Query { style, parameter_data, .. } => {
+                    if !matches!(style, QueryStyle::Form) {
+                        self.diagnostics.warning(
+                            &at.push("style"),
+                            "only the `form` query style is supported; the parameter is sent \
+                             in `form` style",
+                        );
+                    }
                     let explode = parameter_data.explode.unwrap_or(matches!(style, QueryStyle::Form));
                     (ParamLocation::Query, explode)
                 }
@@ -181,7 +188,15 @@ impl<'a> Lowerer<'a> {
             };
             let data = param.parameter_data_ref();
             let hint = format!("{type_prefix}{}", naming::type_name(&data.name));
+            let declared_before = self.types.len();
             let Some(ty) = self.param_ty(data, &at, &hint) else { continue };
+            // Types written in place for this parameter are documented by it.
+            for def in self.types.iter_mut().skip(declared_before) {
+                if def.docs.summary.is_none() && def.docs.description.is_none() {
+                    def.docs.description.clone_from(&data.description);
+                    def.docs.notes = vec![format!("Values of the `{}` parameter.", data.name.replace('`', "'"))];
+                }
+            }
             let mut docs = Docs { description: data.description.clone(), ..Docs::default() };
             docs.notes.append(&mut self.pending_notes);
             let (default, maximum) = match &data.format {
@@ -265,7 +280,7 @@ impl<'a> Lowerer<'a> {
             docs: Docs {
                 summary: operation.summary.clone().filter(|s| !s.trim().is_empty()),
                 description: operation.description.clone().filter(|s| !s.trim().is_empty()),
-                notes: Vec::new(),
+                ..Docs::default()
             },
             deprecated: operation.deprecated,
             path_params: ordered,
@@ -334,6 +349,16 @@ impl<'a> Lowerer<'a> {
             }
         };
         let (media_type, media) = choose_request_media(&body.content)?;
+        let known = is_json(media_type)
+            || media_type.starts_with("application/x-www-form-urlencoded")
+            || media_type.starts_with("text/")
+            || media_type == "*/*";
+        if !known {
+            self.diagnostics.warning(
+                &pointer.push("content").push(media_type),
+                format!("`{media_type}` bodies are not supported; the body is sent as JSON"),
+            );
+        }
         let content = body.content.get(media_type)?;
         let at = pointer.push("content").push(media_type).push("schema");
         let ty = match (&content.schema, media) {

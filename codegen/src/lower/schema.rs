@@ -65,6 +65,9 @@ impl<'a> Lowerer<'a> {
                 }
             };
             self.types[id.0].kind = kind;
+            // Notes about the schema itself (a fallback to JSON) belong to its type.
+            let notes = std::mem::take(&mut self.pending_notes);
+            self.types[id.0].docs.notes.extend(notes);
         }
     }
 
@@ -240,10 +243,7 @@ impl<'a> Lowerer<'a> {
                 }
             }
             docs.notes.append(&mut self.pending_notes);
-            let secret = match schema {
-                ReferenceOr::Item(schema) => is_secret(schema),
-                ReferenceOr::Reference { .. } => false,
-            };
+            let secret = self.is_secret(schema);
             fields.push(Field {
                 wire: wire.to_owned(),
                 name: names.claim(&naming::snake_name(wire)),
@@ -265,6 +265,8 @@ impl<'a> Lowerer<'a> {
                 Some(self.ty_of(schema, &pointer, &format!("{parent}Value")))
             }
         });
+        // A fallback note about the extra properties' type has no field to go to.
+        self.pending_notes.clear();
         Struct { fields, additional, derived: None }
     }
 
@@ -406,15 +408,64 @@ pub(super) fn docs_of(data: &SchemaData) -> Docs {
     Docs {
         summary: data.title.clone().filter(|t| !t.trim().is_empty()),
         description: data.description.clone().filter(|d| !d.trim().is_empty()),
-        notes: Vec::new(),
+        ..Docs::default()
     }
 }
 
 /// Whether the schema is marked secret: `format: password` or `x-secret: true`.
-fn is_secret(schema: &Schema) -> bool {
-    let password = matches!(
-        &schema.schema_kind,
-        SchemaKind::Type(Type::String(s)) if matches!(s.format, VariantOrUnknownOrEmpty::Item(StringFormat::Password))
-    );
+impl Lowerer<'_> {
+    /// Whether a property is secret, looking through `$ref`s (to a component marked
+    /// secret) and array items (a list of secrets), for a few hops only, so that a loop of
+    /// references cannot hang.
+    fn is_secret(&self, schema: &ReferenceOr<Box<Schema>>) -> bool {
+        let mut current: Option<&Schema> = None;
+        let mut reference = match schema {
+            ReferenceOr::Item(schema) => {
+                current = Some(schema);
+                None
+            }
+            ReferenceOr::Reference { reference } => Some(reference.as_str()),
+        };
+        for _ in 0..8 {
+            if let Some(target) = reference.take() {
+                current = ref_name(target, "schemas")
+                    .and_then(|name| self.spec.components.as_ref()?.schemas.get(&name))
+                    .and_then(|s| match s {
+                        ReferenceOr::Item(schema) => Some(schema),
+                        ReferenceOr::Reference { reference: next } => {
+                            reference = Some(next.as_str());
+                            None
+                        }
+                    });
+                if current.is_none() {
+                    continue;
+                }
+            }
+            let Some(schema) = current else { return false };
+            if marked_secret(schema) {
+                return true;
+            }
+            match &schema.schema_kind {
+                SchemaKind::Type(Type::Array(array)) => match &array.items {
+                    Some(ReferenceOr::Item(items)) => current = Some(items),
+                    Some(ReferenceOr::Reference { reference: next }) => reference = Some(next.as_str()),
+                    None => return false,
+                },
+                _ => return false,
+            }
+        }
+        false
+    }
+}
+
+/// Whether the schema itself is marked secret: `format: password` or `x-secret: true`.
+fn marked_secret(schema: &Schema) -> bool {
+    let password = match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => {
+            matches!(s.format, VariantOrUnknownOrEmpty::Item(StringFormat::Password))
+        }
+        SchemaKind::Any(any) => any.format.as_deref() == Some("password"),
+        _ => false,
+    };
     password || schema.schema_data.extensions.get("x-secret").and_then(|v| v.as_bool()) == Some(true)
 }

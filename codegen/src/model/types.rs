@@ -11,8 +11,12 @@ pub struct Docs {
     pub summary: Option<String>,
     /// The long text (`description`).
     pub description: Option<String>,
-    /// Notes the generator adds (where a type came from, why a fallback was used).
+    /// Notes the generator adds (where a type came from, why a fallback was used); they
+    /// may quote the spec, so they are escaped like it.
     pub notes: Vec<String>,
+    /// Paragraphs the generator writes as rustdoc, intra-doc links included: used as they
+    /// are, after the spec's text.
+    pub rustdoc: Vec<String>,
 }
 
 /// A named type of the generated crate.
@@ -85,9 +89,10 @@ pub struct Field {
 }
 
 impl Field {
-    /// Whether the Rust field is an `Option`.
+    /// Whether the Rust field is an `Option`: it may be absent (and has no default to take
+    /// its place) or `null`.
     pub fn is_option(&self) -> bool {
-        (!self.required || self.nullable) && self.default.is_none()
+        self.nullable || (!self.required && self.default.is_none())
     }
 }
 
