@@ -17,7 +17,9 @@ impl Pointer {
 
     /// Parses a local `$ref` target such as `#/components/schemas/Connection`.
     pub fn from_ref(reference: &str) -> Option<Self> {
-        reference.strip_prefix('#').map(|rest| Self(rest.to_owned()))
+        reference
+            .strip_prefix('#')
+            .map(|rest| Self(rest.to_owned()))
     }
 
     /// This pointer with one more segment.
@@ -75,12 +77,20 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// An error at `pointer`.
     pub fn error(pointer: &Pointer, message: impl Into<String>) -> Self {
-        Self { severity: Severity::Error, pointer: pointer.clone(), message: message.into() }
+        Self {
+            severity: Severity::Error,
+            pointer: pointer.clone(),
+            message: message.into(),
+        }
     }
 
     /// A warning at `pointer`.
     pub fn warning(pointer: &Pointer, message: impl Into<String>) -> Self {
-        Self { severity: Severity::Warning, pointer: pointer.clone(), message: message.into() }
+        Self {
+            severity: Severity::Warning,
+            pointer: pointer.clone(),
+            message: message.into(),
+        }
     }
 }
 

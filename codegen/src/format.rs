@@ -25,8 +25,10 @@ pub fn rust(tokens: TokenStream) -> Result<String, syn::Error> {
 /// Puts a blank line between items, which prettyplease does not: after a closing brace, a
 /// `use` block or a one-line item, before the next item at the same depth.
 fn space_items(text: &str) -> String {
-    const ITEM_STARTS: [&str; 12] =
-        ["///", "#[", "pub ", "pub(", "impl", "fn ", "async fn", "const ", "mod ", "type ", "struct ", "enum "];
+    const ITEM_STARTS: [&str; 12] = [
+        "///", "#[", "pub ", "pub(", "impl", "fn ", "async fn", "const ", "mod ", "type ",
+        "struct ", "enum ",
+    ];
     let indent = |line: &str| line.len() - line.trim_start().len();
     let mut out = String::with_capacity(text.len() + text.len() / 16);
     let mut previous: Option<&str> = None;

@@ -90,8 +90,13 @@ impl Options {
     /// [`Error::Options`] saying what is wrong.
     pub fn check(&self) -> Result<(), Error> {
         let name = &self.crate_name;
-        let name_ok = name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-            && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+        let name_ok = name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            && name
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
         if !name_ok {
             return Err(Error::Options(format!(
                 "`{name}` is not a package name cargo accepts (ASCII letters, digits, `-` and `_`, \
@@ -100,9 +105,13 @@ impl Options {
         }
         let version = &self.crate_version;
         let version_ok = !version.is_empty()
-            && version.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+'));
+            && version
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+'));
         if !version_ok {
-            return Err(Error::Options(format!("`{version}` is not a crate version (such as 0.1.0)")));
+            return Err(Error::Options(format!(
+                "`{version}` is not a crate version (such as 0.1.0)"
+            )));
         }
         Ok(())
     }
@@ -127,7 +136,9 @@ pub enum Error {
     #[error("invalid options: {0}")]
     Options(String),
     /// The generator produced code that does not parse: a bug in the generator.
-    #[error("internal error: the generated `{file}` does not parse ({message}); please report this with the spec")]
+    #[error(
+        "internal error: the generated `{file}` does not parse ({message}); please report this with the spec"
+    )]
     Internal {
         /// The file.
         file: String,
@@ -150,8 +161,16 @@ struct Problems<'a>(&'a [Diagnostic]);
 
 impl fmt::Display for Problems<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let errors = self.0.iter().filter(|d| d.severity == Severity::Error).count();
-        write!(f, "the API description has {errors} problem{}:", if errors == 1 { "" } else { "s" })?;
+        let errors = self
+            .0
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        write!(
+            f,
+            "the API description has {errors} problem{}:",
+            if errors == 1 { "" } else { "s" }
+        )?;
         for diagnostic in self.0 {
             write!(f, "\n  {diagnostic}")?;
         }
@@ -185,7 +204,10 @@ pub fn load(text: &str) -> Result<Loaded, Error> {
 ///
 /// [`Error::Spec`] with every problem found.
 pub fn lower(loaded: Loaded) -> Result<(model::Api, Vec<Diagnostic>), Error> {
-    let Loaded { spec, mut diagnostics } = loaded;
+    let Loaded {
+        spec,
+        mut diagnostics,
+    } = loaded;
     match lower::lower(&spec, &mut diagnostics) {
         Some(api) => Ok((api, diagnostics.into_vec())),
         None => Err(Error::Spec(diagnostics.into_vec())),
@@ -202,7 +224,10 @@ pub fn emit(api: &model::Api, options: &Options) -> Vec<(String, emit::File)> {
 /// # Errors
 ///
 /// [`Error::Internal`] when emitted tokens do not parse.
-pub fn format(files: Vec<(String, emit::File)>, options: &Options) -> Result<BTreeMap<String, String>, Error> {
+pub fn format(
+    files: Vec<(String, emit::File)>,
+    options: &Options,
+) -> Result<BTreeMap<String, String>, Error> {
     let rust_header = format::header(&options.source, "//");
     let mut out = BTreeMap::new();
     for (path, file) in files {

@@ -21,13 +21,63 @@ const KEYWORDS: &[&str] = &[
 /// Type names the generated crate uses itself (prelude, std and runtime items), which a
 /// schema must not shadow.
 const RESERVED_TYPES: &[&str] = &[
-    "AsMut", "AsRef", "ApiError", "BTreeMap", "Box", "Client", "ClientBuilder", "Clone", "Copy",
-    "DateTime", "DecodeError", "Default", "Debug", "Deserialize", "Deserializer", "Display",
-    "Drop", "Eq", "Err", "Error", "ErrorBody", "Extend", "Fn", "FnMut", "FnOnce", "From",
-    "FromStr", "Hash", "Into", "IntoIterator", "Iterator", "NaiveDate", "None", "Ok", "Option",
-    "Ord", "PartialEq", "PartialOrd", "Result", "RetryPolicy", "Self", "Send", "Serialize",
-    "Serializer", "Server", "Sized", "Some", "Stream", "String", "Sync", "ToOwned", "ToString",
-    "Transport", "Unpin", "Utc", "Value", "Vec",
+    "AsMut",
+    "AsRef",
+    "ApiError",
+    "BTreeMap",
+    "Box",
+    "Client",
+    "ClientBuilder",
+    "Clone",
+    "Copy",
+    "DateTime",
+    "DecodeError",
+    "Default",
+    "Debug",
+    "Deserialize",
+    "Deserializer",
+    "Display",
+    "Drop",
+    "Eq",
+    "Err",
+    "Error",
+    "ErrorBody",
+    "Extend",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "From",
+    "FromStr",
+    "Hash",
+    "Into",
+    "IntoIterator",
+    "Iterator",
+    "NaiveDate",
+    "None",
+    "Ok",
+    "Option",
+    "Ord",
+    "PartialEq",
+    "PartialOrd",
+    "Result",
+    "RetryPolicy",
+    "Self",
+    "Send",
+    "Serialize",
+    "Serializer",
+    "Server",
+    "Sized",
+    "Some",
+    "Stream",
+    "String",
+    "Sync",
+    "ToOwned",
+    "ToString",
+    "Transport",
+    "Unpin",
+    "Utc",
+    "Value",
+    "Vec",
 ];
 
 /// An `UpperCamelCase` name for a type or enum variant.
@@ -153,7 +203,9 @@ fn latin_letter(c: char) -> Option<&'static str> {
         ("źżž", "z", "Z"),
     ];
     let lower = c.to_lowercase().next()?;
-    let (_, small, capital) = LETTERS.iter().find(|(letters, _, _)| letters.contains(lower))?;
+    let (_, small, capital) = LETTERS
+        .iter()
+        .find(|(letters, _, _)| letters.contains(lower))?;
     Some(if c.is_uppercase() { capital } else { small })
 }
 
@@ -170,7 +222,10 @@ pub struct Namespace {
 impl Namespace {
     /// A scope in which the generated crate's own type names are already taken.
     pub fn for_types() -> Self {
-        Self { taken: RESERVED_TYPES.iter().map(|s| (*s).to_owned()).collect(), next_suffix: HashMap::new() }
+        Self {
+            taken: RESERVED_TYPES.iter().map(|s| (*s).to_owned()).collect(),
+            next_suffix: HashMap::new(),
+        }
     }
 
     /// Reserves `name` without claiming anything else.
@@ -188,8 +243,11 @@ impl Namespace {
         let trimmed = base.trim_end_matches('_');
         let mut n = self.next_suffix.get(base).copied().unwrap_or(2);
         loop {
-            let candidate =
-                if snake { format!("{trimmed}_{n}") } else { format!("{trimmed}{n}") };
+            let candidate = if snake {
+                format!("{trimmed}_{n}")
+            } else {
+                format!("{trimmed}{n}")
+            };
             n = n.saturating_add(1);
             if self.taken.insert(candidate.clone()) {
                 self.next_suffix.insert(base.to_owned(), n);
@@ -218,7 +276,11 @@ mod tests {
             ("async", "async_", "Async"),
             ("gen", "gen_", "Gen"),
             ("1st", "n1st", "V1st"),
-            ("foo-bar.baz qux/quux", "foo_bar_baz_qux_quux", "FooBarBazQuxQuux"),
+            (
+                "foo-bar.baz qux/quux",
+                "foo_bar_baz_qux_quux",
+                "FooBarBazQuxQuux",
+            ),
             ("", "empty", "Empty"),
             ("+1", "plus_1", "Plus1"),
             ("-1", "minus_1", "Minus1"),
@@ -240,16 +302,24 @@ mod tests {
         for (raw, snake, camel) in cases {
             assert_eq!(snake_name(raw), snake, "snake_name({raw:?})");
             assert_eq!(type_name(raw), camel, "type_name({raw:?})");
-            assert!(syn::parse_str::<syn::Ident>(&snake_name(raw)).is_ok(), "{raw:?}");
-            assert!(syn::parse_str::<syn::Ident>(&type_name(raw)).is_ok(), "{raw:?}");
+            assert!(
+                syn::parse_str::<syn::Ident>(&snake_name(raw)).is_ok(),
+                "{raw:?}"
+            );
+            assert!(
+                syn::parse_str::<syn::Ident>(&type_name(raw)).is_ok(),
+                "{raw:?}"
+            );
         }
     }
 
     #[test]
     fn collisions_get_stable_suffixes() {
         let mut ns = Namespace::default();
-        let names: Vec<_> =
-            ["foo_bar", "fooBar", "FooBar"].iter().map(|raw| ns.claim(&snake_name(raw))).collect();
+        let names: Vec<_> = ["foo_bar", "fooBar", "FooBar"]
+            .iter()
+            .map(|raw| ns.claim(&snake_name(raw)))
+            .collect();
         assert_eq!(names, ["foo_bar", "foo_bar_2", "foo_bar_3"]);
         let mut types = Namespace::for_types();
         assert_eq!(types.claim(&type_name("Result")), "Result2");

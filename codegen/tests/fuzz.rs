@@ -36,30 +36,155 @@ use serde_json::{Map, Value, json};
 
 /// Keys and values that steer a tree towards the parts of a spec the generator reads.
 const VOCABULARY: &[&str] = &[
-    "openapi", "info", "title", "version", "paths", "components", "schemas", "parameters",
-    "requestBodies", "responses", "securitySchemes", "servers", "url", "variables", "default",
-    "get", "post", "put", "patch", "delete", "head", "options", "trace", "operationId",
-    "summary", "description", "deprecated", "requestBody", "content", "schema", "required",
-    "name", "in", "query", "path", "header", "cookie", "style", "explode", "form",
-    "deepObject", "type", "object", "array", "string", "integer", "number", "boolean",
-    "format", "int32", "int64", "date", "date-time", "password", "binary", "properties",
-    "items", "additionalProperties", "allOf", "oneOf", "anyOf", "not", "enum", "nullable",
-    "readOnly", "writeOnly", "x-secret", "$ref", "200", "201", "204", "2XX", "404",
-    "application/json", "application/x-www-form-urlencoded", "text/plain",
-    "multipart/form-data", "application/octet-stream", "http", "bearer", "apiKey", "scheme",
-    "limit", "offset", "3.0.3",
+    "openapi",
+    "info",
+    "title",
+    "version",
+    "paths",
+    "components",
+    "schemas",
+    "parameters",
+    "requestBodies",
+    "responses",
+    "securitySchemes",
+    "servers",
+    "url",
+    "variables",
+    "default",
+    "get",
+    "post",
+    "put",
+    "patch",
+    "delete",
+    "head",
+    "options",
+    "trace",
+    "operationId",
+    "summary",
+    "description",
+    "deprecated",
+    "requestBody",
+    "content",
+    "schema",
+    "required",
+    "name",
+    "in",
+    "query",
+    "path",
+    "header",
+    "cookie",
+    "style",
+    "explode",
+    "form",
+    "deepObject",
+    "type",
+    "object",
+    "array",
+    "string",
+    "integer",
+    "number",
+    "boolean",
+    "format",
+    "int32",
+    "int64",
+    "date",
+    "date-time",
+    "password",
+    "binary",
+    "properties",
+    "items",
+    "additionalProperties",
+    "allOf",
+    "oneOf",
+    "anyOf",
+    "not",
+    "enum",
+    "nullable",
+    "readOnly",
+    "writeOnly",
+    "x-secret",
+    "$ref",
+    "200",
+    "201",
+    "204",
+    "2XX",
+    "404",
+    "application/json",
+    "application/x-www-form-urlencoded",
+    "text/plain",
+    "multipart/form-data",
+    "application/octet-stream",
+    "http",
+    "bearer",
+    "apiKey",
+    "scheme",
+    "limit",
+    "offset",
+    "3.0.3",
 ];
 
 /// Strings that have broken generators: keywords, comment and doc syntax, path and `$ref`
 /// syntax, odd unicode, versions, numbers as text.
 const HOSTILE: &[&str] = &[
-    "", " ", "type", "self", "Self", "crate", "super", "async", "gen", "Result", "Option",
-    "Client", "Error", "additional_properties", "Unknown", "*/", "/*", "\"", "`", "\\", "#[x]",
-    "#![x]", "```rust\nfn x() { nope }\n```", "    indented", "<token>", "[link]", "{", "}",
-    "{id}", "/", "/{", "/a/{b}/{b}", "/{}", "#/components/schemas/",
-    "#/components/schemas/Missing", "#/components/parameters/x", "#/definitions/X",
-    "other.yaml#/X", "3.1.0", "2.0", "\u{202e}", "名前", "🐶", "é", "+1", "-1", "1e400", "-0",
-    "null", "~0~1", "%", "%zz", "%2F", "\0", "\r\n", "x-ext", "foo_bar", "fooBar", "FooBar",
+    "",
+    " ",
+    "type",
+    "self",
+    "Self",
+    "crate",
+    "super",
+    "async",
+    "gen",
+    "Result",
+    "Option",
+    "Client",
+    "Error",
+    "additional_properties",
+    "Unknown",
+    "*/",
+    "/*",
+    "\"",
+    "`",
+    "\\",
+    "#[x]",
+    "#![x]",
+    "```rust\nfn x() { nope }\n```",
+    "    indented",
+    "<token>",
+    "[link]",
+    "{",
+    "}",
+    "{id}",
+    "/",
+    "/{",
+    "/a/{b}/{b}",
+    "/{}",
+    "#/components/schemas/",
+    "#/components/schemas/Missing",
+    "#/components/parameters/x",
+    "#/definitions/X",
+    "other.yaml#/X",
+    "3.1.0",
+    "2.0",
+    "\u{202e}",
+    "名前",
+    "🐶",
+    "é",
+    "+1",
+    "-1",
+    "1e400",
+    "-0",
+    "null",
+    "~0~1",
+    "%",
+    "%zz",
+    "%2F",
+    "\0",
+    "\r\n",
+    "x-ext",
+    "foo_bar",
+    "fooBar",
+    "FooBar",
 ];
 
 /// The cases of a property: `PROPTEST_CASES` when set, else `default`.
@@ -71,7 +196,12 @@ fn config(default: u32) -> ProptestConfig {
 }
 
 /// The files the generator writes itself (the rest are fixed runtime templates).
-const EMITTED: [&str; 4] = ["src/lib.rs", "src/models.rs", "src/enums.rs", "src/client.rs"];
+const EMITTED: [&str; 4] = [
+    "src/lib.rs",
+    "src/models.rs",
+    "src/enums.rs",
+    "src/client.rs",
+];
 
 /// Generates from `text`, which must not panic; an `Ok` must hold Rust that parses.
 fn check(text: &str) {
@@ -124,23 +254,36 @@ fn tree() -> impl Strategy<Value = Value> {
 
 /// A tree inside the frame of a 3.0 document, so that it gets past the version check.
 fn framed_tree() -> impl Strategy<Value = Value> {
-    (btree_map(word(), btree_map(word(), tree(), 0..3), 0..4), tree()).prop_map(|(paths, schemas)| {
-        let paths: Map<String, Value> = paths
-            .into_iter()
-            .map(|(path, item)| (format!("/{path}"), Value::Object(item.into_iter().collect())))
-            .collect();
-        json!({
-            "openapi": "3.0.3",
-            "info": { "title": "Fuzzed", "version": "1" },
-            "paths": paths,
-            "components": { "schemas": schemas },
+    (
+        btree_map(word(), btree_map(word(), tree(), 0..3), 0..4),
+        tree(),
+    )
+        .prop_map(|(paths, schemas)| {
+            let paths: Map<String, Value> = paths
+                .into_iter()
+                .map(|(path, item)| {
+                    (
+                        format!("/{path}"),
+                        Value::Object(item.into_iter().collect()),
+                    )
+                })
+                .collect();
+            json!({
+                "openapi": "3.0.3",
+                "info": { "title": "Fuzzed", "version": "1" },
+                "paths": paths,
+                "components": { "schemas": schemas },
+            })
         })
-    })
 }
 
 /// Writes `value` as JSON or YAML.
 fn text_of(value: &Value, yaml: bool) -> String {
-    if yaml { serde_yaml::to_string(value).unwrap_or_default() } else { value.to_string() }
+    if yaml {
+        serde_yaml::to_string(value).unwrap_or_default()
+    } else {
+        value.to_string()
+    }
 }
 
 proptest! {
@@ -185,11 +328,16 @@ fn seeds() -> &'static [Value] {
             .map(|dir| dir.filter_map(|e| e.ok().map(|e| e.path())).collect())
             .unwrap_or_default();
         fixtures.sort();
-        paths.extend(fixtures.into_iter().filter(|p| p.extension().is_some_and(|e| e == "yaml")));
+        paths.extend(
+            fixtures
+                .into_iter()
+                .filter(|p| p.extension().is_some_and(|e| e == "yaml")),
+        );
         let seeds: Vec<Value> = paths
             .iter()
             .map(|path| {
-                let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+                let text = std::fs::read_to_string(path)
+                    .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
                 serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
             })
             .collect();
@@ -235,7 +383,11 @@ fn pointers(value: &Value, at: String, out: &mut Vec<String>) {
     match value {
         Value::Object(map) => {
             for (key, child) in map {
-                pointers(child, format!("{at}/{}", key.replace('~', "~0").replace('/', "~1")), out);
+                pointers(
+                    child,
+                    format!("{at}/{}", key.replace('~', "~0").replace('/', "~1")),
+                    out,
+                );
             }
         }
         Value::Array(items) => {
@@ -260,7 +412,13 @@ fn retype(value: &Value) -> Value {
         Value::Bool(b) => Value::String(b.to_string()),
         Value::Number(n) => Value::String(n.to_string()),
         Value::String(s) => Value::from(s.len()),
-        Value::Array(items) => Value::Object(items.iter().enumerate().map(|(i, v)| (i.to_string(), v.clone())).collect()),
+        Value::Array(items) => Value::Object(
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (i.to_string(), v.clone()))
+                .collect(),
+        ),
         Value::Object(map) => Value::Array(map.values().cloned().collect()),
     }
 }
@@ -288,7 +446,10 @@ fn apply(doc: &mut Value, target: usize, mutation: &Mutation) {
         },
         Mutation::Reference(n, text) => {
             let target = match schemas.get(n % schemas.len().max(1)) {
-                Some(name) if n % 4 != 0 => format!("#/components/schemas/{}", name.replace('~', "~0").replace('/', "~1")),
+                Some(name) if n % 4 != 0 => format!(
+                    "#/components/schemas/{}",
+                    name.replace('~', "~0").replace('/', "~1")
+                ),
                 _ => (*text).to_owned(),
             };
             Some(json!({ "$ref": target }))
@@ -301,7 +462,9 @@ fn apply(doc: &mut Value, target: usize, mutation: &Mutation) {
             }
         }
         (Mutation::Delete, None) => {
-            let Some((parent, last)) = split(&pointer) else { return };
+            let Some((parent, last)) = split(&pointer) else {
+                return;
+            };
             match doc.pointer_mut(parent) {
                 Some(Value::Object(map)) => {
                     map.remove(&last);
@@ -317,7 +480,9 @@ fn apply(doc: &mut Value, target: usize, mutation: &Mutation) {
             }
         }
         (Mutation::Rename(name), None) => {
-            let Some((parent, last)) = split(&pointer) else { return };
+            let Some((parent, last)) = split(&pointer) else {
+                return;
+            };
             if let Some(Value::Object(map)) = doc.pointer_mut(parent) {
                 if let Some(value) = map.remove(&last) {
                     map.insert((*name).to_owned(), value);
@@ -351,7 +516,9 @@ proptest! {
 #[test]
 fn regression_fixtures_never_panic() {
     let dir = workspace_root().join("tests/fixtures/regressions");
-    let Ok(entries) = std::fs::read_dir(&dir) else { return };
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return;
+    };
     for entry in entries.filter_map(Result::ok) {
         let text = std::fs::read(entry.path()).unwrap_or_default();
         check(&String::from_utf8_lossy(&text));

@@ -26,7 +26,8 @@ fn sources(dir: &Path, found: &mut Vec<PathBuf>) {
 
 fn is_cfg_test(attrs: &[syn::Attribute]) -> bool {
     attrs.iter().any(|attr| {
-        attr.path().is_ident("cfg") && attr.meta.to_token_stream().to_string().replace(' ', "") == "cfg(test)"
+        attr.path().is_ident("cfg")
+            && attr.meta.to_token_stream().to_string().replace(' ', "") == "cfg(test)"
     })
 }
 
@@ -85,17 +86,29 @@ fn generator_source_has_no_panicking_calls() {
     let mut files = Vec::new();
     sources(&src, &mut files);
     files.sort();
-    assert!(files.len() > 10, "expected the generator's modules in {}", src.display());
+    assert!(
+        files.len() > 10,
+        "expected the generator's modules in {}",
+        src.display()
+    );
     let mut problems = Vec::new();
     for path in files {
         let text = std::fs::read_to_string(&path).expect("readable");
         let file = syn::parse_file(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let mut found = Vec::new();
         forbidden(non_test_tokens(file), "(top level)", &mut found);
-        let shown = path.strip_prefix(&src).unwrap_or(&path).display().to_string();
+        let shown = path
+            .strip_prefix(&src)
+            .unwrap_or(&path)
+            .display()
+            .to_string();
         problems.extend(found.into_iter().map(|f| format!("src/{shown}: {f}")));
     }
-    assert!(problems.is_empty(), "the generator must return errors, not panic:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "the generator must return errors, not panic:\n{}",
+        problems.join("\n")
+    );
 }
 
 #[test]

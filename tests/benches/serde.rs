@@ -388,7 +388,11 @@ struct Settings {
 impl Settings {
     /// From the command line: `cargo bench` passes `--bench`, which is ignored.
     fn from_args() -> Self {
-        let mut settings = Self { items: 10_000, warmup: 3, rounds: 15 };
+        let mut settings = Self {
+            items: 10_000,
+            warmup: 3,
+            rounds: 15,
+        };
         let mut args = std::env::args().skip(1);
         while let Some(arg) = args.next() {
             match arg.as_str() {
@@ -397,10 +401,16 @@ impl Settings {
                     settings.rounds = 5;
                 }
                 "--items" => {
-                    settings.items = args.next().and_then(|n| n.parse().ok()).expect("--items takes a number");
+                    settings.items = args
+                        .next()
+                        .and_then(|n| n.parse().ok())
+                        .expect("--items takes a number");
                 }
                 "--rounds" => {
-                    settings.rounds = args.next().and_then(|n| n.parse().ok()).expect("--rounds takes a number");
+                    settings.rounds = args
+                        .next()
+                        .and_then(|n| n.parse().ok())
+                        .expect("--rounds takes a number");
                 }
                 _ => {}
             }
@@ -434,13 +444,17 @@ impl Rng {
     }
 
     fn hex(&mut self, len: usize) -> String {
-        (0..len).map(|_| char::from(b"0123456789abcdef"[self.below(16)])).collect()
+        (0..len)
+            .map(|_| char::from(b"0123456789abcdef"[self.below(16)]))
+            .collect()
     }
 
     /// An opaque token such as OAuth servers hand out.
     fn token(&mut self, len: usize) -> String {
         const CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.";
-        (0..len).map(|_| char::from(CHARS[self.below(CHARS.len())])).collect()
+        (0..len)
+            .map(|_| char::from(CHARS[self.below(CHARS.len())]))
+            .collect()
     }
 
     /// A time between 2023 and 2025, as the API writes it.
@@ -508,7 +522,8 @@ fn make_data(items: usize) -> Data {
     for n in 0..items {
         let integration = rng.pick(&INTEGRATIONS);
         let count = 3 + rng.below(10);
-        let mut known_permissions: Vec<Value> = (0..count).map(|_| json!(rng.pick(permissions))).collect();
+        let mut known_permissions: Vec<Value> =
+            (0..count).map(|_| json!(rng.pick(permissions))).collect();
         let mut mixed_permissions = known_permissions.clone();
         if rng.chance(20) {
             let at = rng.below(mixed_permissions.len());
@@ -517,7 +532,8 @@ fn make_data(items: usize) -> Data {
             unknown_values += 1;
         }
         let count = 1 + rng.below(3);
-        let mut known_categories: Vec<Value> = (0..count).map(|_| json!(rng.pick(categories))).collect();
+        let mut known_categories: Vec<Value> =
+            (0..count).map(|_| json!(rng.pick(categories))).collect();
         let mut mixed_categories = known_categories.clone();
         if rng.chance(10) {
             let at = rng.below(mixed_categories.len());
@@ -569,20 +585,64 @@ fn make_data(items: usize) -> Data {
         set("updated_at", json!(rng.date()));
         set("workspace_id", json!(rng.hex(24)));
         set("integration_type", json!(integration));
-        set("integration_name", json!(format!("{}{}", integration[..1].to_uppercase(), &integration[1..])));
-        set("external_xref", json!(format!("customer-{}", rng.below(1_000_000))));
+        set(
+            "integration_name",
+            json!(format!(
+                "{}{}",
+                integration[..1].to_uppercase(),
+                &integration[1..]
+            )),
+        );
+        set(
+            "external_xref",
+            json!(format!("customer-{}", rng.below(1_000_000))),
+        );
         set("auth", auth);
         set("is_paused", json!(rng.chance(5)));
-        set("environment", json!(if rng.chance(90) { "Production" } else { "Sandbox" }));
+        set(
+            "environment",
+            json!(if rng.chance(90) {
+                "Production"
+            } else {
+                "Sandbox"
+            }),
+        );
         set("last_healthy_at", json!(rng.date()));
         set("last_unhealthy_at", json!(rng.date()));
-        set("last_unhealthy_code", json!(rng.pick(&["401", "403", "token_expired", "rate_limited"])));
+        set(
+            "last_unhealthy_code",
+            json!(rng.pick(&["401", "403", "token_expired", "rate_limited"])),
+        );
         set("secretsmanager_id", json!(rng.hex(24)));
-        set("secretsmanager_key", json!(format!("connections/{}", rng.hex(12))));
-        set("auth_aws_arn", json!(format!("arn:aws:secretsmanager:us-east-1:123456789012:secret:{}", rng.hex(8))));
-        set("auth_azure_keyvault_id", json!(format!("https://vault{}.vault.azure.net/secrets/conn", rng.below(10))));
-        set("auth_gcp_secret_name", json!(format!("projects/p{}/secrets/conn/versions/1", rng.below(10))));
-        set("auth_hashi_vault_path", json!(format!("secret/data/connections/{}", rng.hex(8))));
+        set(
+            "secretsmanager_key",
+            json!(format!("connections/{}", rng.hex(12))),
+        );
+        set(
+            "auth_aws_arn",
+            json!(format!(
+                "arn:aws:secretsmanager:us-east-1:123456789012:secret:{}",
+                rng.hex(8)
+            )),
+        );
+        set(
+            "auth_azure_keyvault_id",
+            json!(format!(
+                "https://vault{}.vault.azure.net/secrets/conn",
+                rng.below(10)
+            )),
+        );
+        set(
+            "auth_gcp_secret_name",
+            json!(format!(
+                "projects/p{}/secrets/conn/versions/1",
+                rng.below(10)
+            )),
+        );
+        set(
+            "auth_hashi_vault_path",
+            json!(format!("secret/data/connections/{}", rng.hex(8))),
+        );
         let mut known_connection = connection.clone();
         connection.insert("permissions".to_owned(), Value::Array(mixed_permissions));
         connection.insert("categories".to_owned(), Value::Array(mixed_categories));
@@ -689,48 +749,91 @@ fn main() {
     );
 
     // Both read and write the same text, so the comparison is about the types alone.
-    let generated_known: Vec<unified_connection::Connection> = serde_json::from_str(&data.known).expect("decodes");
-    let baseline_known: Vec<baseline::Connection> = serde_json::from_str(&data.known).expect("decodes");
-    let generated_mixed: Vec<unified_connection::Connection> = serde_json::from_str(&data.mixed).expect("decodes");
+    let generated_known: Vec<unified_connection::Connection> =
+        serde_json::from_str(&data.known).expect("decodes");
+    let baseline_known: Vec<baseline::Connection> =
+        serde_json::from_str(&data.known).expect("decodes");
+    let generated_mixed: Vec<unified_connection::Connection> =
+        serde_json::from_str(&data.mixed).expect("decodes");
     let unknowns = generated_mixed
         .iter()
         .map(|c| {
-            let p = c.permissions.iter().filter(|p| matches!(p, unified_connection::Permission::Unknown(_)));
-            let k = c.categories.iter().filter(|k| matches!(k, unified_connection::Category::Unknown(_)));
+            let p = c
+                .permissions
+                .iter()
+                .filter(|p| matches!(p, unified_connection::Permission::Unknown(_)));
+            let k = c
+                .categories
+                .iter()
+                .filter(|k| matches!(k, unified_connection::Category::Unknown(_)));
             p.count() + k.count()
         })
         .sum::<usize>();
-    assert_eq!(unknowns, data.unknown_values, "every unlisted value lands in `Unknown`");
+    assert_eq!(
+        unknowns, data.unknown_values,
+        "every unlisted value lands in `Unknown`"
+    );
     let generated_text = serde_json::to_string(&generated_known).expect("encodes");
     let baseline_text = serde_json::to_string(&baseline_known).expect("encodes");
-    assert!(generated_text == baseline_text, "the generated and baseline types write the same JSON");
+    assert!(
+        generated_text == baseline_text,
+        "the generated and baseline types write the same JSON"
+    );
     let mixed_text = serde_json::to_string(&generated_mixed).expect("encodes");
-    let mixed_back: Vec<unified_connection::Connection> = serde_json::from_str(&mixed_text).expect("decodes");
-    assert!(mixed_back == generated_mixed, "unlisted values survive a round trip");
+    let mixed_back: Vec<unified_connection::Connection> =
+        serde_json::from_str(&mixed_text).expect("decodes");
+    assert!(
+        mixed_back == generated_mixed,
+        "unlisted values survive a round trip"
+    );
 
     let items = settings.items;
     type Generated = unified_connection::Connection;
     type Baseline = baseline::Connection;
 
-    let (g, b) = race(&settings, || decode::<Generated>(&data.known), || decode::<Baseline>(&data.known));
+    let (g, b) = race(
+        &settings,
+        || decode::<Generated>(&data.known),
+        || decode::<Baseline>(&data.known),
+    );
     report("decode", "known", "generated", items, data.known.len(), g);
     report("decode", "known", "baseline", items, data.known.len(), b);
     report_ratio("decode", "known", g, b);
 
-    let (g, b) = race(&settings, || decode::<Generated>(&data.mixed), || decode::<Baseline>(&data.known));
+    let (g, b) = race(
+        &settings,
+        || decode::<Generated>(&data.mixed),
+        || decode::<Baseline>(&data.known),
+    );
     report("decode", "mixed", "generated", items, data.mixed.len(), g);
     report("decode", "mixed", "baseline", items, data.known.len(), b);
     report_ratio("decode", "mixed", g, b);
 
-    let mut buffers = (Vec::with_capacity(2 * data.mixed.len()), Vec::with_capacity(2 * data.mixed.len()));
-    let (g, b) =
-        race(&settings, || encode(&generated_known, &mut buffers.0), || encode(&baseline_known, &mut buffers.1));
-    report("encode", "known", "generated", items, generated_text.len(), g);
+    let mut buffers = (
+        Vec::with_capacity(2 * data.mixed.len()),
+        Vec::with_capacity(2 * data.mixed.len()),
+    );
+    let (g, b) = race(
+        &settings,
+        || encode(&generated_known, &mut buffers.0),
+        || encode(&baseline_known, &mut buffers.1),
+    );
+    report(
+        "encode",
+        "known",
+        "generated",
+        items,
+        generated_text.len(),
+        g,
+    );
     report("encode", "known", "baseline", items, baseline_text.len(), b);
     report_ratio("encode", "known", g, b);
 
-    let (g, b) =
-        race(&settings, || encode(&generated_mixed, &mut buffers.0), || encode(&baseline_known, &mut buffers.1));
+    let (g, b) = race(
+        &settings,
+        || encode(&generated_mixed, &mut buffers.0),
+        || encode(&baseline_known, &mut buffers.1),
+    );
     report("encode", "mixed", "generated", items, mixed_text.len(), g);
     report("encode", "mixed", "baseline", items, baseline_text.len(), b);
     report_ratio("encode", "mixed", g, b);
@@ -739,20 +842,30 @@ fn main() {
     // permissions, 10 per connection.
     let mut rng = Rng(0xE_0005);
     let count = 10 * settings.items;
-    let values: Vec<&str> = (0..count).map(|_| rng.pick(baseline::Permission::WIRE)).collect();
+    let values: Vec<&str> = (0..count)
+        .map(|_| rng.pick(baseline::Permission::WIRE))
+        .collect();
     let enums_text = serde_json::to_string(&values).expect("encodes");
     type GeneratedPermission = unified_connection::Permission;
     type BaselinePermission = baseline::Permission;
-    let (g, b) =
-        race(&settings, || decode::<GeneratedPermission>(&enums_text), || decode::<BaselinePermission>(&enums_text));
+    let (g, b) = race(
+        &settings,
+        || decode::<GeneratedPermission>(&enums_text),
+        || decode::<BaselinePermission>(&enums_text),
+    );
     report("decode", "enums", "generated", count, enums_text.len(), g);
     report("decode", "enums", "baseline", count, enums_text.len(), b);
     report_ratio("decode", "enums", g, b);
 
-    let generated_enums: Vec<GeneratedPermission> = serde_json::from_str(&enums_text).expect("decodes");
-    let baseline_enums: Vec<BaselinePermission> = serde_json::from_str(&enums_text).expect("decodes");
-    let (g, b) =
-        race(&settings, || encode(&generated_enums, &mut buffers.0), || encode(&baseline_enums, &mut buffers.1));
+    let generated_enums: Vec<GeneratedPermission> =
+        serde_json::from_str(&enums_text).expect("decodes");
+    let baseline_enums: Vec<BaselinePermission> =
+        serde_json::from_str(&enums_text).expect("decodes");
+    let (g, b) = race(
+        &settings,
+        || encode(&generated_enums, &mut buffers.0),
+        || encode(&baseline_enums, &mut buffers.1),
+    );
     report("encode", "enums", "generated", count, enums_text.len(), g);
     report("encode", "enums", "baseline", count, enums_text.len(), b);
     report_ratio("encode", "enums", g, b);

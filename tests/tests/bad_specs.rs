@@ -9,15 +9,24 @@ use codegen::{Error, Options, Severity};
 fn refused() {
     insta::glob!("../fixtures/bad", "*.yaml", |path| {
         let text = std::fs::read_to_string(path).expect("the fixture is readable");
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let options = Options::new("bad", format!("tests/fixtures/bad/{name}"));
         let error = match codegen::generate(&text, &options) {
             Ok(_) => panic!("{name} generated a crate; it should have been refused"),
             Err(error) => error,
         };
-        assert!(matches!(error, Error::Spec(_)), "{name}: not a spec error: {error}");
         assert!(
-            error.diagnostics().iter().any(|d| d.severity == Severity::Error),
+            matches!(error, Error::Spec(_)),
+            "{name}: not a spec error: {error}"
+        );
+        assert!(
+            error
+                .diagnostics()
+                .iter()
+                .any(|d| d.severity == Severity::Error),
             "{name}: refused without an error diagnostic"
         );
         insta::with_settings!({ snapshot_path => "snapshots/bad", prepend_module_to_snapshot => false, omit_expression => true }, {
@@ -33,7 +42,9 @@ fn load_and_generate_agree_on_unloadable_specs() {
     for text in ["", "42", "- a", "swagger: '2.0'", "openapi: 3.1.0", "{"] {
         let options = Options::new("bad", "inline");
         let from_load = codegen::load(text).err().map(|e| e.to_string());
-        let from_generate = codegen::generate(text, &options).err().map(|e| e.to_string());
+        let from_generate = codegen::generate(text, &options)
+            .err()
+            .map(|e| e.to_string());
         assert!(from_load.is_some(), "{text:?} loaded");
         assert_eq!(from_load, from_generate, "{text:?}");
     }
@@ -43,13 +54,27 @@ fn load_and_generate_agree_on_unloadable_specs() {
 #[test]
 fn options_that_cannot_make_a_crate_are_refused() {
     let spec = "openapi: 3.0.3\ninfo: { title: T, version: '1' }\npaths: {}\n";
-    for (name, version) in [("my crate", "0.1.0"), ("1st", "0.1.0"), ("", "0.1.0"), ("ok", "0.1\"\n[x]")] {
+    for (name, version) in [
+        ("my crate", "0.1.0"),
+        ("1st", "0.1.0"),
+        ("", "0.1.0"),
+        ("ok", "0.1\"\n[x]"),
+    ] {
         let mut options = Options::new(name, "spec.yaml");
         options.crate_version = version.to_owned();
         let error = codegen::generate(spec, &options).err();
-        assert!(matches!(error, Some(Error::Options(_))), "{name:?} {version:?}: {error:?}");
+        assert!(
+            matches!(error, Some(Error::Options(_))),
+            "{name:?} {version:?}: {error:?}"
+        );
     }
     // A line break in the source's name cannot end the header comment.
-    let output = codegen::generate(spec, &Options::new("ok", "a\nfn oops() {}")).expect("generates");
-    assert!(output.files["src/lib.rs"].lines().nth(1).is_some_and(|line| line.starts_with("//")));
+    let output =
+        codegen::generate(spec, &Options::new("ok", "a\nfn oops() {}")).expect("generates");
+    assert!(
+        output.files["src/lib.rs"]
+            .lines()
+            .nth(1)
+            .is_some_and(|line| line.starts_with("//"))
+    );
 }

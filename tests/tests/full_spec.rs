@@ -25,10 +25,16 @@ fn spec_text() -> Option<String> {
     match std::fs::read_to_string(&path) {
         Ok(text) => Some(text),
         Err(e) if std::env::var_os("CI").is_some() => {
-            panic!("the full Unified.to spec is expected at {}: {e}", path.display())
+            panic!(
+                "the full Unified.to spec is expected at {}: {e}",
+                path.display()
+            )
         }
         Err(e) => {
-            eprintln!("skipped: the full Unified.to spec is not at {} ({e})", path.display());
+            eprintln!(
+                "skipped: the full Unified.to spec is not at {} ({e})",
+                path.display()
+            );
             None
         }
     }
@@ -43,9 +49,15 @@ fn full_unified_spec_generates_a_method_per_operation_and_passes_clippy() {
     assert_eq!(expected, 673, "the full spec's operation count changed");
 
     let (api, warnings) = codegen::lower(loaded).expect("the full spec lowers");
-    assert_eq!(api.operations.len(), expected, "one client method per operation");
+    assert_eq!(
+        api.operations.len(),
+        expected,
+        "one client method per operation"
+    );
     assert!(
-        warnings.iter().all(|w| w.severity == codegen::Severity::Warning),
+        warnings
+            .iter()
+            .all(|w| w.severity == codegen::Severity::Warning),
         "lowering returned errors as warnings"
     );
 
@@ -61,7 +73,8 @@ fn full_unified_spec_generates_a_method_per_operation_and_passes_clippy() {
     }
 
     let dir = support::write_crate("unified-full", &output.files);
-    if let Err(failure) = support::cargo(&dir, &["clippy", "--quiet", "--", "-D", "warnings"], &[]) {
+    if let Err(failure) = support::cargo(&dir, &["clippy", "--quiet", "--", "-D", "warnings"], &[])
+    {
         panic!("the generated unified-full crate does not pass clippy:\n{failure}");
     }
 }

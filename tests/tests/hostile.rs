@@ -15,7 +15,12 @@ use tests::workspace_root;
 
 /// The files the generator writes itself (the rest are runtime templates, whose docs are
 /// hand-written).
-const EMITTED: [&str; 4] = ["src/lib.rs", "src/models.rs", "src/enums.rs", "src/client.rs"];
+const EMITTED: [&str; 4] = [
+    "src/lib.rs",
+    "src/models.rs",
+    "src/enums.rs",
+    "src/client.rs",
+];
 
 fn fixtures() -> Vec<PathBuf> {
     let dir = workspace_root().join("tests/fixtures/hostile");
@@ -30,7 +35,9 @@ fn fixtures() -> Vec<PathBuf> {
 }
 
 fn stem(path: &Path) -> String {
-    path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 #[test]
@@ -44,7 +51,11 @@ fn hostile_specs_generate_crates_that_pass_clippy_and_rustdoc() {
         failures.extend(fenced_code_that_would_run(&name, &output.files));
         let dir = support::write_crate(&name, &output.files);
         let clippy = support::cargo(&dir, &["clippy", "--quiet", "--", "-D", "warnings"], &[]);
-        let doc = support::cargo(&dir, &["doc", "--quiet", "--no-deps"], &[("RUSTDOCFLAGS", "-D warnings")]);
+        let doc = support::cargo(
+            &dir,
+            &["doc", "--quiet", "--no-deps"],
+            &[("RUSTDOCFLAGS", "-D warnings")],
+        );
         failures.extend(clippy.err());
         failures.extend(doc.err());
     }
@@ -54,14 +65,24 @@ fn hostile_specs_generate_crates_that_pass_clippy_and_rustdoc() {
 /// Code blocks in the generated docs that `cargo test --doc` would compile: every block
 /// from a spec must be `text`; the only one that runs is the crate's own `no_run`
 /// example in `lib.rs`.
-fn fenced_code_that_would_run(name: &str, files: &std::collections::BTreeMap<String, String>) -> Vec<String> {
+fn fenced_code_that_would_run(
+    name: &str,
+    files: &std::collections::BTreeMap<String, String>,
+) -> Vec<String> {
     let mut found = Vec::new();
     for path in EMITTED {
-        let Some(text) = files.get(path) else { continue };
+        let Some(text) = files.get(path) else {
+            continue;
+        };
         let mut open = false;
         for (number, line) in text.lines().enumerate() {
             let line = line.trim_start();
-            let Some(doc) = line.strip_prefix("///").or_else(|| line.strip_prefix("//!")) else { continue };
+            let Some(doc) = line
+                .strip_prefix("///")
+                .or_else(|| line.strip_prefix("//!"))
+            else {
+                continue;
+            };
             let doc = doc.strip_prefix(' ').unwrap_or(doc);
             if !(doc.starts_with("```") || doc.starts_with("~~~")) {
                 continue;
@@ -70,7 +91,10 @@ fn fenced_code_that_would_run(name: &str, files: &std::collections::BTreeMap<Str
                 let info = &doc[3..];
                 let allowed = info == "text" || (path == "src/lib.rs" && info == "no_run");
                 if !allowed {
-                    found.push(format!("{name}/{path}:{}: a doc block that would be compiled: {doc}", number + 1));
+                    found.push(format!(
+                        "{name}/{path}:{}: a doc block that would be compiled: {doc}",
+                        number + 1
+                    ));
                 }
             }
             open = !open;
@@ -92,5 +116,8 @@ paths:
       responses: { "204": { description: Done. } }
 "#;
     let output = support::generate("fences", "inline", spec);
-    assert_eq!(fenced_code_that_would_run("fences", &output.files), Vec::<String>::new());
+    assert_eq!(
+        fenced_code_that_would_run("fences", &output.files),
+        Vec::<String>::new()
+    );
 }

@@ -2,7 +2,9 @@
 //! read-only fields, partial updates, defaults and secrets.
 
 use serde_json::{Value, json};
-use unified_connection::{Category, Connection, ConnectionAuth, ConnectionInput, ConnectionPatch, Permission};
+use unified_connection::{
+    Category, Connection, ConnectionAuth, ConnectionInput, ConnectionPatch, Permission,
+};
 
 /// A connection as the API returns it: every field set, values this crate does not list,
 /// fields it does not know, timestamps with offsets and fractions.
@@ -51,12 +53,25 @@ fn a_connection_from_the_api_decodes_with_unknown_values_and_fields() {
             Permission::Webhook,
         ]
     );
-    assert_eq!(connection.categories, [Category::Crm, Category::Unknown("quantum_computing".to_owned())]);
+    assert_eq!(
+        connection.categories,
+        [
+            Category::Crm,
+            Category::Unknown("quantum_computing".to_owned())
+        ]
+    );
     let created = connection.created_at.expect("created_at is set");
-    assert_eq!(created.to_rfc3339(), "2024-03-01T08:15:30+00:00", "offsets are converted to UTC");
+    assert_eq!(
+        created.to_rfc3339(),
+        "2024-03-01T08:15:30+00:00",
+        "offsets are converted to UTC"
+    );
     let auth = connection.auth.as_ref().expect("auth is set");
     assert_eq!(auth.expires_in, Some(3600.0));
-    assert_eq!(auth.meta.as_ref().and_then(|m| m.get("portal_id")), Some(&json!(12345)));
+    assert_eq!(
+        auth.meta.as_ref().and_then(|m| m.get("portal_id")),
+        Some(&json!(12345))
+    );
     assert_eq!(connection.environment, "Sandbox");
 }
 
@@ -81,17 +96,29 @@ fn a_connection_round_trips_exactly() {
     // And a second trip changes nothing, to the byte.
     let again: Connection = serde_json::from_value(encoded.clone()).expect("decodes again");
     assert_eq!(again, connection);
-    assert_eq!(serde_json::to_string(&again).expect("encodes"), serde_json::to_string(&encoded).expect("encodes"));
+    assert_eq!(
+        serde_json::to_string(&again).expect("encodes"),
+        serde_json::to_string(&encoded).expect("encodes")
+    );
 }
 
 #[test]
 fn every_listed_permission_and_category_is_a_variant() {
-    let text = std::fs::read_to_string(tests::workspace_root().join("spec/unified-connection.yaml")).expect("spec");
+    let text =
+        std::fs::read_to_string(tests::workspace_root().join("spec/unified-connection.yaml"))
+            .expect("spec");
     let loaded = codegen::load(&text).expect("the spec loads");
     let listed = |name: &str| -> Vec<String> {
-        let schema = loaded.spec.components.as_ref().and_then(|c| c.schemas.get(name)).and_then(|s| s.as_item());
+        let schema = loaded
+            .spec
+            .components
+            .as_ref()
+            .and_then(|c| c.schemas.get(name))
+            .and_then(|s| s.as_item());
         match schema.map(|s| &s.schema_kind) {
-            Some(openapiv3::SchemaKind::Type(openapiv3::Type::String(s))) => s.enumeration.iter().flatten().cloned().collect(),
+            Some(openapiv3::SchemaKind::Type(openapiv3::Type::String(s))) => {
+                s.enumeration.iter().flatten().cloned().collect()
+            }
             other => panic!("{name} is not a string enum: {other:?}"),
         }
     };
@@ -99,13 +126,31 @@ fn every_listed_permission_and_category_is_a_variant() {
     let categories = listed("Category");
     assert_eq!(permissions.len(), 310);
     assert_eq!(categories.len(), 34);
-    assert_eq!(Permission::KNOWN.iter().map(Permission::as_str).collect::<Vec<_>>(), permissions);
-    assert_eq!(Category::KNOWN.iter().map(Category::as_str).collect::<Vec<_>>(), categories);
+    assert_eq!(
+        Permission::KNOWN
+            .iter()
+            .map(Permission::as_str)
+            .collect::<Vec<_>>(),
+        permissions
+    );
+    assert_eq!(
+        Category::KNOWN
+            .iter()
+            .map(Category::as_str)
+            .collect::<Vec<_>>(),
+        categories
+    );
     for permission in Permission::KNOWN {
         let text = permission.to_string();
         assert_eq!(text.parse::<Permission>(), Ok(permission.clone()));
-        assert_eq!(serde_json::to_value(&permission).expect("encodes"), json!(text));
-        assert_eq!(serde_json::from_value::<Permission>(json!(text)).expect("decodes"), permission);
+        assert_eq!(
+            serde_json::to_value(&permission).expect("encodes"),
+            json!(text)
+        );
+        assert_eq!(
+            serde_json::from_value::<Permission>(json!(text)).expect("decodes"),
+            permission
+        );
         assert!(!matches!(permission, Permission::Unknown(_)));
     }
     for category in Category::KNOWN {
@@ -116,12 +161,21 @@ fn every_listed_permission_and_category_is_a_variant() {
 #[test]
 fn unknown_enum_values_are_kept_and_written_back() {
     let permission: Permission = serde_json::from_str("\"payroll_run_write\"").expect("decodes");
-    assert_eq!(permission, Permission::Unknown("payroll_run_write".to_owned()));
+    assert_eq!(
+        permission,
+        Permission::Unknown("payroll_run_write".to_owned())
+    );
     assert_eq!(permission.as_str(), "payroll_run_write");
     assert_eq!(permission.to_string(), "payroll_run_write");
-    assert_eq!(serde_json::to_string(&permission).expect("encodes"), "\"payroll_run_write\"");
+    assert_eq!(
+        serde_json::to_string(&permission).expect("encodes"),
+        "\"payroll_run_write\""
+    );
     assert_eq!("hris".parse::<Category>(), Ok(Category::Hris));
-    assert_eq!(Category::from(String::from("space")), Category::Unknown("space".to_owned()));
+    assert_eq!(
+        Category::from(String::from("space")),
+        Category::Unknown("space".to_owned())
+    );
     // Not a string at all is still an error, with a message.
     let error = serde_json::from_str::<Category>("42").expect_err("a number is not a category");
     assert!(error.to_string().contains("expected a string"), "{error}");
@@ -132,8 +186,19 @@ fn input_type_drops_read_only_fields() {
     let connection: Connection = serde_json::from_value(api_connection()).expect("decodes");
     let input = ConnectionInput::from(connection.clone());
     let sent = serde_json::to_value(&input).expect("encodes");
-    for read_only in ["id", "created_at", "updated_at", "workspace_id", "is_paused", "last_healthy_at", "last_unhealthy_at"] {
-        assert!(sent.get(read_only).is_none(), "{read_only} must not be sent: {sent}");
+    for read_only in [
+        "id",
+        "created_at",
+        "updated_at",
+        "workspace_id",
+        "is_paused",
+        "last_healthy_at",
+        "last_unhealthy_at",
+    ] {
+        assert!(
+            sent.get(read_only).is_none(),
+            "{read_only} must not be sent: {sent}"
+        );
     }
     assert_eq!(sent["integration_type"], json!("hubspot"));
     assert_eq!(sent["permissions"][2], json!("crm_brand_new_thing_read"));
@@ -152,12 +217,18 @@ fn patch_type_sends_only_the_fields_set() {
         serde_json::to_value(&patch).expect("encodes"),
         json!({"integration_name": "Renamed", "categories": ["crm"]})
     );
-    assert_eq!(serde_json::to_value(ConnectionPatch::default()).expect("encodes"), json!({}));
+    assert_eq!(
+        serde_json::to_value(ConnectionPatch::default()).expect("encodes"),
+        json!({})
+    );
 
     let connection: Connection = serde_json::from_value(api_connection()).expect("decodes");
     let full = serde_json::to_value(ConnectionPatch::from(connection)).expect("encodes");
     assert_eq!(full["integration_type"], json!("hubspot"));
-    assert!(full.get("id").is_none(), "read-only fields are not patchable: {full}");
+    assert!(
+        full.get("id").is_none(),
+        "read-only fields are not patchable: {full}"
+    );
 }
 
 #[test]
@@ -170,9 +241,13 @@ fn defaults_from_the_spec_apply() {
     .expect("decodes with only the required fields");
     assert_eq!(connection.environment, "Production");
     assert_eq!(connection.id, None);
-    let missing = serde_json::from_value::<Connection>(json!({"permissions": [], "categories": []}))
-        .expect_err("integration_type is required");
-    assert!(missing.to_string().contains("integration_type"), "{missing}");
+    let missing =
+        serde_json::from_value::<Connection>(json!({"permissions": [], "categories": []}))
+            .expect_err("integration_type is required");
+    assert!(
+        missing.to_string().contains("integration_type"),
+        "{missing}"
+    );
 }
 
 #[test]
@@ -184,15 +259,24 @@ fn secrets_are_redacted_in_debug_but_sent_unchanged() {
         ..ConnectionAuth::default()
     };
     let debug = format!("{auth:?}");
-    assert!(!debug.contains("at-secret") && !debug.contains("cs-secret"), "{debug}");
+    assert!(
+        !debug.contains("at-secret") && !debug.contains("cs-secret"),
+        "{debug}"
+    );
     assert!(debug.contains("access_token: Some(\"***\")"), "{debug}");
-    assert!(debug.contains("client-1"), "non-secret fields stay visible: {debug}");
+    assert!(
+        debug.contains("client-1"),
+        "non-secret fields stay visible: {debug}"
+    );
     let sent = serde_json::to_value(&auth).expect("encodes");
     assert_eq!(sent["access_token"], json!("at-secret"));
     assert_eq!(sent["client_secret"], json!("cs-secret"));
 
     let connection: Connection = serde_json::from_value(api_connection()).expect("decodes");
     let debug = format!("{connection:?}");
-    assert!(!debug.contains("at-secret") && !debug.contains("rt-secret"), "{debug}");
+    assert!(
+        !debug.contains("at-secret") && !debug.contains("rt-secret"),
+        "{debug}"
+    );
     assert!(debug.contains("hubspot"), "{debug}");
 }

@@ -62,16 +62,26 @@ impl Args {
         while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
             match arg {
                 Long(process::MEASURE_CHILD) => {
-                    args.measure_child = Some(parser.raw_args().map_err(|e| e.to_string())?.collect());
+                    args.measure_child =
+                        Some(parser.raw_args().map_err(|e| e.to_string())?.collect());
                 }
-                Long("json") => args.json = Some(PathBuf::from(parser.value().map_err(|e| e.to_string())?)),
+                Long("json") => {
+                    args.json = Some(PathBuf::from(parser.value().map_err(|e| e.to_string())?))
+                }
                 Long("quick") => args.quick = true,
                 Long("full") => args.full = true,
                 Long("in-place") => args.in_place = true,
                 Long("only") => {
-                    let list = parser.value().map_err(|e| e.to_string())?.string().map_err(|e| e.to_string())?;
-                    let names: Vec<String> =
-                        list.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect();
+                    let list = parser
+                        .value()
+                        .map_err(|e| e.to_string())?
+                        .string()
+                        .map_err(|e| e.to_string())?;
+                    let names: Vec<String> = list
+                        .split(',')
+                        .map(|s| s.trim().to_owned())
+                        .filter(|s| !s.is_empty())
+                        .collect();
                     if let Some(bad) = names.iter().find(|n| !ALL.contains(&n.as_str())) {
                         return Err(format!("unknown measurement `{bad}` in --only\n\n{USAGE}"));
                     }
@@ -117,7 +127,11 @@ impl Args {
 }
 
 /// The build profile of this binary.
-const PROFILE: &str = if cfg!(debug_assertions) { "dev" } else { "release" };
+const PROFILE: &str = if cfg!(debug_assertions) {
+    "dev"
+} else {
+    "release"
+};
 
 /// Where things are.
 pub struct Paths {
@@ -140,7 +154,10 @@ impl Paths {
         // target/<profile>/xtask: the target folder is two levels up.
         let target = match std::env::var_os("CARGO_TARGET_DIR") {
             Some(dir) => PathBuf::from(dir),
-            None => exe.parent().and_then(Path::parent).map_or_else(|| root.join("target"), Path::to_path_buf),
+            None => exe
+                .parent()
+                .and_then(Path::parent)
+                .map_or_else(|| root.join("target"), Path::to_path_buf),
         };
         let full = root
             .parent()
@@ -158,7 +175,9 @@ impl Paths {
 
 /// Runs the benchmarks.
 pub fn run(parser: lexopt::Parser) -> Result<ExitCode, String> {
-    let Some(args) = Args::parse(parser)? else { return Ok(ExitCode::SUCCESS) };
+    let Some(args) = Args::parse(parser)? else {
+        return Ok(ExitCode::SUCCESS);
+    };
     if let Some(command) = &args.measure_child {
         return process::measure_child(command);
     }
@@ -166,7 +185,8 @@ pub fn run(parser: lexopt::Parser) -> Result<ExitCode, String> {
         return rerun_in_release(&args);
     }
     let paths = Paths::find()?;
-    std::fs::create_dir_all(&paths.scratch).map_err(|e| format!("cannot create {}: {e}", paths.scratch.display()))?;
+    std::fs::create_dir_all(&paths.scratch)
+        .map_err(|e| format!("cannot create {}: {e}", paths.scratch.display()))?;
 
     let mut machine = report::machine();
     eprintln!(
@@ -182,7 +202,10 @@ pub fn run(parser: lexopt::Parser) -> Result<ExitCode, String> {
 
     let full_exists = paths.full.is_file();
     if !full_exists {
-        eprintln!("bench: {} not found: measurements of the full document are skipped", paths.full.display());
+        eprintln!(
+            "bench: {} not found: measurements of the full document are skipped",
+            paths.full.display()
+        );
     }
     let mut specs: Vec<(&str, &Path)> = vec![("shipped", &paths.shipped)];
     if full_exists {
@@ -243,15 +266,20 @@ pub fn run(parser: lexopt::Parser) -> Result<ExitCode, String> {
     machine["load_average_after"] = json!(report::load_average());
     tables.insert(0, report::machine_table(&machine));
     figures.insert("machine".into(), machine);
-    figures.insert("targets".into(), Value::Array(targets.iter().map(Target::to_json).collect()));
+    figures.insert(
+        "targets".into(),
+        Value::Array(targets.iter().map(Target::to_json).collect()),
+    );
 
     println!();
     for table in &tables {
         println!("{table}");
     }
     if let Some(path) = &args.json {
-        let text = serde_json::to_string_pretty(&Value::Object(figures)).map_err(|e| e.to_string())?;
-        std::fs::write(path, text + "\n").map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        let text =
+            serde_json::to_string_pretty(&Value::Object(figures)).map_err(|e| e.to_string())?;
+        std::fs::write(path, text + "\n")
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         eprintln!("bench: figures written to {}", path.display());
     }
     Ok(ExitCode::SUCCESS)
@@ -265,11 +293,23 @@ fn rerun_in_release(args: &Args) -> Result<ExitCode, String> {
     );
     let status = Command::new(cargo)
         .current_dir(crate::workspace_root())
-        .args(["run", "--quiet", "--release", "--package", "xtask", "--", "bench"])
+        .args([
+            "run",
+            "--quiet",
+            "--release",
+            "--package",
+            "xtask",
+            "--",
+            "bench",
+        ])
         .args(args.to_args())
         .status()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
-    Ok(if status.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if status.success() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 /// The median of `values` (the upper one of the middle two for an even count).

@@ -1,8 +1,8 @@
 //! `cargo xtask ci`: everything CI checks, in one command, cheapest first.
 //!
 //! Installs the pinned Node tools (`npm ci`), lints the spec, checks the committed crate is
-//! fresh, then runs clippy, rustdoc and the tests over the whole workspace with warnings
-//! denied. Stops at the first failing step.
+//! fresh and the hand-written code formatted, then runs clippy, rustdoc and the tests over
+//! the whole workspace with warnings denied. Stops at the first failing step.
 
 use std::process::{Command, ExitCode};
 use std::time::Instant;
@@ -15,13 +15,35 @@ struct Step {
     run: fn() -> Result<bool, String>,
 }
 
-const STEPS: [Step; 6] = [
-    Step { name: "install the pinned Node tools (npm ci)", run: npm_ci },
-    Step { name: "lint the API description (redocly)", run: lint_spec },
-    Step { name: "generated/ is fresh (cargo xtask codegen --check)", run: codegen_check },
-    Step { name: "clippy, warnings denied", run: clippy },
-    Step { name: "rustdoc, warnings denied", run: doc },
-    Step { name: "tests", run: test },
+const STEPS: [Step; 7] = [
+    Step {
+        name: "install the pinned Node tools (npm ci)",
+        run: npm_ci,
+    },
+    Step {
+        name: "lint the API description (redocly)",
+        run: lint_spec,
+    },
+    Step {
+        name: "generated/ is fresh (cargo xtask codegen --check)",
+        run: codegen_check,
+    },
+    Step {
+        name: "rustfmt (hand-written crates; generated/ is formatted by the generator)",
+        run: fmt,
+    },
+    Step {
+        name: "clippy, warnings denied",
+        run: clippy,
+    },
+    Step {
+        name: "rustdoc, warnings denied",
+        run: doc,
+    },
+    Step {
+        name: "tests",
+        run: test,
+    },
 ];
 
 pub fn run() -> Result<ExitCode, String> {
@@ -30,12 +52,20 @@ pub fn run() -> Result<ExitCode, String> {
         eprintln!("\n==> [{}/{}] {}", index + 1, STEPS.len(), step.name);
         let step_started = Instant::now();
         let passed = (step.run)()?;
-        eprintln!("==> {} in {:.1} s", if passed { "passed" } else { "FAILED" }, step_started.elapsed().as_secs_f64());
+        eprintln!(
+            "==> {} in {:.1} s",
+            if passed { "passed" } else { "FAILED" },
+            step_started.elapsed().as_secs_f64()
+        );
         if !passed {
             return Err(format!("step failed: {}", step.name));
         }
     }
-    eprintln!("\n==> all {} steps passed in {:.0} s", STEPS.len(), started.elapsed().as_secs_f64());
+    eprintln!(
+        "\n==> all {} steps passed in {:.0} s",
+        STEPS.len(),
+        started.elapsed().as_secs_f64()
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -62,16 +92,37 @@ fn lint_spec() -> Result<bool, String> {
 }
 
 fn codegen_check() -> Result<bool, String> {
-    let args = codegen_task::Args { check: true, ..codegen_task::Args::default() };
+    let args = codegen_task::Args {
+        check: true,
+        ..codegen_task::Args::default()
+    };
     Ok(codegen_task::run(&args)? == ExitCode::SUCCESS)
 }
 
+fn fmt() -> Result<bool, String> {
+    status(cargo().args([
+        "fmt", "--check", "-p", "codegen", "-p", "xtask", "-p", "tests",
+    ]))
+}
+
 fn clippy() -> Result<bool, String> {
-    status(cargo().args(["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"]))
+    status(cargo().args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--locked",
+        "--",
+        "-D",
+        "warnings",
+    ]))
 }
 
 fn doc() -> Result<bool, String> {
-    status(cargo().args(["doc", "--workspace", "--no-deps", "--locked"]).env("RUSTDOCFLAGS", "-D warnings"))
+    status(
+        cargo()
+            .args(["doc", "--workspace", "--no-deps", "--locked"])
+            .env("RUSTDOCFLAGS", "-D warnings"),
+    )
 }
 
 fn test() -> Result<bool, String> {

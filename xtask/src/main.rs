@@ -58,10 +58,20 @@ fn run() -> Result<ExitCode, String> {
             while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
                 match arg {
                     Long("check") => args.check = true,
-                    Long("spec") => args.spec = Some(PathBuf::from(parser.value().map_err(|e| e.to_string())?)),
-                    Long("out") => args.out = Some(PathBuf::from(parser.value().map_err(|e| e.to_string())?)),
+                    Long("spec") => {
+                        args.spec = Some(PathBuf::from(parser.value().map_err(|e| e.to_string())?))
+                    }
+                    Long("out") => {
+                        args.out = Some(PathBuf::from(parser.value().map_err(|e| e.to_string())?))
+                    }
                     Long("name") => {
-                        args.name = Some(parser.value().map_err(|e| e.to_string())?.string().map_err(|e| e.to_string())?);
+                        args.name = Some(
+                            parser
+                                .value()
+                                .map_err(|e| e.to_string())?
+                                .string()
+                                .map_err(|e| e.to_string())?,
+                        );
                     }
                     Long("help") | Short('h') => {
                         print!("{USAGE}");

@@ -46,12 +46,22 @@ impl Plan {
         for change in &self.changes {
             let (path, old, new) = match change {
                 Change::Added(path) => (path, "", self.new.get(path).map_or("", String::as_str)),
-                Change::Changed(path, old) => (path, old.as_str(), self.new.get(path).map_or("", String::as_str)),
+                Change::Changed(path, old) => (
+                    path,
+                    old.as_str(),
+                    self.new.get(path).map_or("", String::as_str),
+                ),
                 Change::Removed(path, old) => (path, old.as_str(), ""),
             };
             let shown = out.join(path).display().to_string();
             let diff = TextDiff::from_lines(old, new);
-            text.push_str(&diff.unified_diff().context_radius(3).header(&format!("a/{shown}"), &format!("b/{shown}")).to_string());
+            text.push_str(
+                &diff
+                    .unified_diff()
+                    .context_radius(3)
+                    .header(&format!("a/{shown}"), &format!("b/{shown}"))
+                    .to_string(),
+            );
         }
         text
     }
@@ -64,8 +74,13 @@ pub fn plan(out: &Path, files: &BTreeMap<String, String>) -> io::Result<Plan> {
     for (path, text) in files {
         match fs::read(out.join(path)) {
             Ok(old) if old == text.as_bytes() => {}
-            Ok(old) => changes.push(Change::Changed(path.clone(), String::from_utf8_lossy(&old).into_owned())),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => changes.push(Change::Added(path.clone())),
+            Ok(old) => changes.push(Change::Changed(
+                path.clone(),
+                String::from_utf8_lossy(&old).into_owned(),
+            )),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                changes.push(Change::Added(path.clone()))
+            }
             Err(e) => return Err(e),
         }
     }
@@ -79,7 +94,10 @@ pub fn plan(out: &Path, files: &BTreeMap<String, String>) -> io::Result<Plan> {
             changes.push(Change::Removed(path, text));
         }
     }
-    Ok(Plan { changes, new: files.clone() })
+    Ok(Plan {
+        changes,
+        new: files.clone(),
+    })
 }
 
 /// Replaces the folder `out` with `files`, keeping whatever in it is not generated.
@@ -205,12 +223,23 @@ fn link_tree(from: &Path, to: &Path) -> io::Result<()> {
 fn siblings(out: &Path) -> io::Result<(PathBuf, PathBuf)> {
     let name = out
         .file_name()
-        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "the output folder has no name"))?
+        .ok_or_else(|| {
+            io::Error::new(io::ErrorKind::InvalidInput, "the output folder has no name")
+        })?
         .to_string_lossy()
         .into_owned();
-    let parent = out.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-    let parent = if parent.as_os_str().is_empty() { PathBuf::from(".") } else { parent };
-    Ok((parent.join(format!(".{name}.codegen-new")), parent.join(format!(".{name}.codegen-old"))))
+    let parent = out
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    let parent = if parent.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        parent
+    };
+    Ok((
+        parent.join(format!(".{name}.codegen-new")),
+        parent.join(format!(".{name}.codegen-old")),
+    ))
 }
 
 /// Finishes or undoes a swap cut short, and removes a staging folder left behind.
@@ -251,7 +280,11 @@ fn walk(dir: &Path, prefix: &str, found: &mut Vec<String>) -> io::Result<()> {
         if prefix.is_empty() && is_kept_whole(&name) {
             continue;
         }
-        let relative = if prefix.is_empty() { name.clone() } else { format!("{prefix}/{name}") };
+        let relative = if prefix.is_empty() {
+            name.clone()
+        } else {
+            format!("{prefix}/{name}")
+        };
         let kind = entry.file_type()?;
         if kind.is_dir() {
             walk(&entry.path(), &relative, found)?;
@@ -273,7 +306,10 @@ mod tests {
     }
 
     fn files(entries: &[(&str, &str)]) -> BTreeMap<String, String> {
-        entries.iter().map(|(path, body)| ((*path).to_owned(), generated(body))).collect()
+        entries
+            .iter()
+            .map(|(path, body)| ((*path).to_owned(), generated(body)))
+            .collect()
     }
 
     /// Every file below `dir` (hidden and build folders included) with its bytes.
@@ -308,11 +344,17 @@ mod tests {
     #[test]
     fn a_full_write_creates_every_file() {
         let (_temp, out) = setup();
-        let new = files(&[("Cargo.toml", "[package]"), ("src/lib.rs", "mod a;"), ("src/a/b.rs", "")]);
+        let new = files(&[
+            ("Cargo.toml", "[package]"),
+            ("src/lib.rs", "mod a;"),
+            ("src/a/b.rs", ""),
+        ]);
         assert_eq!(plan(&out, &new).expect("plan").len(), 3);
         write(&out, &new).expect("write");
-        let expected: BTreeMap<String, Vec<u8>> =
-            new.iter().map(|(path, text)| (path.clone(), text.clone().into_bytes())).collect();
+        let expected: BTreeMap<String, Vec<u8>> = new
+            .iter()
+            .map(|(path, text)| (path.clone(), text.clone().into_bytes()))
+            .collect();
         assert_eq!(snapshot(&out), expected);
         assert!(plan(&out, &new).expect("plan").is_empty());
     }
@@ -322,20 +364,34 @@ mod tests {
         let (_temp, out) = setup();
         let new = files(&[("src/lib.rs", "mod a;"), ("src/a.rs", "")]);
         write(&out, &new).expect("write");
-        let before = fs::metadata(out.join("src/lib.rs")).and_then(|m| m.modified()).expect("mtime");
+        let before = fs::metadata(out.join("src/lib.rs"))
+            .and_then(|m| m.modified())
+            .expect("mtime");
         std::thread::sleep(std::time::Duration::from_millis(20));
-        assert!(plan(&out, &new).expect("plan").is_empty(), "nothing to change");
+        assert!(
+            plan(&out, &new).expect("plan").is_empty(),
+            "nothing to change"
+        );
         // Even when asked to write, unchanged files keep their timestamp (cargo sees no change).
         write(&out, &new).expect("write");
-        let after = fs::metadata(out.join("src/lib.rs")).and_then(|m| m.modified()).expect("mtime");
+        let after = fs::metadata(out.join("src/lib.rs"))
+            .and_then(|m| m.modified())
+            .expect("mtime");
         assert_eq!(before, after);
     }
 
     #[test]
     fn stale_generated_files_are_removed() {
         let (_temp, out) = setup();
-        write(&out, &files(&[("src/lib.rs", "mod a;"), ("src/a.rs", ""), ("examples/old.rs", "")]))
-            .expect("write");
+        write(
+            &out,
+            &files(&[
+                ("src/lib.rs", "mod a;"),
+                ("src/a.rs", ""),
+                ("examples/old.rs", ""),
+            ]),
+        )
+        .expect("write");
         let new = files(&[("src/lib.rs", "")]);
         let planned = plan(&out, &new).expect("plan");
         let removed: Vec<&str> = planned
@@ -357,7 +413,10 @@ mod tests {
         write(&out, &files(&[("Cargo.toml", ""), ("src/lib.rs", "")])).expect("write");
         write_file(&out.join("Cargo.lock"), "# lock\n");
         write_file(&out.join("target/debug/build.bin"), "binary");
-        write_file(&out.join("target/debug/generated-looking.rs"), &generated("kept: a build output"));
+        write_file(
+            &out.join("target/debug/generated-looking.rs"),
+            &generated("kept: a build output"),
+        );
         write_file(&out.join("src/hand_written.rs"), "// mine\n");
         write_file(&out.join("src/.keep"), "");
         write_file(&out.join(".gitignore"), "target\n");
@@ -378,7 +437,11 @@ mod tests {
         let (staging, _) = siblings(&out).expect("siblings");
         write_file(&staging.join("src/lib.rs"), "left over");
         let before = snapshot(temp.path());
-        let planned = plan(&out, &files(&[("src/lib.rs", "changed"), ("src/new.rs", "")])).expect("plan");
+        let planned = plan(
+            &out,
+            &files(&[("src/lib.rs", "changed"), ("src/new.rs", "")]),
+        )
+        .expect("plan");
         assert_eq!(planned.len(), 2);
         assert!(planned.diff(&out).contains("+changed"));
         assert_eq!(snapshot(temp.path()), before);
@@ -412,8 +475,14 @@ mod tests {
         assert!(!staging.exists() && !backup.exists());
         // And the next write goes through.
         write(&out, &files(&[("src/lib.rs", "new")])).expect("write");
-        assert_eq!(fs::read_to_string(out.join("src/lib.rs")).expect("read"), generated("new"));
-        assert_eq!(fs::read_to_string(out.join("Cargo.lock")).expect("read"), "# lock\n");
+        assert_eq!(
+            fs::read_to_string(out.join("src/lib.rs")).expect("read"),
+            generated("new")
+        );
+        assert_eq!(
+            fs::read_to_string(out.join("Cargo.lock")).expect("read"),
+            "# lock\n"
+        );
     }
 
     #[test]

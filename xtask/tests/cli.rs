@@ -10,19 +10,26 @@ fn workspace_root() -> PathBuf {
 
 /// A scratch folder under the workspace's `target/`, emptied first.
 fn scratch(name: &str) -> PathBuf {
-    let dir = workspace_root().join("target/test-scratch/xtask-cli").join(name);
+    let dir = workspace_root()
+        .join("target/test-scratch/xtask-cli")
+        .join(name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("scratch folder");
     dir
 }
 
 fn xtask(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xtask")).args(args).output().expect("xtask runs")
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .output()
+        .expect("xtask runs")
 }
 
 fn codegen(spec: &Path, out: &Path, check: bool) -> Output {
     let (spec, out) = (spec.to_string_lossy(), out.to_string_lossy());
-    let mut args = vec!["codegen", "--spec", &spec, "--out", &out, "--name", "checked"];
+    let mut args = vec![
+        "codegen", "--spec", &spec, "--out", &out, "--name", "checked",
+    ];
     if check {
         args.push("--check");
     }
@@ -38,7 +45,8 @@ fn check_passes_when_fresh_and_fails_with_a_diff_after_a_one_word_edit() {
     let dir = scratch("check");
     let spec = dir.join("spec.yaml");
     let out = dir.join("crate");
-    let original = std::fs::read_to_string(workspace_root().join("spec/unified-connection.yaml")).expect("spec");
+    let original = std::fs::read_to_string(workspace_root().join("spec/unified-connection.yaml"))
+        .expect("spec");
     std::fs::write(&spec, &original).expect("write spec");
 
     let generated = codegen(&spec, &out, false);
@@ -46,24 +54,50 @@ fn check_passes_when_fresh_and_fails_with_a_diff_after_a_one_word_edit() {
     assert!(out.join("Cargo.toml").is_file() && out.join("src/lib.rs").is_file());
 
     let fresh = codegen(&spec, &out, true);
-    assert!(fresh.status.success(), "a fresh crate passes --check: {}", text(&fresh.stderr));
+    assert!(
+        fresh.status.success(),
+        "a fresh crate passes --check: {}",
+        text(&fresh.stderr)
+    );
 
     // One word of one description.
     let edited = original.replacen("The integration type", "The integration kind", 1);
-    assert_ne!(edited, original, "the spec has the description this test edits");
+    assert_ne!(
+        edited, original,
+        "the spec has the description this test edits"
+    );
     std::fs::write(&spec, edited).expect("write spec");
     let before = std::fs::read_to_string(out.join("src/models.rs")).expect("models");
     let stale = codegen(&spec, &out, true);
     let stderr = text(&stale.stderr);
-    assert!(!stale.status.success(), "--check must fail on a stale crate");
-    assert!(stderr.contains("-    /// The integration type"), "the diff shows the old line: {stderr}");
-    assert!(stderr.contains("+    /// The integration kind"), "the diff shows the new line: {stderr}");
-    assert!(stderr.contains("run `cargo xtask codegen`"), "the message says what to run: {stderr}");
-    assert_eq!(std::fs::read_to_string(out.join("src/models.rs")).expect("models"), before, "--check writes nothing");
+    assert!(
+        !stale.status.success(),
+        "--check must fail on a stale crate"
+    );
+    assert!(
+        stderr.contains("-    /// The integration type"),
+        "the diff shows the old line: {stderr}"
+    );
+    assert!(
+        stderr.contains("+    /// The integration kind"),
+        "the diff shows the new line: {stderr}"
+    );
+    assert!(
+        stderr.contains("run `cargo xtask codegen`"),
+        "the message says what to run: {stderr}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("src/models.rs")).expect("models"),
+        before,
+        "--check writes nothing"
+    );
 
     let regenerated = codegen(&spec, &out, false);
     assert!(regenerated.status.success());
-    assert!(codegen(&spec, &out, true).status.success(), "after regenerating, --check passes");
+    assert!(
+        codegen(&spec, &out, true).status.success(),
+        "after regenerating, --check passes"
+    );
 }
 
 #[test]
@@ -71,31 +105,57 @@ fn a_bad_spec_exits_non_zero_names_the_place_and_writes_nothing() {
     let dir = scratch("bad");
     let spec = dir.join("bad.yaml");
     let out = dir.join("crate");
-    let good = std::fs::read_to_string(workspace_root().join("spec/unified-connection.yaml")).expect("spec");
+    let good = std::fs::read_to_string(workspace_root().join("spec/unified-connection.yaml"))
+        .expect("spec");
     std::fs::write(&spec, &good).expect("write spec");
     assert!(codegen(&spec, &out, false).status.success());
     let before = std::fs::read_to_string(out.join("src/models.rs")).expect("models");
 
-    let broken = good.replacen("$ref: '#/components/schemas/ConnectionAuth'", "$ref: '#/components/schemas/Missing'", 1);
-    assert_ne!(broken, good, "the spec references ConnectionAuth as this test expects");
+    let broken = good.replacen(
+        "$ref: '#/components/schemas/ConnectionAuth'",
+        "$ref: '#/components/schemas/Missing'",
+        1,
+    );
+    assert_ne!(
+        broken, good,
+        "the spec references ConnectionAuth as this test expects"
+    );
     std::fs::write(&spec, broken).expect("write spec");
     let failed = codegen(&spec, &out, false);
     let stderr = text(&failed.stderr);
     assert_eq!(failed.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("#/components/schemas/Connection/properties/auth"), "{stderr}");
+    assert!(
+        stderr.contains("#/components/schemas/Connection/properties/auth"),
+        "{stderr}"
+    );
     assert!(stderr.contains("does not exist"), "{stderr}");
     assert!(stderr.contains("nothing was written"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
-    assert_eq!(std::fs::read_to_string(out.join("src/models.rs")).expect("models"), before);
+    assert_eq!(
+        std::fs::read_to_string(out.join("src/models.rs")).expect("models"),
+        before
+    );
 }
 
 #[test]
 fn an_unreadable_spec_and_bad_arguments_are_reported() {
-    let missing = xtask(&["codegen", "--spec", "/nonexistent/spec.yaml", "--out", "/nonexistent/out"]);
+    let missing = xtask(&[
+        "codegen",
+        "--spec",
+        "/nonexistent/spec.yaml",
+        "--out",
+        "/nonexistent/out",
+    ]);
     assert_eq!(missing.status.code(), Some(1));
-    assert!(text(&missing.stderr).contains("cannot read the API description /nonexistent/spec.yaml"));
+    assert!(
+        text(&missing.stderr).contains("cannot read the API description /nonexistent/spec.yaml")
+    );
 
     let unknown = xtask(&["codegen", "--frobnicate"]);
     assert!(!unknown.status.success());
-    assert!(text(&unknown.stderr).contains("--frobnicate"), "{}", text(&unknown.stderr));
+    assert!(
+        text(&unknown.stderr).contains("--frobnicate"),
+        "{}",
+        text(&unknown.stderr)
+    );
 }

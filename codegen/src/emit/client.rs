@@ -7,23 +7,35 @@ use quote::quote;
 use super::docs;
 use super::ty::{self, ident};
 use crate::model::{
-    Api, AuthKind, Body, BodyMedia, HttpMethod, Operation, Param, ParamLocation, PathPart, Response,
-    Scalar, Ty, TypeKind,
+    Api, AuthKind, Body, BodyMedia, HttpMethod, Operation, Param, ParamLocation, PathPart,
+    Response, Scalar, Ty, TypeKind,
 };
 
 /// The `client` module.
 pub fn module(api: &Api) -> TokenStream {
     let servers = servers(api);
     let builder = builder(api);
-    let params = api.operations.iter().filter_map(|op| params_struct(api, op));
+    let params = api
+        .operations
+        .iter()
+        .filter_map(|op| params_struct(api, op));
     let methods = api.operations.iter().map(|op| method(api, op));
-    let streams = api.operations.iter().filter_map(|op| stream_method(api, op));
-    let title = docs::lines(&format!("A client of the {}.", docs::sanitize(super::title(api))));
+    let streams = api
+        .operations
+        .iter()
+        .filter_map(|op| stream_method(api, op));
+    let title = docs::lines(&format!(
+        "A client of the {}.",
+        docs::sanitize(super::title(api))
+    ));
     let default_url = api.servers.first().map_or(String::new(), |s| s.url.clone());
     let use_enums = super::use_enums(api);
     let use_models = super::use_models(api);
     // An API without operations still gets a client, whose transport nothing reads.
-    let unread = api.operations.is_empty().then(|| quote!(#[allow(dead_code)]));
+    let unread = api
+        .operations
+        .is_empty()
+        .then(|| quote!(#[allow(dead_code)]));
     quote! {
         //! The client: one method per operation of the API.
         #use_enums
@@ -65,7 +77,11 @@ fn servers(api: &Api) -> Option<TokenStream> {
     let variants: Vec<_> = api.servers.iter().map(|s| ident(&s.variant)).collect();
     let urls = api.servers.iter().map(|s| s.url.as_str());
     let variant_docs = api.servers.iter().enumerate().map(|(index, s)| {
-        let mut text = s.description.as_deref().map(docs::sanitize).unwrap_or_default();
+        let mut text = s
+            .description
+            .as_deref()
+            .map(docs::sanitize)
+            .unwrap_or_default();
         if !text.is_empty() {
             text.push_str(": ");
         }
@@ -74,7 +90,11 @@ fn servers(api: &Api) -> Option<TokenStream> {
             text.push_str(" (the default).");
         }
         let doc = docs::lines(&text);
-        if index == 0 { quote!(#doc #[default]) } else { doc }
+        if index == 0 {
+            quote!(#doc #[default])
+        } else {
+            doc
+        }
     });
     let server_doc = format!(
         " Sends requests to one of the API's servers (by default [`Server::{}`]).",
@@ -209,7 +229,11 @@ impl PathArg {
 
 fn path_arg(api: &Api, param: &Param) -> PathArg {
     let name = ident(&param.name);
-    let by_value = |ty: TokenStream| PathArg { ty, by_ref: false, text: quote!(&#name.to_string()) };
+    let by_value = |ty: TokenStream| PathArg {
+        ty,
+        by_ref: false,
+        text: quote!(&#name.to_string()),
+    };
     match ty::resolve(api, &param.ty) {
         Ty::Scalar(Scalar::I32) => by_value(quote!(i32)),
         Ty::Scalar(Scalar::I64) => by_value(quote!(i64)),
@@ -217,9 +241,17 @@ fn path_arg(api: &Api, param: &Param) -> PathArg {
         Ty::Scalar(Scalar::Bool) => by_value(quote!(bool)),
         Ty::Named(id) if matches!(api.ty(*id).kind, TypeKind::Enum(_)) => {
             let ty = ident(&api.ty(*id).name);
-            PathArg { ty: quote!(#ty), by_ref: true, text: quote!(#name.as_str()) }
+            PathArg {
+                ty: quote!(#ty),
+                by_ref: true,
+                text: quote!(#name.as_str()),
+            }
         }
-        _ => PathArg { ty: quote!(str), by_ref: true, text: quote!(#name) },
+        _ => PathArg {
+            ty: quote!(str),
+            by_ref: true,
+            text: quote!(#name),
+        },
     }
 }
 
@@ -230,13 +262,17 @@ fn segment_expr(op: &Operation, path_args: &[PathArg], segment: &[PathPart]) -> 
     match segment {
         [PathPart::Literal(text)] => quote!(#text),
         // Lowering only makes indexes of existing parameters.
-        [PathPart::Param(index)] => path_args.get(*index).map_or_else(|| quote!(""), |arg| arg.text.clone()),
+        [PathPart::Param(index)] => path_args
+            .get(*index)
+            .map_or_else(|| quote!(""), |arg| arg.text.clone()),
         parts => {
             let mut format = String::new();
             let mut values = Vec::new();
             for part in parts {
                 match part {
-                    PathPart::Literal(text) => format.push_str(&text.replace('{', "{{").replace('}', "}}")),
+                    PathPart::Literal(text) => {
+                        format.push_str(&text.replace('{', "{{").replace('}', "}}"))
+                    }
                     PathPart::Param(index) => {
                         if let Some(arg) = arg(*index) {
                             format.push_str("{}");
@@ -261,16 +297,30 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
         let arg_ty = path_arg.arg_ty(false);
         args.push(quote!(#arg: #arg_ty));
     }
-    let segment_exprs: Vec<TokenStream> =
-        op.segments.iter().map(|segment| segment_expr(op, &path_args, segment)).collect();
+    let segment_exprs: Vec<TokenStream> = op
+        .segments
+        .iter()
+        .map(|segment| segment_expr(op, &path_args, segment))
+        .collect();
     let has_query = op.params.iter().any(|p| p.location == ParamLocation::Query);
-    let has_headers = op.params.iter().any(|p| p.location == ParamLocation::Header);
+    let has_headers = op
+        .params
+        .iter()
+        .any(|p| p.location == ParamLocation::Header);
     if let Some(params_type) = &op.params_type {
         let params_type = ident(params_type);
         args.push(quote!(params: &#params_type));
     }
-    let query = if has_query { quote!(&params.query()) } else { quote!(&[]) };
-    let headers = if has_headers { quote!(&params.headers()) } else { quote!(&[]) };
+    let query = if has_query {
+        quote!(&params.query())
+    } else {
+        quote!(&[])
+    };
+    let headers = if has_headers {
+        quote!(&params.headers())
+    } else {
+        quote!(&[])
+    };
     // Body.
     let body = match &op.body {
         None => quote!(None),
@@ -295,7 +345,9 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
     };
     let http_method = method_tokens(op.method);
     let doc = method_docs(op);
-    let deprecated = op.deprecated.then(|| quote!(#[deprecated(note = "deprecated in the API description")]));
+    let deprecated = op
+        .deprecated
+        .then(|| quote!(#[deprecated(note = "deprecated in the API description")]));
     let many = many_arguments(args.len());
     quote! {
         #doc
@@ -313,8 +365,14 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
 /// The type a method takes its body as (behind a reference), and how it is encoded.
 fn body_encoding(api: &Api, body: &Body) -> (TokenStream, Encoding) {
     match body.media {
-        BodyMedia::Json => (ty::tokens(api, &body.ty), Encoding::Fallible(quote!(crate::transport::json_body))),
-        BodyMedia::Form => (ty::tokens(api, &body.ty), Encoding::Fallible(quote!(crate::transport::form_body))),
+        BodyMedia::Json => (
+            ty::tokens(api, &body.ty),
+            Encoding::Fallible(quote!(crate::transport::json_body)),
+        ),
+        BodyMedia::Form => (
+            ty::tokens(api, &body.ty),
+            Encoding::Fallible(quote!(crate::transport::form_body)),
+        ),
         BodyMedia::Text => (quote!(str), Encoding::Text),
     }
 }
@@ -341,7 +399,9 @@ impl Encoding {
     fn optional(&self) -> TokenStream {
         match self {
             Self::Fallible(function) => quote!(let body = body.map(#function).transpose()?;),
-            Self::Text => quote!(let body = body.map(|body| crate::transport::Body::Text(body.to_owned()));),
+            Self::Text => {
+                quote!(let body = body.map(|body| crate::transport::Body::Text(body.to_owned()));)
+            }
         }
     }
 }
@@ -355,7 +415,11 @@ fn many_arguments(count: usize) -> Option<TokenStream> {
 }
 
 fn method_docs(op: &Operation) -> TokenStream {
-    let request = format!("`{} {}`", op.method.as_str().to_ascii_uppercase(), op.path_template.replace('`', "'"));
+    let request = format!(
+        "`{} {}`",
+        op.method.as_str().to_ascii_uppercase(),
+        op.path_template.replace('`', "'")
+    );
     let mut extra = vec![request];
     if op.body.as_ref().is_some_and(|b| b.media == BodyMedia::Json) {
         if let Some(body) = &op.body {
@@ -406,8 +470,12 @@ fn stream_method(api: &Api, op: &Operation) -> Option<TokenStream> {
                 let least = least as f64;
                 quote!(params.#field.filter(|value| *value >= #least).map_or(#default, |value| value as u64))
             }
-            _ if least == 0 => quote!(params.#field.and_then(|value| u64::try_from(value).ok()).unwrap_or(#default)),
-            _ => quote!(params.#field.and_then(|value| u64::try_from(value).ok()).filter(|value| *value >= #least).unwrap_or(#default)),
+            _ if least == 0 => {
+                quote!(params.#field.and_then(|value| u64::try_from(value).ok()).unwrap_or(#default))
+            }
+            _ => {
+                quote!(params.#field.and_then(|value| u64::try_from(value).ok()).filter(|value| *value >= #least).unwrap_or(#default))
+            }
         }
     };
     let from_u64 = |param: &Param, value: TokenStream| match ty::resolve(api, &param.ty) {
@@ -464,10 +532,15 @@ fn params_struct(api: &Api, op: &Operation) -> Option<TokenStream> {
         }
         let mut extra = Vec::new();
         if let Some(default) = &param.default {
-            extra.push(format!("The server's default: `{}`.", default.to_string().replace('`', "'")));
+            extra.push(format!(
+                "The server's default: `{}`.",
+                default.to_string().replace('`', "'")
+            ));
         }
         let doc = docs::attrs(&own, &extra);
-        let deprecated = param.deprecated.then(|| quote!(#[deprecated(note = "deprecated in the API description")]));
+        let deprecated = param
+            .deprecated
+            .then(|| quote!(#[deprecated(note = "deprecated in the API description")]));
         quote! { #doc #deprecated pub #field: #ty, }
     });
     let derive_default = op.params.iter().all(|p| !p.required);
@@ -475,9 +548,25 @@ fn params_struct(api: &Api, op: &Operation) -> Option<TokenStream> {
     if derive_default {
         derives.push(quote!(Default));
     }
-    let query = encoder(api, op, ParamLocation::Query, "query", "The query pairs, in declaration order; repeated keys for exploded arrays.");
-    let headers = encoder(api, op, ParamLocation::Header, "headers", "The header pairs.");
-    let deprecated = op.params.iter().any(|p| p.deprecated).then(|| quote!(#[allow(deprecated)]));
+    let query = encoder(
+        api,
+        op,
+        ParamLocation::Query,
+        "query",
+        "The query pairs, in declaration order; repeated keys for exploded arrays.",
+    );
+    let headers = encoder(
+        api,
+        op,
+        ParamLocation::Header,
+        "headers",
+        "The header pairs.",
+    );
+    let deprecated = op
+        .params
+        .iter()
+        .any(|p| p.deprecated)
+        .then(|| quote!(#[allow(deprecated)]));
     Some(quote! {
         #[doc = #doc]
         #[derive(#(#derives),*)]
@@ -493,8 +582,18 @@ fn params_struct(api: &Api, op: &Operation) -> Option<TokenStream> {
     })
 }
 
-fn encoder(api: &Api, op: &Operation, location: ParamLocation, name: &str, doc: &str) -> Option<TokenStream> {
-    let params: Vec<&Param> = op.params.iter().filter(|p| p.location == location).collect();
+fn encoder(
+    api: &Api,
+    op: &Operation,
+    location: ParamLocation,
+    name: &str,
+    doc: &str,
+) -> Option<TokenStream> {
+    let params: Vec<&Param> = op
+        .params
+        .iter()
+        .filter(|p| p.location == location)
+        .collect();
     if params.is_empty() {
         return None;
     }
@@ -560,7 +659,9 @@ fn encoder(api: &Api, op: &Operation, location: ParamLocation, name: &str, doc: 
 fn text_of(api: &Api, ty: &Ty, value: TokenStream) -> TokenStream {
     match ty::resolve(api, ty) {
         Ty::Scalar(Scalar::String) => quote!(#value.clone()),
-        Ty::Scalar(Scalar::DateTime) => quote!(#value.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
+        Ty::Scalar(Scalar::DateTime) => {
+            quote!(#value.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
+        }
         Ty::Scalar(Scalar::Json) => quote! {
             match #value {
                 serde_json::Value::String(text) => text.clone(),
@@ -568,7 +669,9 @@ fn text_of(api: &Api, ty: &Ty, value: TokenStream) -> TokenStream {
             }
         },
         Ty::Scalar(_) => quote!(#value.to_string()),
-        Ty::Named(id) if matches!(api.ty(*id).kind, TypeKind::Enum(_)) => quote!(#value.as_str().to_owned()),
+        Ty::Named(id) if matches!(api.ty(*id).kind, TypeKind::Enum(_)) => {
+            quote!(#value.as_str().to_owned())
+        }
         _ => quote!(serde_json::to_string(#value).unwrap_or_default()),
     }
 }

@@ -15,12 +15,32 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
     let crate_docs = docs::inner_lines(&text);
     // Without enums there is no `enums` module, nor the runtime it uses.
     let enums = super::has_enums(api);
-    let enums_mod = enums.then(|| quote!(mod enums;));
-    let open_enum_mod = enums.then(|| quote!(mod open_enum;));
-    let enums_use = enums.then(|| quote!(pub use enums::*;));
+    let enums_mod = enums.then(|| {
+        quote!(
+            mod enums;
+        )
+    });
+    let open_enum_mod = enums.then(|| {
+        quote!(
+            mod open_enum;
+        )
+    });
+    let enums_use = enums.then(|| {
+        quote!(
+            pub use enums::*;
+        )
+    });
     let models = super::has_models(api);
-    let models_mod = models.then(|| quote!(mod models;));
-    let models_use = models.then(|| quote!(pub use models::*;));
+    let models_mod = models.then(|| {
+        quote!(
+            mod models;
+        )
+    });
+    let models_use = models.then(|| {
+        quote!(
+            pub use models::*;
+        )
+    });
     quote! {
         #crate_docs
         #![warn(missing_docs)]
@@ -70,12 +90,18 @@ fn crate_docs(api: &Api, options: &Options) -> String {
 
 /// One bullet for each guarantee the generated types give, for the features this API has.
 fn promises(api: &Api) -> Vec<String> {
-    let structs = || api.types.iter().filter_map(|t| match &t.kind {
-        TypeKind::Struct(s) => Some(s),
-        _ => None,
-    });
+    let structs = || {
+        api.types.iter().filter_map(|t| match &t.kind {
+            TypeKind::Struct(s) => Some(s),
+            _ => None,
+        })
+    };
     let mut promises = Vec::new();
-    if api.types.iter().any(|t| matches!(t.kind, TypeKind::Enum(_))) {
+    if api
+        .types
+        .iter()
+        .any(|t| matches!(t.kind, TypeKind::Enum(_)))
+    {
         promises.push(
             "- Enums are open: a value this version does not list decodes into the `Unknown` \
              variant and is written back unchanged, so new values on the server never break \
@@ -83,7 +109,8 @@ fn promises(api: &Api) -> Vec<String> {
                 .to_owned(),
         );
     }
-    let derived = |wanted: Derivation| structs().any(|s| s.derived.is_some_and(|(_, d)| d == wanted));
+    let derived =
+        |wanted: Derivation| structs().any(|s| s.derived.is_some_and(|(_, d)| d == wanted));
     if derived(Derivation::Input) {
         promises.push(
             "- Read-only fields of request bodies are not sent: requests take `…Input` types \
@@ -99,7 +126,10 @@ fn promises(api: &Api) -> Vec<String> {
         );
     }
     if structs().any(|s| s.fields.iter().any(|f| f.secret)) {
-        promises.push("- Secret fields print as `\"***\"` in `Debug` output but are sent unchanged.".to_owned());
+        promises.push(
+            "- Secret fields print as `\"***\"` in `Debug` output but are sent unchanged."
+                .to_owned(),
+        );
     }
     promises.push(
         "- Failed requests are retried for idempotent methods (see [`RetryPolicy`]), and every \
@@ -114,8 +144,15 @@ fn promises(api: &Api) -> Vec<String> {
 /// error; using the spec's own servers, auth and operations.
 fn example(api: &Api, options: &Options) -> String {
     let krate = options.crate_name.replace('-', "_");
-    let mut lines = vec!["## Example".to_owned(), String::new(), "```no_run".to_owned()];
-    let stream = api.operations.iter().find(|op| op.paging.is_some() && simple_args(api, op).is_some());
+    let mut lines = vec![
+        "## Example".to_owned(),
+        String::new(),
+        "```no_run".to_owned(),
+    ];
+    let stream = api
+        .operations
+        .iter()
+        .find(|op| op.paging.is_some() && simple_args(api, op).is_some());
     if stream.is_some() {
         lines.push("use futures_util::StreamExt;".to_owned());
     }
@@ -152,7 +189,11 @@ fn example(api: &Api, options: &Options) -> String {
     if let Some(op) = call {
         let args = simple_args(api, op).unwrap_or_default();
         lines.push(String::new());
-        lines.push(format!("// One call: `{} {}`.", op.method.as_str().to_ascii_uppercase(), op.path_template.replace('`', "'")));
+        lines.push(format!(
+            "// One call: `{} {}`.",
+            op.method.as_str().to_ascii_uppercase(),
+            op.path_template.replace('`', "'")
+        ));
         lines.push(format!("let response = client.{}({args}).await?;", op.name));
         lines.push("println!(\"{response:?}\");".to_owned());
     }
@@ -162,7 +203,10 @@ fn example(api: &Api, options: &Options) -> String {
         args = args.replace("&Default::default()", "Default::default()");
         lines.push(String::new());
         lines.push("// Every item of a list, page after page.".to_owned());
-        lines.push(format!("let mut items = std::pin::pin!(client.{}({args}));", paging.method));
+        lines.push(format!(
+            "let mut items = std::pin::pin!(client.{}({args}));",
+            paging.method
+        ));
         lines.push("while let Some(item) = items.next().await {".to_owned());
         lines.push("    println!(\"{:?}\", item?);".to_owned());
         lines.push("}".to_owned());
@@ -170,7 +214,9 @@ fn example(api: &Api, options: &Options) -> String {
     if let Some(op) = call {
         let args = simple_args(api, op).unwrap_or_default();
         lines.push(String::new());
-        lines.push("// Errors say what went wrong: here, the status and body of an API error.".to_owned());
+        lines.push(
+            "// Errors say what went wrong: here, the status and body of an API error.".to_owned(),
+        );
         lines.push(format!("match client.{}({args}).await {{", op.name));
         lines.push("    Ok(found) => println!(\"{found:?}\"),".to_owned());
         lines.push("    Err(Error::Api(error)) if error.status() == 404 => println!(\"not found: {}\", error.body_text()),".to_owned());

@@ -49,7 +49,13 @@ fn doc_lines(text: &str) -> Vec<String> {
         .replace("\r\n", "\n")
         .replace('\r', "\n")
         .lines()
-        .map(|line| if line.is_empty() { String::new() } else { format!(" {line}") })
+        .map(|line| {
+            if line.is_empty() {
+                String::new()
+            } else {
+                format!(" {line}")
+            }
+        })
         .collect()
 }
 

@@ -8,7 +8,10 @@ use crate::model::Api;
 /// The manifest: the crate's dependencies are fixed by the runtime, not by the spec.
 pub fn manifest(api: &Api, options: &Options) -> String {
     let mut text = String::new();
-    let description = format!("A typed, async client of the {}.", super::title(api).replace(['\n', '\r', '"', '\\'], " "));
+    let description = format!(
+        "A typed, async client of the {}.",
+        super::title(api).replace(['\n', '\r', '"', '\\'], " ")
+    );
     // Writing to a `String` cannot fail.
     let _ = write!(
         text,
@@ -48,7 +51,9 @@ tokio = {{ version = "1", features = ["macros", "net", "rt-multi-thread"] }}
         version = options.crate_version,
     );
     if options.standalone {
-        text.push_str("\n# A crate of its own, even when generated inside another workspace.\n[workspace]\n");
+        text.push_str(
+            "\n# A crate of its own, even when generated inside another workspace.\n[workspace]\n",
+        );
     }
     text
 }

@@ -28,10 +28,16 @@ pub enum File {
 /// The runtime: spec-independent modules kept as real `.rs` files in `codegen/templates`.
 const TEMPLATES: [(&str, &str); 5] = [
     ("src/error.rs", include_str!("../../templates/error.rs")),
-    ("src/open_enum.rs", include_str!("../../templates/open_enum.rs")),
+    (
+        "src/open_enum.rs",
+        include_str!("../../templates/open_enum.rs"),
+    ),
     ("src/paging.rs", include_str!("../../templates/paging.rs")),
     ("src/retry.rs", include_str!("../../templates/retry.rs")),
-    ("src/transport.rs", include_str!("../../templates/transport.rs")),
+    (
+        "src/transport.rs",
+        include_str!("../../templates/transport.rs"),
+    ),
 ];
 
 /// The runtime template only a crate with enums needs.
@@ -40,8 +46,14 @@ const ENUM_TEMPLATE: &str = "src/open_enum.rs";
 /// Every file of the crate, by path relative to the crate's root.
 pub fn files(api: &Api, options: &Options) -> Vec<(String, File)> {
     let mut files = vec![
-        ("Cargo.toml".to_owned(), File::Manifest(manifest::manifest(api, options))),
-        ("src/lib.rs".to_owned(), File::Rust(crate_root::lib_rs(api, options))),
+        (
+            "Cargo.toml".to_owned(),
+            File::Manifest(manifest::manifest(api, options)),
+        ),
+        (
+            "src/lib.rs".to_owned(),
+            File::Rust(crate_root::lib_rs(api, options)),
+        ),
         ("src/client.rs".to_owned(), File::Rust(client::module(api))),
     ];
     // An empty module would leave its `pub use` unused, and without enums their runtime
@@ -64,12 +76,18 @@ pub fn files(api: &Api, options: &Options) -> Vec<(String, File)> {
 
 /// The API's title, or "API" when the spec gives an empty one.
 fn title(api: &Api) -> &str {
-    if api.title.trim().is_empty() { "API" } else { &api.title }
+    if api.title.trim().is_empty() {
+        "API"
+    } else {
+        &api.title
+    }
 }
 
 /// Whether the crate has a `models` module: any struct or alias.
 fn has_models(api: &Api) -> bool {
-    api.types.iter().any(|def| !matches!(def.kind, TypeKind::Enum(_)))
+    api.types
+        .iter()
+        .any(|def| !matches!(def.kind, TypeKind::Enum(_)))
 }
 
 /// `use crate::models::*;` for a module that may name models, when there are any.
@@ -84,7 +102,9 @@ fn use_models(api: &Api) -> Option<TokenStream> {
 
 /// Whether the crate has an `enums` module.
 fn has_enums(api: &Api) -> bool {
-    api.types.iter().any(|def| matches!(def.kind, TypeKind::Enum(_)))
+    api.types
+        .iter()
+        .any(|def| matches!(def.kind, TypeKind::Enum(_)))
 }
 
 /// `use crate::enums::*;` for a module that may name enums, when there are any.

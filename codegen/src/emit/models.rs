@@ -55,8 +55,11 @@ struct Defaults {
 fn struct_def(api: &Api, def: &TypeDef, strukt: &Struct, defaults: &mut Defaults) -> TokenStream {
     let name = ident(&def.name);
     let doc = docs::attrs(&def.docs, &[]);
-    let (fields, default_fns): (Vec<TokenStream>, Vec<Option<String>>) =
-        strukt.fields.iter().map(|field| field_def(api, def, field, defaults)).unzip();
+    let (fields, default_fns): (Vec<TokenStream>, Vec<Option<String>>) = strukt
+        .fields
+        .iter()
+        .map(|field| field_def(api, def, field, defaults))
+        .unzip();
     let additional = additional_field(api, strukt);
     let secret = strukt.fields.iter().any(|f| f.secret);
     let derive_default = strukt.fields.iter().all(Field::is_option);
@@ -69,8 +72,14 @@ fn struct_def(api: &Api, def: &TypeDef, strukt: &Struct, defaults: &mut Defaults
     }
     let constructor = (!derive_default).then(|| constructor(api, def, strukt, &default_fns));
     let debug = secret.then(|| debug_impl(def, strukt));
-    let from = strukt.derived.map(|(base, derivation)| from_impl(api, def, strukt, base, derivation));
-    let deprecated = strukt.fields.iter().any(|f| f.deprecated).then(|| quote!(#[allow(deprecated)]));
+    let from = strukt
+        .derived
+        .map(|(base, derivation)| from_impl(api, def, strukt, base, derivation));
+    let deprecated = strukt
+        .fields
+        .iter()
+        .any(|f| f.deprecated)
+        .then(|| quote!(#[allow(deprecated)]));
     quote! {
         #doc
         #deprecated
@@ -87,7 +96,12 @@ fn struct_def(api: &Api, def: &TypeDef, strukt: &Struct, defaults: &mut Defaults
 
 /// `new(required fields)` for a struct with required fields, else a `Default` that applies
 /// the spec's defaults: either way, no struct literal naming every field is needed.
-fn constructor(api: &Api, def: &TypeDef, strukt: &Struct, default_fns: &[Option<String>]) -> TokenStream {
+fn constructor(
+    api: &Api,
+    def: &TypeDef,
+    strukt: &Struct,
+    default_fns: &[Option<String>],
+) -> TokenStream {
     let name = ident(&def.name);
     let mut args = Vec::new();
     let mut inits = Vec::new();
@@ -103,7 +117,10 @@ fn constructor(api: &Api, def: &TypeDef, strukt: &Struct, default_fns: &[Option<
             let (arg_ty, init) = if matches!(resolved, Ty::Scalar(Scalar::String)) && !field.boxed {
                 (quote!(impl Into<String>), quote!(#member: #member.into()))
             } else if field.boxed {
-                (ty::tokens(api, &field.ty), quote!(#member: Box::new(#member)))
+                (
+                    ty::tokens(api, &field.ty),
+                    quote!(#member: Box::new(#member)),
+                )
             } else {
                 (ty::tokens(api, &field.ty), quote!(#member))
             };
@@ -115,7 +132,11 @@ fn constructor(api: &Api, def: &TypeDef, strukt: &Struct, default_fns: &[Option<
         let member = ident(&additional_name(strukt));
         inits.push(quote!(#member: std::collections::BTreeMap::new()));
     }
-    let allow_deprecated = strukt.fields.iter().any(|f| f.deprecated).then(|| quote!(#[allow(deprecated)]));
+    let allow_deprecated = strukt
+        .fields
+        .iter()
+        .any(|f| f.deprecated)
+        .then(|| quote!(#[allow(deprecated)]));
     if args.is_empty() {
         return quote! {
             #allow_deprecated
@@ -165,11 +186,20 @@ fn field_type(api: &Api, field: &Field) -> TokenStream {
     if field.boxed {
         inner = quote!(Box<#inner>);
     }
-    if field.is_option() { quote!(Option<#inner>) } else { inner }
+    if field.is_option() {
+        quote!(Option<#inner>)
+    } else {
+        inner
+    }
 }
 
 /// A field's declaration, and the name of the function giving its default, if it has one.
-fn field_def(api: &Api, def: &TypeDef, field: &Field, defaults: &mut Defaults) -> (TokenStream, Option<String>) {
+fn field_def(
+    api: &Api,
+    def: &TypeDef,
+    field: &Field,
+    defaults: &mut Defaults,
+) -> (TokenStream, Option<String>) {
     let name = ident(&field.name);
     let mut extra = Vec::new();
     if field.read_only {
@@ -212,9 +242,9 @@ fn field_def(api: &Api, def: &TypeDef, field: &Field, defaults: &mut Defaults) -
         }
     }
     let serde = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
-    let deprecated = field.deprecated.then(|| {
-        quote!(#[deprecated(note = "deprecated in the API description")])
-    });
+    let deprecated = field
+        .deprecated
+        .then(|| quote!(#[deprecated(note = "deprecated in the API description")]));
     let field_ty = field_type(api, field);
     let tokens = quote! {
         #doc
@@ -231,7 +261,10 @@ fn default_literal(api: &Api, field_ty: &Ty, value: &serde_json::Value) -> Token
         (Ty::Scalar(Scalar::String), serde_json::Value::String(s)) => quote!(#s.to_owned()),
         (Ty::Scalar(Scalar::Bool), serde_json::Value::Bool(b)) => quote!(#b),
         (Ty::Scalar(Scalar::I32), v) => {
-            let n = v.as_i64().and_then(|n| i32::try_from(n).ok()).unwrap_or_default();
+            let n = v
+                .as_i64()
+                .and_then(|n| i32::try_from(n).ok())
+                .unwrap_or_default();
             quote!(#n)
         }
         (Ty::Scalar(Scalar::I64), v) => {
@@ -293,11 +326,19 @@ fn debug_impl(def: &TypeDef, strukt: &Struct) -> TokenStream {
 }
 
 /// `From<Base>` for a derived request type.
-fn from_impl(api: &Api, def: &TypeDef, strukt: &Struct, base: TypeId, derivation: Derivation) -> TokenStream {
+fn from_impl(
+    api: &Api,
+    def: &TypeDef,
+    strukt: &Struct,
+    base: TypeId,
+    derivation: Derivation,
+) -> TokenStream {
     let name = ident(&def.name);
     let base_def = api.ty(base);
     let base_name = ident(&base_def.name);
-    let TypeKind::Struct(base_struct) = &base_def.kind else { return TokenStream::new() };
+    let TypeKind::Struct(base_struct) = &base_def.kind else {
+        return TokenStream::new();
+    };
     let assignments = strukt.fields.iter().map(|field| {
         let member = ident(&field.name);
         let base_is_option = base_struct
@@ -316,8 +357,14 @@ fn from_impl(api: &Api, def: &TypeDef, strukt: &Struct, base: TypeId, derivation
         quote!(#member: value.#member,)
     });
     let doc = match derivation {
-        Derivation::Input => format!(" Drops the read-only fields of a fetched [`{}`], ready to send back.", base_def.name),
-        Derivation::Patch => format!(" Sets every writable field of [`{}`]: a patch that sends all of them.", base_def.name),
+        Derivation::Input => format!(
+            " Drops the read-only fields of a fetched [`{}`], ready to send back.",
+            base_def.name
+        ),
+        Derivation::Patch => format!(
+            " Sets every writable field of [`{}`]: a patch that sends all of them.",
+            base_def.name
+        ),
     };
     quote! {
         #[allow(deprecated)]

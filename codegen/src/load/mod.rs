@@ -36,7 +36,13 @@ pub fn load(text: &str, diagnostics: &mut Diagnostics) -> Option<OpenAPI> {
 fn check_version(value: &Value, diagnostics: &mut Diagnostics) -> Option<()> {
     let root = Pointer::root();
     let Some(object) = value.as_object() else {
-        diagnostics.error(&root, format!("an OpenAPI document is a mapping, but this one is {}", kind_of(value)));
+        diagnostics.error(
+            &root,
+            format!(
+                "an OpenAPI document is a mapping, but this one is {}",
+                kind_of(value)
+            ),
+        );
         return None;
     };
     if let Some(swagger) = object.get("swagger") {
@@ -53,7 +59,10 @@ fn check_version(value: &Value, diagnostics: &mut Diagnostics) -> Option<()> {
     let pointer = root.push("openapi");
     match object.get("openapi") {
         None => {
-            diagnostics.error(&pointer, "missing: the `openapi` field must give the version, 3.0.x");
+            diagnostics.error(
+                &pointer,
+                "missing: the `openapi` field must give the version, 3.0.x",
+            );
             None
         }
         Some(Value::String(version)) if version.starts_with("3.0") => Some(()),
@@ -92,10 +101,18 @@ fn check_depth(value: &Value, diagnostics: &mut Diagnostics) -> Option<()> {
         }
         match value {
             Value::Object(map) => {
-                stack.extend(map.iter().map(|(key, child)| (child, pointer.push(key), depth + 1)));
+                stack.extend(
+                    map.iter()
+                        .map(|(key, child)| (child, pointer.push(key), depth + 1)),
+                );
             }
             Value::Array(items) => {
-                stack.extend(items.iter().enumerate().map(|(index, child)| (child, pointer.push(index), depth + 1)));
+                stack.extend(
+                    items
+                        .iter()
+                        .enumerate()
+                        .map(|(index, child)| (child, pointer.push(index), depth + 1)),
+                );
             }
             _ => {}
         }

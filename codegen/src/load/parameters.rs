@@ -15,13 +15,22 @@ use super::kind_of;
 use crate::diagnostic::{Diagnostics, Pointer};
 
 /// The operation keys of a path item.
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 /// Where a parameter can travel.
 const LOCATIONS: [&str; 4] = ["path", "query", "header", "cookie"];
 
 /// Schema keywords that Swagger 2.0 wrote on the parameter itself.
-const STRAY: [&str; 6] = ["type", "items", "enum", "format", "default", "collectionFormat"];
+const STRAY: [&str; 6] = [
+    "type",
+    "items",
+    "enum",
+    "format",
+    "default",
+    "collectionFormat",
+];
 
 /// Repairs and checks every parameter object of the document.
 ///
@@ -56,7 +65,9 @@ struct Found<'v> {
 /// `components/parameters`.
 fn parameters_mut(value: &mut Value) -> Vec<Found<'_>> {
     let mut found = Vec::new();
-    let Some(root) = value.as_object_mut() else { return found };
+    let Some(root) = value.as_object_mut() else {
+        return found;
+    };
     for (key, section) in root.iter_mut() {
         match (key.as_str(), section) {
             ("paths", Value::Object(paths)) => {
@@ -65,12 +76,18 @@ fn parameters_mut(value: &mut Value) -> Vec<Found<'_>> {
                 }
             }
             ("components", Value::Object(components)) => {
-                let Some(Value::Object(params)) = components.get_mut("parameters") else { continue };
+                let Some(Value::Object(params)) = components.get_mut("parameters") else {
+                    continue;
+                };
                 let base = Pointer::root().push("components").push("parameters");
                 for (name, param) in params.iter_mut() {
                     if let Value::Object(param) = param {
                         let at = base.push(name);
-                        found.push(Found { param, owner: at.clone(), at });
+                        found.push(Found {
+                            param,
+                            owner: at.clone(),
+                            at,
+                        });
                     }
                 }
             }
@@ -87,14 +104,23 @@ fn in_path_item<'v>(path: &str, item: &'v mut Value, found: &mut Vec<Found<'v>>)
         let (list, at) = if key == "parameters" {
             (Some(value), owner.push("parameters"))
         } else if METHODS.contains(&key.as_str()) {
-            (value.get_mut("parameters"), owner.push(key).push("parameters"))
+            (
+                value.get_mut("parameters"),
+                owner.push(key).push("parameters"),
+            )
         } else {
             continue;
         };
-        let Some(Value::Array(list)) = list else { continue };
+        let Some(Value::Array(list)) = list else {
+            continue;
+        };
         for (index, param) in list.iter_mut().enumerate() {
             if let Value::Object(param) = param {
-                found.push(Found { param, at: at.push(index), owner: owner.clone() });
+                found.push(Found {
+                    param,
+                    at: at.push(index),
+                    owner: owner.clone(),
+                });
             }
         }
     }
@@ -103,11 +129,18 @@ fn in_path_item<'v>(path: &str, item: &'v mut Value, found: &mut Vec<Found<'v>>)
 /// A parameter with both a `schema` and schema keywords beside it (`type`, `items`,
 /// `enum`, ...), as Swagger 2.0 wrote them: the stray keywords are dropped, the `schema`
 /// is what counts.
-fn repair_stray_keywords(param: &mut Map<String, Value>, at: &Pointer, diagnostics: &mut Diagnostics) {
+fn repair_stray_keywords(
+    param: &mut Map<String, Value>,
+    at: &Pointer,
+    diagnostics: &mut Diagnostics,
+) {
     if !param.contains_key("schema") {
         return;
     }
-    let stray: Vec<&str> = STRAY.into_iter().filter(|k| param.contains_key(*k)).collect();
+    let stray: Vec<&str> = STRAY
+        .into_iter()
+        .filter(|k| param.contains_key(*k))
+        .collect();
     if stray.is_empty() {
         return;
     }
@@ -130,7 +163,10 @@ fn problems(param: &Map<String, Value>) -> Vec<String> {
     let label = match param.get("name") {
         Some(Value::String(name)) => format!("parameter `{}`", name.replace('`', "'")),
         Some(other) => {
-            problems.push(format!("a parameter's `name` is a string, but this one is {}", kind_of(other)));
+            problems.push(format!(
+                "a parameter's `name` is a string, but this one is {}",
+                kind_of(other)
+            ));
             "the parameter".to_owned()
         }
         None => {

@@ -17,7 +17,9 @@ use super::kind_of;
 use crate::diagnostic::{Diagnostic, Diagnostics, Pointer};
 
 /// The operation keys of a path item.
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 /// Reads the document. `reported` are pieces whose problems are already reported: they
 /// are skipped. `None` when any piece has an error.
@@ -31,7 +33,9 @@ pub fn document(
     let paths = object.remove("paths");
     let components = object.remove("components");
     object.insert("paths".to_owned(), Value::Object(Map::new()));
-    let spec = parse::<OpenAPI>(&value, &root).map_err(|d| diagnostics.push_diagnostic(d)).ok();
+    let spec = parse::<OpenAPI>(&value, &root)
+        .map_err(|d| diagnostics.push_diagnostic(d))
+        .ok();
     let paths = match &paths {
         Some(paths) => read_paths(paths, reported, diagnostics),
         None => {
@@ -61,7 +65,10 @@ fn read_paths(value: &Value, reported: &BTreeSet<Pointer>, diagnostics: &mut Dia
     let Value::Object(entries) = value else {
         diagnostics.error(
             &at,
-            format!("`paths` maps paths to path items, but this one is {}", kind_of(value)),
+            format!(
+                "`paths` maps paths to path items, but this one is {}",
+                kind_of(value)
+            ),
         );
         return paths;
     };
@@ -78,7 +85,9 @@ fn read_paths(value: &Value, reported: &BTreeSet<Pointer>, diagnostics: &mut Dia
             Ok(item) => {
                 paths.paths.insert(path.clone(), item);
             }
-            Err(found) => found.into_iter().for_each(|d| diagnostics.push_diagnostic(d)),
+            Err(found) => found
+                .into_iter()
+                .for_each(|d| diagnostics.push_diagnostic(d)),
         }
     }
     paths
@@ -91,10 +100,21 @@ fn read_components(
 ) -> Components {
     let at = Pointer::root().push("components");
     let Value::Object(sections) = value else {
-        diagnostics.error(&at, format!("`components` is a mapping, but this one is {}", kind_of(value)));
+        diagnostics.error(
+            &at,
+            format!(
+                "`components` is a mapping, but this one is {}",
+                kind_of(value)
+            ),
+        );
         return Components::default();
     };
-    let mut reader = Sections { sections, at, reported, diagnostics };
+    let mut reader = Sections {
+        sections,
+        at,
+        reported,
+        diagnostics,
+    };
     Components {
         schemas: reader.section("schemas"),
         responses: reader.section("responses"),
@@ -126,7 +146,10 @@ impl Sections<'_> {
             Some(other) => {
                 self.diagnostics.error(
                     &at,
-                    format!("`{key}` maps names to definitions, but this one is {}", kind_of(other)),
+                    format!(
+                        "`{key}` maps names to definitions, but this one is {}",
+                        kind_of(other)
+                    ),
                 );
                 return IndexMap::new();
             }
@@ -139,12 +162,18 @@ impl Sections<'_> {
             }
             // Only schemas are searched further: the other sections are shallow enough
             // for serde's location.
-            let detail = if key == "schemas" { schema_detail } else { no_detail };
+            let detail = if key == "schemas" {
+                schema_detail
+            } else {
+                no_detail
+            };
             match diagnose(entry, &pointer, detail) {
                 Ok(item) => {
                     read.insert(name.clone(), item);
                 }
-                Err(found) => found.into_iter().for_each(|d| self.diagnostics.push_diagnostic(d)),
+                Err(found) => found
+                    .into_iter()
+                    .for_each(|d| self.diagnostics.push_diagnostic(d)),
             }
         }
         read
@@ -160,13 +189,19 @@ fn diagnose<T: DeserializeOwned>(
 ) -> Result<T, Vec<Diagnostic>> {
     parse(value, at).map_err(|general| {
         let precise = detail(value, at);
-        if precise.is_empty() { vec![general] } else { precise }
+        if precise.is_empty() {
+            vec![general]
+        } else {
+            precise
+        }
     })
 }
 
 /// The problems of a path item's operations, each read on its own.
 fn path_item_detail(value: &Value, at: &Pointer) -> Vec<Diagnostic> {
-    let Value::Object(item) = value else { return Vec::new() };
+    let Value::Object(item) = value else {
+        return Vec::new();
+    };
     item.iter()
         .filter(|(key, _)| METHODS.contains(&key.as_str()))
         .filter_map(|(key, operation)| {
@@ -185,7 +220,12 @@ fn operation_detail(value: &Value, at: &Pointer) -> Vec<Diagnostic> {
         for (index, parameter) in parameters.iter().enumerate() {
             if let Some(schema) = parameter.get("schema") {
                 let at = at.push("parameters").push(index).push("schema");
-                found.extend(diagnose::<ReferenceOr<Schema>>(schema, &at, schema_detail).err().into_iter().flatten());
+                found.extend(
+                    diagnose::<ReferenceOr<Schema>>(schema, &at, schema_detail)
+                        .err()
+                        .into_iter()
+                        .flatten(),
+                );
             }
         }
     }
@@ -195,7 +235,12 @@ fn operation_detail(value: &Value, at: &Pointer) -> Vec<Diagnostic> {
     if let Some(Value::Object(responses)) = value.get("responses") {
         let at = at.push("responses");
         for (code, response) in responses.iter().filter(|(code, _)| !code.starts_with("x-")) {
-            found.extend(diagnose::<ReferenceOr<Response>>(response, &at.push(code), content_detail).err().into_iter().flatten());
+            found.extend(
+                diagnose::<ReferenceOr<Response>>(response, &at.push(code), content_detail)
+                    .err()
+                    .into_iter()
+                    .flatten(),
+            );
         }
     }
     found
@@ -203,7 +248,9 @@ fn operation_detail(value: &Value, at: &Pointer) -> Vec<Diagnostic> {
 
 /// The problems of the schemas in a request body's or response's `content`.
 fn content_detail(value: &Value, at: &Pointer) -> Vec<Diagnostic> {
-    let Some(Value::Object(content)) = value.get("content") else { return Vec::new() };
+    let Some(Value::Object(content)) = value.get("content") else {
+        return Vec::new();
+    };
     let at = at.push("content");
     content
         .iter()
@@ -220,7 +267,9 @@ fn content_detail(value: &Value, at: &Pointer) -> Vec<Diagnostic> {
 /// reads (openapiv3 reads a schema through flattened and untagged parts, where serde keeps
 /// no location).
 fn schema_detail(value: &Value, at: &Pointer) -> Vec<Diagnostic> {
-    let Value::Object(schema) = value else { return Vec::new() };
+    let Value::Object(schema) = value else {
+        return Vec::new();
+    };
     let mut found: Vec<Diagnostic> = sub_schemas(schema, at)
         .into_iter()
         .filter_map(|(sub, at)| diagnose::<ReferenceOr<Schema>>(sub, &at, schema_detail).err())
@@ -255,7 +304,12 @@ fn sub_schemas<'v>(schema: &'v Map<String, Value>, at: &Pointer) -> Vec<(&'v Val
             }
             ("allOf" | "anyOf" | "oneOf", Value::Array(parts)) => {
                 let at = at.push(key);
-                subs.extend(parts.iter().enumerate().map(|(index, sub)| (sub, at.push(index))));
+                subs.extend(
+                    parts
+                        .iter()
+                        .enumerate()
+                        .map(|(index, sub)| (sub, at.push(index))),
+                );
             }
             _ => {}
         }
@@ -272,17 +326,21 @@ fn no_detail(_: &Value, _: &Pointer) -> Vec<Diagnostic> {
 fn parse<T: DeserializeOwned>(value: &Value, at: &Pointer) -> Result<T, Diagnostic> {
     serde_path_to_error::deserialize(value).map_err(|error| {
         let pointer = below(at, error.path());
-        Diagnostic::error(&pointer, format!("not valid OpenAPI 3.0: {}", error.inner()))
+        Diagnostic::error(
+            &pointer,
+            format!("not valid OpenAPI 3.0: {}", error.inner()),
+        )
     })
 }
 
 /// The JSON pointer of a serde path, below `at`.
 fn below(at: &Pointer, path: &serde_path_to_error::Path) -> Pointer {
     use serde_path_to_error::Segment;
-    path.iter().fold(at.clone(), |pointer, segment| match segment {
-        Segment::Seq { index } => pointer.push(index),
-        Segment::Map { key } => pointer.push(key),
-        Segment::Enum { variant } => pointer.push(variant),
-        Segment::Unknown => pointer,
-    })
+    path.iter()
+        .fold(at.clone(), |pointer, segment| match segment {
+            Segment::Seq { index } => pointer.push(index),
+            Segment::Map { key } => pointer.push(key),
+            Segment::Enum { variant } => pointer.push(variant),
+            Segment::Unknown => pointer,
+        })
 }

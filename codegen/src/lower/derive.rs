@@ -27,7 +27,9 @@ pub(super) fn box_recursive_fields(api: &mut Api) {
     }
     let mut boxed = Vec::new();
     for (index, def) in api.types.iter().enumerate() {
-        let TypeKind::Struct(strukt) = &def.kind else { continue };
+        let TypeKind::Struct(strukt) = &def.kind else {
+            continue;
+        };
         for (field_index, field) in strukt.fields.iter().enumerate() {
             if let Some(target) = direct_target(&api.types, &field.ty) {
                 if reaches(&api.types, target, TypeId(index)) {
@@ -70,7 +72,9 @@ fn reaches(types: &[TypeDef], from: TypeId, to: TypeId) -> bool {
         if id == to {
             return true;
         }
-        let Some(TypeKind::Struct(strukt)) = types.get(id.0).map(|t| &t.kind) else { continue };
+        let Some(TypeKind::Struct(strukt)) = types.get(id.0).map(|t| &t.kind) else {
+            continue;
+        };
         for field in &strukt.fields {
             if let Some(next) = direct_target(types, &field.ty) {
                 if seen.insert(next) {
@@ -108,16 +112,26 @@ fn alias_reaches(types: &[TypeDef], ty: &Ty, own: TypeId) -> bool {
 pub(super) fn check_defaults(api: &mut Api) {
     let mut verdicts = Vec::new();
     for (index, def) in api.types.iter().enumerate() {
-        let TypeKind::Struct(strukt) = &def.kind else { continue };
+        let TypeKind::Struct(strukt) = &def.kind else {
+            continue;
+        };
         for (field_index, field) in strukt.fields.iter().enumerate() {
             if let Some(value) = &field.default {
-                verdicts.push((index, field_index, literal_fits(&api.types, &field.ty, value)));
+                verdicts.push((
+                    index,
+                    field_index,
+                    literal_fits(&api.types, &field.ty, value),
+                ));
             }
         }
     }
     for (index, field_index, fits) in verdicts {
-        let TypeKind::Struct(strukt) = &mut api.types[index].kind else { continue };
-        let Some(field) = strukt.fields.get_mut(field_index) else { continue };
+        let TypeKind::Struct(strukt) = &mut api.types[index].kind else {
+            continue;
+        };
+        let Some(field) = strukt.fields.get_mut(field_index) else {
+            continue;
+        };
         if !fits {
             if let Some(value) = field.default.take() {
                 field.docs.notes.push(format!("Defaults to `{value}`."));
@@ -130,9 +144,7 @@ fn literal_fits(types: &[TypeDef], ty: &Ty, value: &serde_json::Value) -> bool {
     match ty {
         Ty::Scalar(Scalar::String) => value.is_string(),
         Ty::Scalar(Scalar::Bool) => value.is_boolean(),
-        Ty::Scalar(Scalar::I32) => {
-            value.as_i64().is_some_and(|v| i32::try_from(v).is_ok())
-        }
+        Ty::Scalar(Scalar::I32) => value.as_i64().is_some_and(|v| i32::try_from(v).is_ok()),
         Ty::Scalar(Scalar::I64) => value.is_i64(),
         Ty::Scalar(Scalar::F64) => value.is_number(),
         Ty::Named(id) => match types.get(id.0).map(|t| &t.kind) {
@@ -152,7 +164,9 @@ fn literal_fits(types: &[TypeDef], ty: &Ty, value: &serde_json::Value) -> bool {
 pub(super) fn request_types(api: &mut Api, names: &mut Namespace) {
     let mut made: HashMap<(TypeId, Derivation), TypeId> = HashMap::new();
     for op in 0..api.operations.len() {
-        let Some(body) = &api.operations[op].body else { continue };
+        let Some(body) = &api.operations[op].body else {
+            continue;
+        };
         let Ty::Named(id) = body.ty else { continue };
         if body.media != BodyMedia::Json {
             continue;
@@ -181,9 +195,16 @@ pub(super) fn request_types(api: &mut Api, names: &mut Namespace) {
     }
 }
 
-fn derive_struct(api: &mut Api, names: &mut Namespace, id: TypeId, derivation: Derivation) -> TypeId {
+fn derive_struct(
+    api: &mut Api,
+    names: &mut Namespace,
+    id: TypeId,
+    derivation: Derivation,
+) -> TypeId {
     let base = &api.types[id.0];
-    let TypeKind::Struct(strukt) = &base.kind else { return id };
+    let TypeKind::Struct(strukt) = &base.kind else {
+        return id;
+    };
     let (suffix, summary) = match derivation {
         Derivation::Input => (
             "Input",
@@ -217,7 +238,10 @@ fn derive_struct(api: &mut Api, names: &mut Namespace, id: TypeId, derivation: D
         .collect();
     let def = TypeDef {
         name: names.claim(&format!("{}{suffix}", base.name)),
-        docs: Docs { rustdoc: vec![summary], ..Docs::default() },
+        docs: Docs {
+            rustdoc: vec![summary],
+            ..Docs::default()
+        },
         kind: TypeKind::Struct(Struct {
             fields,
             additional: strukt.additional.clone(),

@@ -35,7 +35,11 @@ pub fn lower(spec: &OpenAPI, diagnostics: &mut Diagnostics) -> Option<Api> {
     derive::box_recursive_fields(&mut api);
     derive::check_defaults(&mut api);
     derive::request_types(&mut api, &mut lowerer.type_names);
-    if lowerer.diagnostics.has_errors() { None } else { Some(api) }
+    if lowerer.diagnostics.has_errors() {
+        None
+    } else {
+        Some(api)
+    }
 }
 
 /// State of one lowering run.
@@ -80,7 +84,11 @@ impl<'a> Lowerer<'a> {
         }
         let name = self.type_names.claim(&naming::type_name(raw_name));
         let id = TypeId(self.types.len());
-        self.types.push(TypeDef { name, docs, kind: crate::model::TypeKind::Alias(json_ty()) });
+        self.types.push(TypeDef {
+            name,
+            docs,
+            kind: crate::model::TypeKind::Alias(json_ty()),
+        });
         id
     }
 
@@ -126,24 +134,35 @@ impl<'a> Lowerer<'a> {
     }
 
     fn auth(&mut self) -> Vec<AuthScheme> {
-        let Some(components) = &self.spec.components else { return Vec::new() };
+        let Some(components) = &self.spec.components else {
+            return Vec::new();
+        };
         let pointer = Pointer::root().push("components").push("securitySchemes");
         let mut schemes = Vec::new();
         for (key, scheme) in &components.security_schemes {
             let at = pointer.push(key);
             let ReferenceOr::Item(scheme) = scheme else {
-                self.diagnostics.warning(&at, "a `$ref` security scheme is not supported; ignored");
+                self.diagnostics
+                    .warning(&at, "a `$ref` security scheme is not supported; ignored");
                 continue;
             };
             let (kind, description) = match scheme {
-                SecurityScheme::HTTP { scheme, description, .. }
-                    if scheme.eq_ignore_ascii_case("bearer") =>
-                {
-                    (AuthKind::Bearer, description)
-                }
+                SecurityScheme::HTTP {
+                    scheme,
+                    description,
+                    ..
+                } if scheme.eq_ignore_ascii_case("bearer") => (AuthKind::Bearer, description),
                 SecurityScheme::APIKey {
-                    location: openapiv3::APIKeyLocation::Header, name, description, ..
-                } => (AuthKind::ApiKeyHeader { header: name.clone() }, description),
+                    location: openapiv3::APIKeyLocation::Header,
+                    name,
+                    description,
+                    ..
+                } => (
+                    AuthKind::ApiKeyHeader {
+                        header: name.clone(),
+                    },
+                    description,
+                ),
                 SecurityScheme::OAuth2 { description, .. }
                 | SecurityScheme::OpenIDConnect { description, .. } => {
                     // Both end in an access token sent as a bearer token.
@@ -183,7 +202,10 @@ impl Origin<'_> {
     fn note(self) -> String {
         match self {
             Self::Component(key) => {
-                format!("The `{}` schema of the API description.", key.replace('`', "'"))
+                format!(
+                    "The `{}` schema of the API description.",
+                    key.replace('`', "'")
+                )
             }
             Self::Inline(pointer) => format!(
                 "The schema written in place at `{}` in the API description.",
@@ -196,8 +218,17 @@ impl Origin<'_> {
 /// The methods `ClientBuilder` has whatever the spec (the runtime's and the generated
 /// `server` and `build`), which a security scheme's method must not take.
 const BUILDER_METHODS: [&str; 11] = [
-    "new", "base_url", "timeout", "connect_timeout", "user_agent", "http_client",
-    "retry_policy", "secret_header", "build_transport", "server", "build",
+    "new",
+    "base_url",
+    "timeout",
+    "connect_timeout",
+    "user_agent",
+    "http_client",
+    "retry_policy",
+    "secret_header",
+    "build_transport",
+    "server",
+    "build",
 ];
 
 /// Names the builder method of each scheme: `bearer_token` or `api_key` when the API has
@@ -213,7 +244,11 @@ fn name_auth_methods(schemes: &mut [AuthScheme]) {
             AuthKind::Bearer => "bearer_token",
             AuthKind::ApiKeyHeader { .. } => "api_key",
         };
-        let base = if single { plain.to_owned() } else { naming::snake_name(&format!("{} {plain}", scheme.key)) };
+        let base = if single {
+            plain.to_owned()
+        } else {
+            naming::snake_name(&format!("{} {plain}", scheme.key))
+        };
         scheme.method = names.claim(&base);
     }
 }
@@ -306,20 +341,42 @@ mod tests {
                 in_builder = true;
             } else if line.starts_with('}') {
                 in_builder = false;
-            } else if let Some(rest) = line.trim_start().split("fn ").nth(1).filter(|_| in_builder) {
-                let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
-                assert!(BUILDER_METHODS.contains(&name.as_str()), "`ClientBuilder::{name}` is not reserved");
+            } else if let Some(rest) = line.trim_start().split("fn ").nth(1).filter(|_| in_builder)
+            {
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                assert!(
+                    BUILDER_METHODS.contains(&name.as_str()),
+                    "`ClientBuilder::{name}` is not reserved"
+                );
             }
         }
     }
 
     #[test]
     fn references_are_unescaped() {
-        assert_eq!(ref_name("#/components/schemas/a~1b~0c", "schemas").as_deref(), Some("a/b~c"));
-        assert_eq!(ref_name("#/components/schemas/with%20space", "schemas").as_deref(), Some("with space"));
-        assert_eq!(ref_name("#/components/schemas/100%", "schemas").as_deref(), Some("100%"));
-        assert_eq!(ref_name("#/components/schemas/%+1", "schemas").as_deref(), Some("%+1"));
+        assert_eq!(
+            ref_name("#/components/schemas/a~1b~0c", "schemas").as_deref(),
+            Some("a/b~c")
+        );
+        assert_eq!(
+            ref_name("#/components/schemas/with%20space", "schemas").as_deref(),
+            Some("with space")
+        );
+        assert_eq!(
+            ref_name("#/components/schemas/100%", "schemas").as_deref(),
+            Some("100%")
+        );
+        assert_eq!(
+            ref_name("#/components/schemas/%+1", "schemas").as_deref(),
+            Some("%+1")
+        );
         assert_eq!(ref_name("#/components/responses/x", "schemas"), None);
-        assert_eq!(ref_name("other.yaml#/components/schemas/x", "schemas"), None);
+        assert_eq!(
+            ref_name("other.yaml#/components/schemas/x", "schemas"),
+            None
+        );
     }
 }

@@ -10,8 +10,8 @@ use openapiv3::{
 use super::{Lowerer, json_ty, missing_ref, ref_name};
 use crate::diagnostic::Pointer;
 use crate::model::{
-    Body, BodyMedia, Docs, HttpMethod, Operation, Paging, Param, ParamLocation, PathPart,
-    Response, Scalar, Ty,
+    Body, BodyMedia, Docs, HttpMethod, Operation, Paging, Param, ParamLocation, PathPart, Response,
+    Scalar, Ty,
 };
 use crate::naming::{self, Namespace};
 
@@ -28,7 +28,16 @@ const METHODS: [HttpMethod; 8] = [
 
 /// Names a client method uses besides its path arguments: its other arguments, its
 /// locals, and those of its stream method.
-const METHOD_LOCALS: [&str; 8] = ["params", "body", "url", "response", "offset", "limit", "page_size", "start"];
+const METHOD_LOCALS: [&str; 8] = [
+    "params",
+    "body",
+    "url",
+    "response",
+    "offset",
+    "limit",
+    "page_size",
+    "start",
+];
 
 /// An operation as found in `paths`, before it is lowered.
 struct Found<'a> {
@@ -75,9 +84,17 @@ impl<'a> Lowerer<'a> {
                 }
             };
             for method in METHODS {
-                let Some(operation) = operation_of(item, method) else { continue };
+                let Some(operation) = operation_of(item, method) else {
+                    continue;
+                };
                 let pointer = item_pointer.push(method.as_str());
-                found.push(Found { path, item, method, operation, pointer });
+                found.push(Found {
+                    path,
+                    item,
+                    method,
+                    operation,
+                    pointer,
+                });
             }
         }
         found
@@ -93,15 +110,28 @@ impl<'a> Lowerer<'a> {
         // `Clone` and `Debug`, blanket `Into`, `ToOwned`, ...), which an inherent method
         // would shadow.
         for taken in [
-            "new", "builder", "base_url", "transport", "clone", "clone_from", "fmt", "to_owned",
-            "into", "try_into", "type_id", "borrow", "borrow_mut",
+            "new",
+            "builder",
+            "base_url",
+            "transport",
+            "clone",
+            "clone_from",
+            "fmt",
+            "to_owned",
+            "into",
+            "try_into",
+            "type_id",
+            "borrow",
+            "borrow_mut",
         ] {
             method_names.reserve(taken);
         }
         let mut operation_ids: HashMap<&str, &Pointer> = HashMap::new();
         let mut names = vec![String::new(); found.len()];
         for (slot, op) in names.iter_mut().zip(found) {
-            let Some(id) = &op.operation.operation_id else { continue };
+            let Some(id) = &op.operation.operation_id else {
+                continue;
+            };
             if let Some(first) = operation_ids.insert(id.as_str(), &op.pointer) {
                 self.diagnostics.error(
                     &op.pointer.push("operationId"),
@@ -119,7 +149,13 @@ impl<'a> Lowerer<'a> {
     }
 
     fn lower_operation(&mut self, name: String, found: &Found<'a>) -> Option<Operation> {
-        let &Found { path, item, method, operation, ref pointer } = found;
+        let &Found {
+            path,
+            item,
+            method,
+            operation,
+            ref pointer,
+        } = found;
         let type_prefix = naming::type_name(&name);
         let segments = parse_path(path);
         let Some(segments) = segments else {
@@ -139,9 +175,17 @@ impl<'a> Lowerer<'a> {
             .iter()
             .enumerate()
             .map(|(i, p)| (p, item_pointer.push(i)))
-            .chain(operation.parameters.iter().enumerate().map(|(i, p)| (p, params_pointer.push(i))));
+            .chain(
+                operation
+                    .parameters
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (p, params_pointer.push(i))),
+            );
         for (param, at) in all {
-            let Some(param) = self.resolve_parameter(param, &at) else { continue };
+            let Some(param) = self.resolve_parameter(param, &at) else {
+                continue;
+            };
             let data = param.parameter_data_ref();
             let same = |(p, _): &(&Parameter, Pointer)| {
                 p.parameter_data_ref().name == data.name
@@ -168,7 +212,11 @@ impl<'a> Lowerer<'a> {
         for (param, at) in declared {
             let (location, explode) = match param {
                 Parameter::Path { .. } => (ParamLocation::Path, false),
-                Parameter::Query { style, parameter_data, .. } => {
+                Parameter::Query {
+                    style,
+                    parameter_data,
+                    ..
+                } => {
                     if !matches!(style, QueryStyle::Form) {
                         self.diagnostics.warning(
                             &at.push("style"),
@@ -176,28 +224,40 @@ impl<'a> Lowerer<'a> {
                              in `form` style",
                         );
                     }
-                    let explode = parameter_data.explode.unwrap_or(matches!(style, QueryStyle::Form));
+                    let explode = parameter_data
+                        .explode
+                        .unwrap_or(matches!(style, QueryStyle::Form));
                     (ParamLocation::Query, explode)
                 }
                 Parameter::Header { .. } => (ParamLocation::Header, false),
                 Parameter::Cookie { .. } => {
-                    self.diagnostics
-                        .error(&at, "cookie parameters are not supported by the generated client");
+                    self.diagnostics.error(
+                        &at,
+                        "cookie parameters are not supported by the generated client",
+                    );
                     continue;
                 }
             };
             let data = param.parameter_data_ref();
             let hint = format!("{type_prefix}{}", naming::type_name(&data.name));
             let declared_before = self.types.len();
-            let Some(ty) = self.param_ty(data, &at, &hint) else { continue };
+            let Some(ty) = self.param_ty(data, &at, &hint) else {
+                continue;
+            };
             // Types written in place for this parameter are documented by it.
             for def in self.types.iter_mut().skip(declared_before) {
                 if def.docs.summary.is_none() && def.docs.description.is_none() {
                     def.docs.description.clone_from(&data.description);
-                    def.docs.notes = vec![format!("Values of the `{}` parameter.", data.name.replace('`', "'"))];
+                    def.docs.notes = vec![format!(
+                        "Values of the `{}` parameter.",
+                        data.name.replace('`', "'")
+                    )];
                 }
             }
-            let mut docs = Docs { description: data.description.clone(), ..Docs::default() };
+            let mut docs = Docs {
+                description: data.description.clone(),
+                ..Docs::default()
+            };
             docs.notes.append(&mut self.pending_notes);
             let (default, maximum) = match &data.format {
                 ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) => {
@@ -240,7 +300,9 @@ impl<'a> Lowerer<'a> {
                         // A name the template repeats (`/a/{id}/b/{id}`) takes the same value.
                         if let Some(index) = ordered.iter().position(|p: &Param| p.wire == *wire) {
                             parts.push(PathPart::Param(index));
-                        } else if let Some(index) = path_params.iter().position(|(p, _)| p.wire == *wire) {
+                        } else if let Some(index) =
+                            path_params.iter().position(|(p, _)| p.wire == *wire)
+                        {
                             parts.push(PathPart::Param(ordered.len()));
                             ordered.push(path_params.remove(index).0);
                         } else {
@@ -260,7 +322,10 @@ impl<'a> Lowerer<'a> {
         for (orphan, at) in &path_params {
             self.diagnostics.error(
                 at,
-                format!("path parameter `{}` does not appear in the path `{path}`", orphan.wire),
+                format!(
+                    "path parameter `{}` does not appear in the path `{path}`",
+                    orphan.wire
+                ),
             );
         }
 
@@ -268,10 +333,14 @@ impl<'a> Lowerer<'a> {
             Some(body) => self.lower_body(body, &pointer.push("requestBody"), &type_prefix),
             None => None,
         };
-        let response = self.lower_responses(&operation.responses, &pointer.push("responses"), &type_prefix);
+        let response = self.lower_responses(
+            &operation.responses,
+            &pointer.push("responses"),
+            &type_prefix,
+        );
         let paging = paging(&params, &response);
-        let params_type = (!params.is_empty())
-            .then(|| self.type_names.claim(&format!("{type_prefix}Params")));
+        let params_type =
+            (!params.is_empty()).then(|| self.type_names.claim(&format!("{type_prefix}Params")));
         Some(Operation {
             name,
             method,
@@ -279,7 +348,10 @@ impl<'a> Lowerer<'a> {
             segments: resolved_segments,
             docs: Docs {
                 summary: operation.summary.clone().filter(|s| !s.trim().is_empty()),
-                description: operation.description.clone().filter(|s| !s.trim().is_empty()),
+                description: operation
+                    .description
+                    .clone()
+                    .filter(|s| !s.trim().is_empty()),
                 ..Docs::default()
             },
             deprecated: operation.deprecated,
@@ -301,11 +373,11 @@ impl<'a> Lowerer<'a> {
         match param {
             ReferenceOr::Item(param) => Some(param),
             ReferenceOr::Reference { reference } => {
-                let found = ref_name(reference, "parameters").and_then(|name| {
-                    spec.components.as_ref()?.parameters.get(&name)?.as_item()
-                });
+                let found = ref_name(reference, "parameters")
+                    .and_then(|name| spec.components.as_ref()?.parameters.get(&name)?.as_item());
                 if found.is_none() {
-                    self.diagnostics.error(pointer, missing_ref(reference, "parameters", "parameter"));
+                    self.diagnostics
+                        .error(pointer, missing_ref(reference, "parameters", "parameter"));
                 }
                 found
             }
@@ -339,10 +411,17 @@ impl<'a> Lowerer<'a> {
             ReferenceOr::Item(body) => body,
             ReferenceOr::Reference { reference } => {
                 let found = ref_name(reference, "requestBodies").and_then(|name| {
-                    spec.components.as_ref()?.request_bodies.get(&name)?.as_item()
+                    spec.components
+                        .as_ref()?
+                        .request_bodies
+                        .get(&name)?
+                        .as_item()
                 });
                 let Some(found) = found else {
-                    self.diagnostics.error(pointer, missing_ref(reference, "requestBodies", "request body"));
+                    self.diagnostics.error(
+                        pointer,
+                        missing_ref(reference, "requestBodies", "request body"),
+                    );
                     return None;
                 };
                 found
@@ -366,9 +445,17 @@ impl<'a> Lowerer<'a> {
             (Some(schema), _) => self.ty_of(schema, &at, &format!("{type_prefix}Body")),
             (None, _) => json_ty(),
         };
-        let mut docs = Docs { description: body.description.clone(), ..Docs::default() };
+        let mut docs = Docs {
+            description: body.description.clone(),
+            ..Docs::default()
+        };
         docs.notes.append(&mut self.pending_notes);
-        Some(Body { ty, media, required: body.required, docs })
+        Some(Body {
+            ty,
+            media,
+            required: body.required,
+            docs,
+        })
     }
 
     fn lower_responses(
@@ -397,13 +484,13 @@ impl<'a> Lowerer<'a> {
             let response = match response {
                 ReferenceOr::Item(response) => response,
                 ReferenceOr::Reference { reference } => {
-                    let found = ref_name(reference, "responses").and_then(|name| {
-                        spec.components.as_ref()?.responses.get(&name)?.as_item()
-                    });
+                    let found = ref_name(reference, "responses")
+                        .and_then(|name| spec.components.as_ref()?.responses.get(&name)?.as_item());
                     match found {
                         Some(found) => found,
                         None => {
-                            self.diagnostics.error(&at, missing_ref(reference, "responses", "response"));
+                            self.diagnostics
+                                .error(&at, missing_ref(reference, "responses", "response"));
                             continue;
                         }
                     }
@@ -414,7 +501,10 @@ impl<'a> Lowerer<'a> {
             };
             return match kind {
                 ResponseKind::Json => {
-                    let schema = response.content.get(media_type).and_then(|c| c.schema.as_ref());
+                    let schema = response
+                        .content
+                        .get(media_type)
+                        .and_then(|c| c.schema.as_ref());
                     let at = at.push("content").push(media_type).push("schema");
                     match schema {
                         Some(schema) => {
@@ -533,7 +623,10 @@ fn choose_response_media(
     if let Some(text) = find(&|k| k.starts_with("text/")) {
         return Some((text, ResponseKind::Text));
     }
-    content.keys().next().map(|k| (k.as_str(), ResponseKind::Bytes))
+    content
+        .keys()
+        .next()
+        .map(|k| (k.as_str(), ResponseKind::Bytes))
 }
 
 fn is_json(media_type: &str) -> bool {
@@ -544,17 +637,26 @@ fn is_json(media_type: &str) -> bool {
 /// Offset/limit paging: optional `limit` and `offset` query parameters holding numbers, and
 /// a JSON array response.
 fn paging(params: &[Param], response: &Response) -> Option<Paging> {
-    let Response::Json(Ty::Vec(item)) = response else { return None };
+    let Response::Json(Ty::Vec(item)) = response else {
+        return None;
+    };
     let numeric = |p: &Param| {
         matches!(p.ty, Ty::Scalar(Scalar::I32 | Scalar::I64 | Scalar::F64))
             && !p.required
             && p.location == ParamLocation::Query
     };
-    let limit = params.iter().position(|p| p.wire == "limit" && numeric(p))?;
-    let offset = params.iter().position(|p| p.wire == "offset" && numeric(p))?;
+    let limit = params
+        .iter()
+        .position(|p| p.wire == "limit" && numeric(p))?;
+    let offset = params
+        .iter()
+        .position(|p| p.wire == "offset" && numeric(p))?;
     let limit_param = params.get(limit)?;
     // Float to integer `as` casts saturate, and NaN becomes 0, which the filters drop.
-    let max_page_size = limit_param.maximum.map(|max| max.floor() as u64).filter(|max| *max > 0);
+    let max_page_size = limit_param
+        .maximum
+        .map(|max| max.floor() as u64)
+        .filter(|max| *max > 0);
     let default_page_size = limit_param
         .default
         .as_ref()
@@ -576,7 +678,9 @@ fn paging(params: &[Param], response: &Response) -> Option<Paging> {
 /// The `maximum` of a number or integer schema.
 fn maximum_of(schema: &openapiv3::Schema) -> Option<f64> {
     match &schema.schema_kind {
-        openapiv3::SchemaKind::Type(openapiv3::Type::Integer(integer)) => integer.maximum.map(|m| m as f64),
+        openapiv3::SchemaKind::Type(openapiv3::Type::Integer(integer)) => {
+            integer.maximum.map(|m| m as f64)
+        }
         openapiv3::SchemaKind::Type(openapiv3::Type::Number(number)) => number.maximum,
         _ => None,
     }

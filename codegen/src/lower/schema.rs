@@ -36,7 +36,9 @@ impl<'a> Lowerer<'a> {
     /// references resolve whatever their order.
     pub(super) fn declare_components(&mut self) {
         let spec = self.spec;
-        let Some(components) = &spec.components else { return };
+        let Some(components) = &spec.components else {
+            return;
+        };
         for (name, schema) in &components.schemas {
             let docs = match schema {
                 ReferenceOr::Item(schema) => docs_of(&schema.schema_data),
@@ -50,10 +52,14 @@ impl<'a> Lowerer<'a> {
     /// Lowers every `components/schemas` entry into the type declared for it.
     pub(super) fn lower_components(&mut self) {
         let spec = self.spec;
-        let Some(components) = &spec.components else { return };
+        let Some(components) = &spec.components else {
+            return;
+        };
         let base = Pointer::root().push("components").push("schemas");
         for (raw_name, schema) in &components.schemas {
-            let Some(&id) = self.components.get(raw_name.as_str()) else { continue };
+            let Some(&id) = self.components.get(raw_name.as_str()) else {
+                continue;
+            };
             let pointer = base.push(raw_name);
             let kind = match schema {
                 ReferenceOr::Reference { reference } => {
@@ -74,7 +80,8 @@ impl<'a> Lowerer<'a> {
     /// Resolves a schema `$ref` to the type declared for its target.
     pub(super) fn schema_ref(&mut self, reference: &str, pointer: &Pointer) -> Ty {
         let Some(name) = ref_name(reference, "schemas") else {
-            self.diagnostics.error(pointer, ref_problem(reference, "schemas"));
+            self.diagnostics
+                .error(pointer, ref_problem(reference, "schemas"));
             return json_ty();
         };
         match self.components.get(name.as_str()) {
@@ -91,7 +98,12 @@ impl<'a> Lowerer<'a> {
 
     /// The type of a schema used in place; inline objects and enums become new types named
     /// `hint`.
-    pub(super) fn ty_of(&mut self, schema: &'a ReferenceOr<Schema>, pointer: &Pointer, hint: &str) -> Ty {
+    pub(super) fn ty_of(
+        &mut self,
+        schema: &'a ReferenceOr<Schema>,
+        pointer: &Pointer,
+        hint: &str,
+    ) -> Ty {
         match schema {
             ReferenceOr::Reference { reference } => self.schema_ref(reference, pointer),
             ReferenceOr::Item(schema) => self.ty_of_schema(schema, pointer, hint),
@@ -166,16 +178,24 @@ impl<'a> Lowerer<'a> {
                 pointer,
             )),
             SchemaKind::Type(Type::String(string)) if !string.enumeration.is_empty() => {
-                Shape::Enum(string.enumeration.iter().flatten().map(String::as_str).collect())
+                Shape::Enum(
+                    string
+                        .enumeration
+                        .iter()
+                        .flatten()
+                        .map(String::as_str)
+                        .collect(),
+                )
             }
             SchemaKind::Any(any)
-                if !any.enumeration.is_empty() && any.enumeration.iter().all(|v| v.is_string() || v.is_null()) =>
+                if !any.enumeration.is_empty()
+                    && any.enumeration.iter().all(|v| v.is_string() || v.is_null()) =>
             {
                 Shape::Enum(any.enumeration.iter().filter_map(|v| v.as_str()).collect())
             }
-            SchemaKind::AllOf { all_of } if all_of.len() > 1 => {
-                self.merge_all_of(all_of, pointer).map_or(Shape::Plain, Shape::Object)
-            }
+            SchemaKind::AllOf { all_of } if all_of.len() > 1 => self
+                .merge_all_of(all_of, pointer)
+                .map_or(Shape::Plain, Shape::Object),
             _ => Shape::Plain,
         }
     }
@@ -188,8 +208,11 @@ impl<'a> Lowerer<'a> {
         pointer: &Pointer,
     ) -> Option<ObjectView<'a>> {
         let spec = self.spec;
-        let mut merged =
-            ObjectView { properties: Vec::new(), required: HashSet::new(), additional: None };
+        let mut merged = ObjectView {
+            properties: Vec::new(),
+            required: HashSet::new(),
+            additional: None,
+        };
         let mut seen = HashSet::new();
         for (index, part) in parts.iter().enumerate() {
             let (schema, at) = match part {
@@ -197,7 +220,13 @@ impl<'a> Lowerer<'a> {
                 ReferenceOr::Reference { reference } => {
                     let name = ref_name(reference, "schemas")?;
                     let schema = spec.components.as_ref()?.schemas.get(&name)?.as_item()?;
-                    (schema, Pointer::root().push("components").push("schemas").push(&name))
+                    (
+                        schema,
+                        Pointer::root()
+                            .push("components")
+                            .push("schemas")
+                            .push(&name),
+                    )
                 }
             };
             let view = match &schema.schema_kind {
@@ -239,7 +268,8 @@ impl<'a> Lowerer<'a> {
             let mut docs = data.map(docs_of).unwrap_or_default();
             if docs.description.is_none() {
                 if let Ty::Named(id) = &ty {
-                    docs.description.clone_from(&self.types[id.0].docs.description);
+                    docs.description
+                        .clone_from(&self.types[id.0].docs.description);
                 }
             }
             docs.notes.append(&mut self.pending_notes);
@@ -258,16 +288,22 @@ impl<'a> Lowerer<'a> {
                 docs,
             });
         }
-        let additional = view.additional.and_then(|(additional, pointer)| match additional {
-            AdditionalProperties::Any(true) => Some(json_ty()),
-            AdditionalProperties::Any(false) => None,
-            AdditionalProperties::Schema(schema) => {
-                Some(self.ty_of(schema, &pointer, &format!("{parent}Value")))
-            }
-        });
+        let additional = view
+            .additional
+            .and_then(|(additional, pointer)| match additional {
+                AdditionalProperties::Any(true) => Some(json_ty()),
+                AdditionalProperties::Any(false) => None,
+                AdditionalProperties::Schema(schema) => {
+                    Some(self.ty_of(schema, &pointer, &format!("{parent}Value")))
+                }
+            });
         // A fallback note about the extra properties' type has no field to go to.
         self.pending_notes.clear();
-        Struct { fields, additional, derived: None }
+        Struct {
+            fields,
+            additional,
+            derived: None,
+        }
     }
 
     fn enum_of(&mut self, values: &[&str], pointer: &Pointer) -> Enum {
@@ -287,8 +323,11 @@ impl<'a> Lowerer<'a> {
                 name: names.claim(&naming::type_name(value)),
             });
         }
-        let unknown =
-            if names.contains("Unknown") { names.claim("UnknownValue") } else { "Unknown".to_owned() };
+        let unknown = if names.contains("Unknown") {
+            names.claim("UnknownValue")
+        } else {
+            "Unknown".to_owned()
+        };
         Enum { variants, unknown }
     }
 
@@ -296,7 +335,9 @@ impl<'a> Lowerer<'a> {
     fn plain_ty(&mut self, schema: &'a Schema, pointer: &Pointer, hint: &str) -> Ty {
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(string)) => match &string.format {
-                VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Ty::Scalar(Scalar::DateTime),
+                VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => {
+                    Ty::Scalar(Scalar::DateTime)
+                }
                 VariantOrUnknownOrEmpty::Item(StringFormat::Date) => Ty::Scalar(Scalar::Date),
                 _ => Ty::Scalar(Scalar::String),
             },
@@ -308,7 +349,9 @@ impl<'a> Lowerer<'a> {
             },
             SchemaKind::Type(Type::Number(_)) => Ty::Scalar(Scalar::F64),
             SchemaKind::Type(Type::Boolean(_)) => Ty::Scalar(Scalar::Bool),
-            SchemaKind::Type(Type::Array(array)) => self.array_ty(array.items.as_ref(), pointer, hint),
+            SchemaKind::Type(Type::Array(array)) => {
+                self.array_ty(array.items.as_ref(), pointer, hint)
+            }
             SchemaKind::Type(Type::Object(object)) => {
                 self.map_ty(object.additional_properties.as_ref(), pointer, hint)
             }
@@ -397,7 +440,10 @@ fn object_view<'a>(
 ) -> ObjectView<'a> {
     let base = pointer.push("properties");
     ObjectView {
-        properties: properties.iter().map(|(k, v)| (k.as_str(), v, base.push(k))).collect(),
+        properties: properties
+            .iter()
+            .map(|(k, v)| (k.as_str(), v, base.push(k)))
+            .collect(),
         required: required.iter().map(String::as_str).collect(),
         additional: additional.map(|a| (a, pointer.push("additionalProperties"))),
     }
@@ -448,7 +494,9 @@ impl Lowerer<'_> {
             match &schema.schema_kind {
                 SchemaKind::Type(Type::Array(array)) => match &array.items {
                     Some(ReferenceOr::Item(items)) => current = Some(items),
-                    Some(ReferenceOr::Reference { reference: next }) => reference = Some(next.as_str()),
+                    Some(ReferenceOr::Reference { reference: next }) => {
+                        reference = Some(next.as_str())
+                    }
                     None => return false,
                 },
                 _ => return false,
@@ -462,10 +510,19 @@ impl Lowerer<'_> {
 fn marked_secret(schema: &Schema) -> bool {
     let password = match &schema.schema_kind {
         SchemaKind::Type(Type::String(s)) => {
-            matches!(s.format, VariantOrUnknownOrEmpty::Item(StringFormat::Password))
+            matches!(
+                s.format,
+                VariantOrUnknownOrEmpty::Item(StringFormat::Password)
+            )
         }
         SchemaKind::Any(any) => any.format.as_deref() == Some("password"),
         _ => false,
     };
-    password || schema.schema_data.extensions.get("x-secret").and_then(|v| v.as_bool()) == Some(true)
+    password
+        || schema
+            .schema_data
+            .extensions
+            .get("x-secret")
+            .and_then(|v| v.as_bool())
+            == Some(true)
 }

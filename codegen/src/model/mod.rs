@@ -9,7 +9,9 @@ mod types;
 pub use operation::{
     Body, BodyMedia, HttpMethod, Operation, Paging, Param, ParamLocation, PathPart, Response,
 };
-pub use types::{Derivation, Docs, Enum, Field, Scalar, Struct, Ty, TypeDef, TypeId, TypeKind, Variant};
+pub use types::{
+    Derivation, Docs, Enum, Field, Scalar, Struct, Ty, TypeDef, TypeId, TypeKind, Variant,
+};
 
 /// A whole API, ready to be emitted.
 #[derive(Debug, Clone)]

@@ -13,7 +13,9 @@ use tests::workspace_root;
 /// `<target>/test-crates`, beside Cargo's own output wherever `CARGO_TARGET_DIR` puts it.
 pub fn test_crates_dir() -> PathBuf {
     let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
-    tmp.parent().map_or_else(|| workspace_root().join("target"), Path::to_path_buf).join("test-crates")
+    tmp.parent()
+        .map_or_else(|| workspace_root().join("target"), Path::to_path_buf)
+        .join("test-crates")
 }
 
 /// Writes `files` as the crate `<test-crates>/<name>`, replacing what was there, with the
@@ -38,11 +40,16 @@ pub fn write_crate(name: &str, files: &BTreeMap<String, String>) -> PathBuf {
 /// Runs `cargo <args>` in `dir` with the shared target folder; `Err` holds cargo's output.
 pub fn cargo(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
     let mut command = Command::new(env!("CARGO"));
-    command.args(args).current_dir(dir).env("CARGO_TARGET_DIR", test_crates_dir().join("target"));
+    command
+        .args(args)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", test_crates_dir().join("target"));
     for (key, value) in env {
         command.env(key, value);
     }
-    let output = command.output().map_err(|e| format!("cannot run cargo: {e}"))?;
+    let output = command
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
     if output.status.success() {
         Ok(())
     } else {

@@ -34,7 +34,8 @@ fn cargo_build(
     incremental: bool,
     log: &Path,
 ) -> Result<f64, String> {
-    let log_file = std::fs::File::create(log).map_err(|e| format!("cannot create {}: {e}", log.display()))?;
+    let log_file =
+        std::fs::File::create(log).map_err(|e| format!("cannot create {}: {e}", log.display()))?;
     let err_file = log_file.try_clone().map_err(|e| e.to_string())?;
     let start = Instant::now();
     let status = Command::new(&paths.cargo)
@@ -53,17 +54,23 @@ fn cargo_build(
         let text = std::fs::read_to_string(log).unwrap_or_default();
         let tail: Vec<&str> = text.lines().rev().take(40).collect();
         let tail: Vec<&str> = tail.into_iter().rev().collect();
-        return Err(format!("`cargo build` in {} failed ({status}):\n{}", dir.display(), tail.join("\n")));
+        return Err(format!(
+            "`cargo build` in {} failed ({status}):\n{}",
+            dir.display(),
+            tail.join("\n")
+        ));
     }
     Ok(seconds)
 }
 
 /// Writes the crate generated from `spec` to `dir`, leaving unchanged files untouched.
 fn write_crate(spec: &Path, name: &str, dir: &Path, lockfile: &Path) -> Result<usize, String> {
-    let text = std::fs::read_to_string(spec).map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
+    let text = std::fs::read_to_string(spec)
+        .map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
     let mut options = Options::new(format!("bench-{name}"), spec.display().to_string());
     options.standalone = true;
-    let output = codegen::generate(&text, &options).map_err(|e| format!("{}: {e}", spec.display()))?;
+    let output =
+        codegen::generate(&text, &options).map_err(|e| format!("{}: {e}", spec.display()))?;
     let mut lines = 0;
     for (path, content) in &output.files {
         let file = dir.join(path);
@@ -74,12 +81,15 @@ fn write_crate(spec: &Path, name: &str, dir: &Path, lockfile: &Path) -> Result<u
             continue;
         }
         if let Some(parent) = file.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
         }
-        std::fs::write(&file, content).map_err(|e| format!("cannot write {}: {e}", file.display()))?;
+        std::fs::write(&file, content)
+            .map_err(|e| format!("cannot write {}: {e}", file.display()))?;
     }
     // The workspace's lock file: the same dependency versions as the committed crate.
-    std::fs::copy(lockfile, dir.join("Cargo.lock")).map_err(|e| format!("cannot copy {}: {e}", lockfile.display()))?;
+    std::fs::copy(lockfile, dir.join("Cargo.lock"))
+        .map_err(|e| format!("cannot copy {}: {e}", lockfile.display()))?;
     Ok(lines)
 }
 
@@ -96,7 +106,11 @@ fn touch(file: &Path) -> Result<(), String> {
 /// dependencies, shared by both crates in one target folder, are built then if they are
 /// not already), then touch `src/lib.rs` and time `cargo build` again, without and then
 /// with incremental compilation.
-pub fn generated(paths: &Paths, specs: &[(&str, &Path)], quick: bool) -> Result<Vec<Compile>, String> {
+pub fn generated(
+    paths: &Paths,
+    specs: &[(&str, &Path)],
+    quick: bool,
+) -> Result<Vec<Compile>, String> {
     let base: PathBuf = paths.scratch.join("compile");
     let target = base.join("target");
     let lockfile = paths.root.join("Cargo.lock");
@@ -105,7 +119,10 @@ pub fn generated(paths: &Paths, specs: &[(&str, &Path)], quick: bool) -> Result<
         let dir = base.join(name);
         let lines = write_crate(spec, name, &dir, &lockfile)?;
         let log = base.join(format!("{name}.log"));
-        eprintln!("  {name}: {lines} lines of Rust in {}; first build", dir.display());
+        eprintln!(
+            "  {name}: {lines} lines of Rust in {}; first build",
+            dir.display()
+        );
         let first_build_s = cargo_build(paths, &dir, &target, &[], false, &log)?;
         let runs = match (*name, quick) {
             ("shipped", false) => 5,
@@ -115,7 +132,9 @@ pub fn generated(paths: &Paths, specs: &[(&str, &Path)], quick: bool) -> Result<
         };
         let mut times = Vec::new();
         for run in 1..=runs {
-            eprintln!("  {name}: rebuild {run}/{runs} after touching src/lib.rs (CARGO_INCREMENTAL=0)");
+            eprintln!(
+                "  {name}: rebuild {run}/{runs} after touching src/lib.rs (CARGO_INCREMENTAL=0)"
+            );
             touch(&dir.join("src/lib.rs"))?;
             times.push(cargo_build(paths, &dir, &target, &[], false, &log)?);
         }
@@ -157,7 +176,14 @@ pub fn table(results: &[Compile]) -> String {
     render(
         "Generated crate: `cargo build` (dev profile) after touching src/lib.rs, dependencies built \
          (s, median; rebuild: CARGO_INCREMENTAL=0; incremental: the dev default)",
-        &["spec", "runs", "rebuild", "min", "incremental", "first build"],
+        &[
+            "spec",
+            "runs",
+            "rebuild",
+            "min",
+            "incremental",
+            "first build",
+        ],
         &rows,
     )
 }
@@ -192,10 +218,18 @@ pub struct Clean {
 pub fn clean_xtask(paths: &Paths) -> Result<Clean, String> {
     let target = paths.scratch.join("clean-xtask-target");
     if target.exists() {
-        std::fs::remove_dir_all(&target).map_err(|e| format!("cannot remove {}: {e}", target.display()))?;
+        std::fs::remove_dir_all(&target)
+            .map_err(|e| format!("cannot remove {}: {e}", target.display()))?;
     }
     let log = paths.scratch.join("clean-xtask.log");
-    let seconds = cargo_build(paths, &paths.root, &target, &["--package", "xtask"], true, &log)?;
+    let seconds = cargo_build(
+        paths,
+        &paths.root,
+        &target,
+        &["--package", "xtask"],
+        true,
+        &log,
+    )?;
     let crates = std::fs::read_to_string(&log)
         .unwrap_or_default()
         .lines()

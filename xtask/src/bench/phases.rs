@@ -45,7 +45,11 @@ impl Subject {
         let mut options = Options::new("x", format!("{name}.yaml"));
         options.standalone = true;
         let loaded = codegen::load(&text).map_err(|e| format!("{name}: {e}"))?;
-        let schemas = loaded.spec.components.as_ref().map_or(0, |c| c.schemas.len());
+        let schemas = loaded
+            .spec
+            .components
+            .as_ref()
+            .map_or(0, |c| c.schemas.len());
         let operations = loaded.spec.operations().count();
         drop(loaded);
         Ok(Self {
@@ -76,7 +80,10 @@ impl Subject {
         drop((out, api, warnings));
         if keep {
             let ms = |a: Instant, b: Instant| (b - a).as_secs_f64() * 1e3;
-            for (i, value) in [ms(t0, t1), ms(t1, t2), ms(t2, t3), ms(t3, t4), ms(t0, t4)].into_iter().enumerate() {
+            for (i, value) in [ms(t0, t1), ms(t1, t2), ms(t2, t3), ms(t3, t4), ms(t0, t4)]
+                .into_iter()
+                .enumerate()
+            {
                 self.samples[i].push(value);
             }
         }
@@ -116,7 +123,8 @@ fn time(name: &str, text: String, runs: usize) -> Result<Phases, String> {
 pub fn phases(specs: &[(&str, &Path)], quick: bool) -> Result<Vec<Phases>, String> {
     let mut results = Vec::new();
     for (name, path) in specs {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         let runs = match (*name, quick) {
             ("shipped", false) => 21,
             ("shipped", true) => 5,
@@ -134,7 +142,13 @@ pub fn table(results: &[Phases]) -> String {
         .iter()
         .map(|p| {
             vec![
-                format!("{} ({} KB, {} schemas, {} ops)", p.name, p.bytes / 1000, p.schemas, p.operations),
+                format!(
+                    "{} ({} KB, {} schemas, {} ops)",
+                    p.name,
+                    p.bytes / 1000,
+                    p.schemas,
+                    p.operations
+                ),
                 p.runs.to_string(),
                 number(p.load),
                 number(p.lower),
@@ -147,7 +161,9 @@ pub fn table(results: &[Phases]) -> String {
         .collect();
     render(
         "Codegen phases, in process (ms, median; min of total)",
-        &["spec", "runs", "load", "lower", "emit", "format", "total", "min"],
+        &[
+            "spec", "runs", "load", "lower", "emit", "format", "total", "min",
+        ],
         &rows,
     )
 }
@@ -189,7 +205,9 @@ pub fn synthetic(base: &Value, factor: usize) -> Value {
                 if kind == "securitySchemes" {
                     continue;
                 }
-                let Some(entries) = entries.as_object() else { continue };
+                let Some(entries) = entries.as_object() else {
+                    continue;
+                };
                 for (name, item) in entries {
                     let mut copy = item.clone();
                     rename_refs(&mut copy, &suffix);
@@ -203,8 +221,10 @@ pub fn synthetic(base: &Value, factor: usize) -> Value {
                 rename_refs(&mut copy, &suffix);
                 if let Some(methods) = copy.as_object_mut() {
                     for (method, operation) in methods.iter_mut() {
-                        if !["get", "put", "post", "delete", "options", "head", "patch", "trace"]
-                            .contains(&method.as_str())
+                        if ![
+                            "get", "put", "post", "delete", "options", "head", "patch", "trace",
+                        ]
+                        .contains(&method.as_str())
                         {
                             continue;
                         }
@@ -224,7 +244,8 @@ pub fn synthetic(base: &Value, factor: usize) -> Value {
 fn rename_refs(value: &mut Value, suffix: &str) {
     match value {
         Value::String(text)
-            if text.starts_with("#/components/") && !text.starts_with("#/components/securitySchemes/") =>
+            if text.starts_with("#/components/")
+                && !text.starts_with("#/components/securitySchemes/") =>
         {
             text.push_str(suffix);
         }
@@ -244,8 +265,10 @@ pub struct Scaling {
 /// falls on all sizes alike. The specs are also written to `keep` (`spec-8x.yaml`, ...),
 /// to profile or inspect.
 pub fn scaling(shipped: &Path, keep: &Path, quick: bool) -> Result<Vec<Scaling>, String> {
-    let text = std::fs::read_to_string(shipped).map_err(|e| format!("cannot read {}: {e}", shipped.display()))?;
-    let base: Value = serde_yaml::from_str(&text).map_err(|e| format!("cannot read {}: {e}", shipped.display()))?;
+    let text = std::fs::read_to_string(shipped)
+        .map_err(|e| format!("cannot read {}: {e}", shipped.display()))?;
+    let base: Value = serde_yaml::from_str(&text)
+        .map_err(|e| format!("cannot read {}: {e}", shipped.display()))?;
     let mut subjects = Vec::new();
     for factor in FACTORS {
         let doc = synthetic(&base, factor);
@@ -263,7 +286,13 @@ pub fn scaling(shipped: &Path, keep: &Path, quick: bool) -> Result<Vec<Scaling>,
             subject.run(round > 0)?;
         }
     }
-    Ok(subjects.into_iter().map(|(factor, subject)| Scaling { factor, phases: subject.phases() }).collect())
+    Ok(subjects
+        .into_iter()
+        .map(|(factor, subject)| Scaling {
+            factor,
+            phases: subject.phases(),
+        })
+        .collect())
 }
 
 /// Total time at `factor` over total time at 1x: the median of the ratios within each
@@ -281,7 +310,13 @@ pub fn scaling_table(results: &[Scaling]) -> String {
         .map(|s| {
             let p = &s.phases;
             vec![
-                format!("{}x ({} KB, {} schemas, {} ops)", s.factor, p.bytes / 1000, p.schemas, p.operations),
+                format!(
+                    "{}x ({} KB, {} schemas, {} ops)",
+                    s.factor,
+                    p.bytes / 1000,
+                    p.schemas,
+                    p.operations
+                ),
                 p.runs.to_string(),
                 number(p.load),
                 number(p.lower),
@@ -294,13 +329,18 @@ pub fn scaling_table(results: &[Scaling]) -> String {
         .collect();
     render(
         "Scaling: the shipped spec repeated, in process (ms, median; vs 1x: median of the per-round ratios)",
-        &["size", "runs", "load", "lower", "emit", "format", "total", "vs 1x"],
+        &[
+            "size", "runs", "load", "lower", "emit", "format", "total", "vs 1x",
+        ],
         &rows,
     )
 }
 
 pub fn scaling_targets(results: &[Scaling]) -> Vec<Target> {
-    ratio(results, 4).map(|r| Target::at_most("scaling: time 4x / 1x", r, 4.5, "x")).into_iter().collect()
+    ratio(results, 4)
+        .map(|r| Target::at_most("scaling: time 4x / 1x", r, 4.5, "x"))
+        .into_iter()
+        .collect()
 }
 
 pub fn scaling_json(results: &[Scaling]) -> Value {
@@ -329,13 +369,23 @@ mod tests {
 
         let schemas = |doc: &Value| doc["components"]["schemas"].as_object().unwrap().len();
         assert_eq!(schemas(&doc), 3 * schemas(&base));
-        assert_eq!(doc["paths"].as_object().unwrap().len(), 3 * base["paths"].as_object().unwrap().len());
+        assert_eq!(
+            doc["paths"].as_object().unwrap().len(),
+            3 * base["paths"].as_object().unwrap().len()
+        );
         let copy = serde_json::to_string(&doc["paths"]["/copy3/unified/connection"]).unwrap();
-        assert!(copy.contains("#/components/schemas/Connection_3\""), "refs of a copy point to its own components");
+        assert!(
+            copy.contains("#/components/schemas/Connection_3\""),
+            "refs of a copy point to its own components"
+        );
         assert!(copy.contains("_3\""), "operation ids of a copy are renamed");
 
         // The generator accepts it: every name is unique.
-        let output = codegen::generate(&serde_yaml::to_string(&doc).unwrap(), &Options::new("x", "x.yaml")).unwrap();
+        let output = codegen::generate(
+            &serde_yaml::to_string(&doc).unwrap(),
+            &Options::new("x", "x.yaml"),
+        )
+        .unwrap();
         assert!(output.files["src/models.rs"].contains("pub struct Connection3"));
         assert_eq!(synthetic(&base, 1), base);
     }

@@ -68,10 +68,17 @@ pub fn measure_child(command: &[OsString]) -> Result<ExitCode, String> {
     let wall = start.elapsed();
     drop(child);
     if !(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0) {
-        return Err(format!("{} failed (wait status {status})", program.to_string_lossy()));
+        return Err(format!(
+            "{} failed (wait status {status})",
+            program.to_string_lossy()
+        ));
     }
     // Linux reports ru_maxrss in KiB.
-    println!("{MEASURE_CHILD} wall_ns={} maxrss_kib={}", wall.as_nanos(), usage.ru_maxrss);
+    println!(
+        "{MEASURE_CHILD} wall_ns={} maxrss_kib={}",
+        wall.as_nanos(),
+        usage.ru_maxrss
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -79,7 +86,8 @@ pub fn measure_child(command: &[OsString]) -> Result<ExitCode, String> {
 /// fresh folder. The wall time in ms and the peak RSS in KiB.
 fn run_once(exe: &Path, spec: &Path, out: &Path, log: &Path) -> Result<(f64, u64), String> {
     if out.exists() {
-        std::fs::remove_dir_all(out).map_err(|e| format!("cannot remove {}: {e}", out.display()))?;
+        std::fs::remove_dir_all(out)
+            .map_err(|e| format!("cannot remove {}: {e}", out.display()))?;
     }
     let stderr = File::create(log).map_err(|e| format!("cannot create {}: {e}", log.display()))?;
     let output = Command::new(exe)
@@ -99,20 +107,30 @@ fn run_once(exe: &Path, spec: &Path, out: &Path, log: &Path) -> Result<(f64, u64
     let line = stdout.lines().find_map(|l| l.strip_prefix(MEASURE_CHILD));
     let (Some(line), true) = (line, output.status.success()) else {
         let text = std::fs::read_to_string(log).unwrap_or_default();
-        return Err(format!("`xtask codegen --spec {}` failed ({}):\n{text}", spec.display(), output.status));
+        return Err(format!(
+            "`xtask codegen --spec {}` failed ({}):\n{text}",
+            spec.display(),
+            output.status
+        ));
     };
     let field = |key: &str| -> Option<u64> {
-        line.split_whitespace().find_map(|pair| pair.strip_prefix(key)?.strip_prefix('=')?.parse().ok())
+        line.split_whitespace()
+            .find_map(|pair| pair.strip_prefix(key)?.strip_prefix('=')?.parse().ok())
     };
     let wall_ns = field("wall_ns").ok_or_else(|| format!("unexpected helper output: {stdout}"))?;
     let rss = field("maxrss_kib").ok_or_else(|| format!("unexpected helper output: {stdout}"))?;
     Ok((wall_ns as f64 / 1e6, rss))
 }
 
-pub fn measure(paths: &Paths, specs: &[(&str, &Path)], quick: bool) -> Result<Vec<Process>, String> {
+pub fn measure(
+    paths: &Paths,
+    specs: &[(&str, &Path)],
+    quick: bool,
+) -> Result<Vec<Process>, String> {
     let exe = std::env::current_exe().map_err(|e| format!("cannot find this binary: {e}"))?;
     let folder: PathBuf = paths.scratch.join("process");
-    std::fs::create_dir_all(&folder).map_err(|e| format!("cannot create {}: {e}", folder.display()))?;
+    std::fs::create_dir_all(&folder)
+        .map_err(|e| format!("cannot create {}: {e}", folder.display()))?;
     let mut results = Vec::new();
     for (name, spec) in specs {
         let runs = match (*name, quick) {
@@ -158,7 +176,13 @@ pub fn table(results: &[Process]) -> String {
         .collect();
     render(
         "Whole process: `xtask codegen --spec S --out DIR --name x` (release binary)",
-        &["spec", "runs", "wall ms (median)", "wall ms (min)", "peak RSS MB"],
+        &[
+            "spec",
+            "runs",
+            "wall ms (median)",
+            "wall ms (min)",
+            "peak RSS MB",
+        ],
         &rows,
     )
 }
@@ -167,10 +191,25 @@ pub fn targets(results: &[Process]) -> Vec<Target> {
     let mut targets = Vec::new();
     for p in results {
         match p.name.as_str() {
-            "shipped" => targets.push(Target::at_most("shipped spec: whole process", p.wall_median_ms, 50.0, " ms")),
+            "shipped" => targets.push(Target::at_most(
+                "shipped spec: whole process",
+                p.wall_median_ms,
+                50.0,
+                " ms",
+            )),
             "full" => {
-                targets.push(Target::at_most("full document: whole process", p.wall_median_ms / 1e3, 2.0, " s"));
-                targets.push(Target::at_most("full document: peak RSS", p.peak_rss_mb(), 300.0, " MB"));
+                targets.push(Target::at_most(
+                    "full document: whole process",
+                    p.wall_median_ms / 1e3,
+                    2.0,
+                    " s",
+                ));
+                targets.push(Target::at_most(
+                    "full document: peak RSS",
+                    p.peak_rss_mb(),
+                    300.0,
+                    " MB",
+                ));
             }
             _ => {}
         }

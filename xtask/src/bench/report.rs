@@ -24,25 +24,37 @@ pub fn machine() -> Value {
         .ok()
         .and_then(|out| String::from_utf8(out.stdout).ok())
         .map_or_else(|| "unknown".to_owned(), |v| v.trim().to_owned());
-    let memory = std::fs::read_to_string("/proc/meminfo").ok().and_then(|text| {
-        text.lines()
-            .find(|l| l.starts_with("MemTotal:"))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|kib| kib.parse::<u64>().ok())
-    });
+    let memory = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|text| {
+            text.lines()
+                .find(|l| l.starts_with("MemTotal:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kib| kib.parse::<u64>().ok())
+        });
     json!({ "cores": cores, "cpu": cpu, "rustc": rustc, "memory_kib": memory, "load_average_before": load_average() })
 }
 
 /// The 1-minute load average: other work on the machine skews the figures.
 pub fn load_average() -> Option<f64> {
-    std::fs::read_to_string("/proc/loadavg").ok()?.split_whitespace().next()?.parse().ok()
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
 }
 
 pub fn machine_table(machine: &Value) -> String {
-    let memory = machine["memory_kib"]
-        .as_u64()
-        .map_or_else(|| "?".to_owned(), |kib| format!("{:.1} GiB", kib as f64 / 1048576.0));
-    let load = |key: &str| machine[key].as_f64().map_or_else(|| "?".to_owned(), |l| format!("{l:.2}"));
+    let memory = machine["memory_kib"].as_u64().map_or_else(
+        || "?".to_owned(),
+        |kib| format!("{:.1} GiB", kib as f64 / 1048576.0),
+    );
+    let load = |key: &str| {
+        machine[key]
+            .as_f64()
+            .map_or_else(|| "?".to_owned(), |l| format!("{l:.2}"))
+    };
     format!(
         "Machine: {} cores, {}, {} RAM; {}; figures from the {} profile; load average {} before, {} after\n",
         machine["cores"],
@@ -67,19 +79,40 @@ pub struct Target {
 
 impl Target {
     pub fn at_most(name: impl Into<String>, value: f64, limit: f64, unit: &'static str) -> Self {
-        Self { name: name.into(), value, unit, at_most: true, limit }
+        Self {
+            name: name.into(),
+            value,
+            unit,
+            at_most: true,
+            limit,
+        }
     }
 
     pub fn at_least(name: impl Into<String>, value: f64, limit: f64, unit: &'static str) -> Self {
-        Self { name: name.into(), value, unit, at_most: false, limit }
+        Self {
+            name: name.into(),
+            value,
+            unit,
+            at_most: false,
+            limit,
+        }
     }
 
     pub fn pass(&self) -> bool {
-        if self.at_most { self.value <= self.limit } else { self.value >= self.limit }
+        if self.at_most {
+            self.value <= self.limit
+        } else {
+            self.value >= self.limit
+        }
     }
 
     fn goal(&self) -> String {
-        format!("{} {}{}", if self.at_most { "<=" } else { ">=" }, number(self.limit), self.unit)
+        format!(
+            "{} {}{}",
+            if self.at_most { "<=" } else { ">=" },
+            number(self.limit),
+            self.unit
+        )
     }
 
     pub fn to_json(&self) -> Value {
@@ -101,7 +134,11 @@ pub fn targets_table(targets: &[Target]) -> String {
                 t.name.clone(),
                 format!("{}{}", number(t.value), t.unit),
                 t.goal(),
-                if t.pass() { "PASS".to_owned() } else { "MISS".to_owned() },
+                if t.pass() {
+                    "PASS".to_owned()
+                } else {
+                    "MISS".to_owned()
+                },
             ]
         })
         .collect();

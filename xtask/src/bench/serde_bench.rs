@@ -20,12 +20,19 @@ pub struct Serde {
 }
 
 fn fields(rest: &str) -> Fields {
-    rest.split_whitespace().filter_map(|pair| pair.split_once('=')).map(|(k, v)| (k.to_owned(), v.to_owned())).collect()
+    rest.split_whitespace()
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect()
 }
 
 /// Reads the machine-readable lines of the bench's output.
 pub fn parse(stdout: &str) -> Serde {
-    let mut serde = Serde { setup: Fields::new(), results: Vec::new(), ratios: Vec::new() };
+    let mut serde = Serde {
+        setup: Fields::new(),
+        results: Vec::new(),
+        ratios: Vec::new(),
+    };
     for line in stdout.lines() {
         if let Some(rest) = line.strip_prefix("serde-bench-setup ") {
             serde.setup = fields(rest);
@@ -40,20 +47,30 @@ pub fn parse(stdout: &str) -> Serde {
 
 pub fn run(paths: &Paths, quick: bool) -> Result<Serde, String> {
     let mut command = Command::new(&paths.cargo);
-    command.current_dir(&paths.root).args(["bench", "--package", "tests", "--bench", "serde"]);
+    command
+        .current_dir(&paths.root)
+        .args(["bench", "--package", "tests", "--bench", "serde"]);
     if quick {
         command.args(["--", "--quick"]);
     }
     // Build progress goes to the terminal; the figures are read from stdout.
-    let output =
-        command.stdin(Stdio::null()).stderr(Stdio::inherit()).output().map_err(|e| format!("cannot run cargo: {e}"))?;
+    let output = command
+        .stdin(Stdio::null())
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
     let stdout = String::from_utf8_lossy(&output.stdout);
     if !output.status.success() {
-        return Err(format!("`cargo bench -p tests --bench serde` failed ({}):\n{stdout}", output.status));
+        return Err(format!(
+            "`cargo bench -p tests --bench serde` failed ({}):\n{stdout}",
+            output.status
+        ));
     }
     let serde = parse(&stdout);
     if serde.results.is_empty() || serde.ratios.is_empty() {
-        return Err(format!("no `serde-bench` lines in the output of `cargo bench -p tests --bench serde`:\n{stdout}"));
+        return Err(format!(
+            "no `serde-bench` lines in the output of `cargo bench -p tests --bench serde`:\n{stdout}"
+        ));
     }
     Ok(serde)
 }
@@ -63,7 +80,10 @@ fn get<'a>(fields: &'a Fields, key: &str) -> &'a str {
 }
 
 fn float(fields: &Fields, key: &str) -> f64 {
-    fields.get(key).and_then(|v| v.parse().ok()).unwrap_or(f64::NAN)
+    fields
+        .get(key)
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(f64::NAN)
 }
 
 pub fn table(serde: &Serde) -> String {
@@ -100,7 +120,11 @@ pub fn table(serde: &Serde) -> String {
         get(&serde.setup, "rounds"),
         get(&serde.setup, "unknown_values"),
     );
-    render(&title, &["case data impl", "ms", "MB/s", "items/s", "vs baseline"], &rows)
+    render(
+        &title,
+        &["case data impl", "ms", "MB/s", "items/s", "vs baseline"],
+        &rows,
+    )
 }
 
 pub fn targets(serde: &Serde) -> Vec<Target> {
@@ -110,7 +134,11 @@ pub fn targets(serde: &Serde) -> Vec<Target> {
         .iter()
         .filter(|r| get(r, "data") != "enums")
         .map(|r| {
-            let name = format!("{} ({} data): open enums / closed baseline", get(r, "case"), get(r, "data"));
+            let name = format!(
+                "{} ({} data): open enums / closed baseline",
+                get(r, "case"),
+                get(r, "data")
+            );
             Target::at_least(name, float(r, "ratio"), 0.9, "x")
         })
         .collect()
