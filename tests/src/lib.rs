@@ -6,6 +6,17 @@
 
 use std::path::PathBuf;
 
+/// The `readOnly` properties of the spec's `Connection`: set by the server, never sent.
+pub const CONNECTION_READ_ONLY: [&str; 7] = [
+    "id",
+    "created_at",
+    "updated_at",
+    "workspace_id",
+    "is_paused",
+    "last_healthy_at",
+    "last_unhealthy_at",
+];
+
 /// The workspace's root folder.
 pub fn workspace_root() -> PathBuf {
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));

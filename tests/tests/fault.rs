@@ -304,21 +304,11 @@ fn full_connection_json(id: &str) -> Value {
 fn writable_connection_json() -> Value {
     let mut value = full_connection_json("conn_1");
     let object = value.as_object_mut().unwrap();
-    for key in READ_ONLY {
-        assert!(object.remove(*key).is_some(), "{key}");
+    for key in tests::CONNECTION_READ_ONLY {
+        assert!(object.remove(key).is_some(), "{key}");
     }
     value
 }
-
-const READ_ONLY: &[&str] = &[
-    "id",
-    "created_at",
-    "updated_at",
-    "workspace_id",
-    "is_paused",
-    "last_healthy_at",
-    "last_unhealthy_at",
-];
 
 fn full_connection(id: &str) -> Connection {
     serde_json::from_value(full_connection_json(id)).unwrap()
@@ -466,7 +456,7 @@ async fn create_sends_the_writable_fields_only() {
 
 /// The body holds none of the read-only fields, which only the server sets.
 fn assert_no_read_only_field(body: &Value) {
-    for key in READ_ONLY {
+    for key in tests::CONNECTION_READ_ONLY {
         assert!(
             body.get(key).is_none(),
             "read-only `{key}` was sent: {body}"

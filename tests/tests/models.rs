@@ -186,15 +186,7 @@ fn input_type_drops_read_only_fields() {
     let connection: Connection = serde_json::from_value(api_connection()).expect("decodes");
     let input = ConnectionInput::from(connection.clone());
     let sent = serde_json::to_value(&input).expect("encodes");
-    for read_only in [
-        "id",
-        "created_at",
-        "updated_at",
-        "workspace_id",
-        "is_paused",
-        "last_healthy_at",
-        "last_unhealthy_at",
-    ] {
+    for read_only in tests::CONNECTION_READ_ONLY {
         assert!(
             sent.get(read_only).is_none(),
             "{read_only} must not be sent: {sent}"

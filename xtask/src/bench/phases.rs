@@ -137,6 +137,17 @@ pub fn phases(specs: &[(&str, &Path)], quick: bool) -> Result<Vec<Phases>, Strin
     Ok(results)
 }
 
+/// The per-phase medians of a row, load to total.
+fn timings(p: &Phases) -> [String; 5] {
+    [
+        number(p.load),
+        number(p.lower),
+        number(p.emit),
+        number(p.format),
+        number(p.total),
+    ]
+}
+
 pub fn table(results: &[Phases]) -> String {
     let rows: Vec<Vec<String>> = results
         .iter()
@@ -150,13 +161,11 @@ pub fn table(results: &[Phases]) -> String {
                     p.operations
                 ),
                 p.runs.to_string(),
-                number(p.load),
-                number(p.lower),
-                number(p.emit),
-                number(p.format),
-                number(p.total),
-                number(p.total_min),
             ]
+            .into_iter()
+            .chain(timings(p))
+            .chain([number(p.total_min)])
+            .collect()
         })
         .collect();
     render(
@@ -318,13 +327,11 @@ pub fn scaling_table(results: &[Scaling]) -> String {
                     p.operations
                 ),
                 p.runs.to_string(),
-                number(p.load),
-                number(p.lower),
-                number(p.emit),
-                number(p.format),
-                number(p.total),
-                ratio(results, s.factor).map_or_else(String::new, |r| format!("{r:.2}x")),
             ]
+            .into_iter()
+            .chain(timings(p))
+            .chain([ratio(results, s.factor).map_or_else(String::new, |r| format!("{r:.2}x"))])
+            .collect()
         })
         .collect();
     render(
