@@ -15,11 +15,24 @@ impl Pointer {
         Self(String::new())
     }
 
-    /// Parses a local `$ref` target such as `#/components/schemas/Connection`.
+    /// The pointer a local `$ref` names (`#/components/schemas/Connection`), its `%xx`
+    /// escapes decoded as in any URI fragment; `None` when the reference is not a JSON
+    /// pointer into this document (another file, a URL, an anchor such as `#node`).
     pub fn from_ref(reference: &str) -> Option<Self> {
-        reference
-            .strip_prefix('#')
-            .map(|rest| Self(rest.to_owned()))
+        let fragment = reference.strip_prefix('#')?;
+        let decoded = percent_decode(fragment);
+        (decoded.is_empty() || decoded.starts_with('/')).then_some(Self(decoded))
+    }
+
+    /// The pointer in RFC 6901 form, without the leading `#` (`/components/schemas/A`), as
+    /// `serde_json::Value::pointer` takes it.
+    pub fn as_json_pointer(&self) -> &str {
+        &self.0
+    }
+
+    /// The last segment, unescaped (`Connection` for `#/components/schemas/Connection`).
+    pub fn last(&self) -> Option<String> {
+        self.segments().last()
     }
 
     /// This pointer with one more segment.
@@ -46,6 +59,33 @@ impl Pointer {
             .skip(1)
             .map(|s| s.replace("~1", "/").replace("~0", "~"))
     }
+}
+
+/// Decodes `%xx` escapes; text that does not decode to UTF-8 is kept as written.
+fn percent_decode(text: &str) -> String {
+    if !text.contains('%') {
+        return text.to_owned();
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while let Some(&byte) = bytes.get(index) {
+        let hex = bytes
+            .get(index + 1..index + 3)
+            .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
+            .and_then(|h| std::str::from_utf8(h).ok());
+        match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+            Some(decoded) if byte == b'%' => {
+                out.push(decoded);
+                index += 3;
+            }
+            _ => {
+                out.push(byte);
+                index += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_owned())
 }
 
 impl fmt::Display for Pointer {
@@ -129,7 +169,15 @@ impl Diagnostics {
 
     /// Whether any error was recorded.
     pub fn has_errors(&self) -> bool {
-        self.items.iter().any(|d| d.severity == Severity::Error)
+        self.error_count() > 0
+    }
+
+    /// How many errors were recorded.
+    pub fn error_count(&self) -> usize {
+        self.items
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
     }
 
     /// Everything recorded, in the order found.

@@ -180,9 +180,21 @@ impl fmt::Display for Problems<'_> {
 
 /// A loaded document and what was odd about it.
 pub struct Loaded {
-    /// The document.
-    pub spec: openapiv3::OpenAPI,
+    document: load::Document,
     diagnostics: Diagnostics,
+}
+
+impl Loaded {
+    /// The document as `openapiv3` reads it, every schema replaced by a reference to its
+    /// own place (schemas are read by this crate's own reader, for 3.0 and 3.1 alike).
+    pub fn spec(&self) -> &openapiv3::OpenAPI {
+        &self.document.spec
+    }
+
+    /// How many schemas `components/schemas` holds.
+    pub fn component_count(&self) -> usize {
+        self.document.schemas.components().len()
+    }
 }
 
 /// Step 1: reads `text` (YAML or JSON) as an OpenAPI 3.0 document.
@@ -193,7 +205,10 @@ pub struct Loaded {
 pub fn load(text: &str) -> Result<Loaded, Error> {
     let mut diagnostics = Diagnostics::default();
     match load::load(text, &mut diagnostics) {
-        Some(spec) if !diagnostics.has_errors() => Ok(Loaded { spec, diagnostics }),
+        Some(document) if !diagnostics.has_errors() => Ok(Loaded {
+            document,
+            diagnostics,
+        }),
         _ => Err(Error::Spec(diagnostics.into_vec())),
     }
 }
@@ -205,10 +220,10 @@ pub fn load(text: &str) -> Result<Loaded, Error> {
 /// [`Error::Spec`] with every problem found.
 pub fn lower(loaded: Loaded) -> Result<(model::Api, Vec<Diagnostic>), Error> {
     let Loaded {
-        spec,
+        document,
         mut diagnostics,
     } = loaded;
-    match lower::lower(&spec, &mut diagnostics) {
+    match lower::lower(&document, &mut diagnostics) {
         Some(api) => Ok((api, diagnostics.into_vec())),
         None => Err(Error::Spec(diagnostics.into_vec())),
     }
@@ -255,8 +270,18 @@ pub fn format(
 /// problem found in the spec, or [`Error::Internal`].
 pub fn generate(text: &str, options: &Options) -> Result<Output, Error> {
     options.check()?;
-    let loaded = load(text)?;
-    let (api, warnings) = lower(loaded)?;
+    // Unlike `load()` then `lower()`, lowering goes on after problems in schemas, so that
+    // every problem of a spec is reported at once.
+    let mut diagnostics = Diagnostics::default();
+    let document = load::load(text, &mut diagnostics);
+    let api = document.and_then(|document| lower::lower(&document, &mut diagnostics));
+    let api = match api {
+        Some(api) if !diagnostics.has_errors() => api,
+        _ => return Err(Error::Spec(diagnostics.into_vec())),
+    };
     let files = format(emit(&api, options), options)?;
-    Ok(Output { files, warnings })
+    Ok(Output {
+        files,
+        warnings: diagnostics.into_vec(),
+    })
 }

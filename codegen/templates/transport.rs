@@ -301,6 +301,16 @@ pub(crate) fn form_body<T: serde::Serialize + ?Sized>(value: &T) -> Result<Body,
         .map_err(|error| Error::InvalidRequest(format!("the form body cannot be encoded: {error}")))
 }
 
+/// The text of a parameter value that is not a plain scalar: a string as it is (a union
+/// whose value is a name, say), anything else as JSON.
+pub(crate) fn param_text<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(text)) => text,
+        Ok(other) => other.to_string(),
+        Err(_) => String::new(),
+    }
+}
+
 /// A complete response with a success status.
 #[derive(Debug)]
 pub(crate) struct Response {

@@ -196,6 +196,7 @@ fn full_input() -> ConnectionInput {
         permissions: vec![Permission::CrmContactRead, Permission::CrmDealWrite],
         secretsmanager_id: Some("sm-1".to_owned()),
         secretsmanager_key: Some("path/to/secret".to_owned()),
+        extra: serde_json::Map::new(),
     }
 }
 

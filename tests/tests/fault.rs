@@ -1090,17 +1090,49 @@ async fn unknown_enum_values_and_fields_decode_and_round_trip() {
     assert_eq!(found.permissions[1].as_str(), "brand_new_permission_read");
     assert_eq!(found.categories[0].to_string(), "quantum");
 
-    // Written back, the unknown values are unchanged; the unknown field is dropped.
+    // Written back, the unknown values and the undeclared field are unchanged.
+    assert_eq!(
+        found.extra.get("brand_new_field"),
+        Some(&json!({"nested": [1, 2, 3]}))
+    );
     let written = serde_json::to_value(&found).unwrap();
-    let mut expected = sent.clone();
-    expected.as_object_mut().unwrap().remove("brand_new_field");
-    assert_eq!(written, expected);
+    assert_eq!(written, sent);
     let input = serde_json::to_value(ConnectionInput::from(found)).unwrap();
     assert_eq!(
         input["permissions"],
         json!(["crm_contact_read", "brand_new_permission_read"])
     );
     assert_eq!(input["categories"], json!(["quantum", "crm"]));
+}
+
+#[tokio::test]
+async fn an_update_sends_back_the_fields_a_newer_server_added() {
+    let mut fetched = full_connection_json("c1");
+    fetched["brand_new_field"] = json!({"nested": [1, 2, 3]});
+    fetched["auth"]["brand_new_secret"] = json!("s3cret");
+    let server =
+        TestServer::script(vec![reply(200).json(&fetched), reply(200).json(&fetched)]).await;
+    let client = client(&server);
+    let found = client.get_unified_connection("c1").await.unwrap();
+    let mut input = ConnectionInput::from(found);
+    input.external_xref = Some("customer-43".to_owned());
+    client
+        .update_unified_connection("c1", &input)
+        .await
+        .unwrap();
+
+    let requests = server.requests();
+    let put = requests.last().expect("the update was sent");
+    let body = put.json();
+    assert_eq!(body["brand_new_field"], json!({"nested": [1, 2, 3]}));
+    assert_eq!(body["auth"]["brand_new_secret"], json!("s3cret"));
+    assert_eq!(body["external_xref"], json!("customer-43"));
+    assert_no_read_only_field(&body);
+    // Undeclared properties of an object that holds secrets may be secrets: `Debug` shows
+    // their names only.
+    let shown = format!("{:?}", input.auth);
+    assert!(shown.contains("brand_new_secret"), "{shown}");
+    assert!(!shown.contains("s3cret"), "{shown}");
 }
 
 // ---------------------------------------------------------------------------------------

@@ -45,7 +45,7 @@ fn full_unified_spec_generates_a_method_per_operation_and_passes_clippy() {
     let Some(text) = spec_text() else { return };
     let loaded = codegen::load(&text).expect("the full spec loads");
     // Counted on the parsed document, independently of lowering.
-    let expected = loaded.spec.operations().count();
+    let expected = loaded.spec().operations().count();
     assert_eq!(expected, 673, "the full spec's operation count changed");
 
     let (api, warnings) = codegen::lower(loaded).expect("the full spec lowers");

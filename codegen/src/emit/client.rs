@@ -235,10 +235,11 @@ fn path_arg(api: &Api, param: &Param) -> PathArg {
         text: quote!(&#name.to_string()),
     };
     match ty::resolve(api, &param.ty) {
-        Ty::Scalar(Scalar::I32) => by_value(quote!(i32)),
-        Ty::Scalar(Scalar::I64) => by_value(quote!(i64)),
-        Ty::Scalar(Scalar::F64) => by_value(quote!(f64)),
-        Ty::Scalar(Scalar::Bool) => by_value(quote!(bool)),
+        Ty::Scalar(scalar)
+            if scalar.is_number() || matches!(scalar, Scalar::Bool | Scalar::Uuid) =>
+        {
+            by_value(ty::tokens(api, &Ty::Scalar(*scalar)))
+        }
         Ty::Named(id) if matches!(api.ty(*id).kind, TypeKind::Enum(_)) => {
             let ty = ident(&api.ty(*id).name);
             PathArg {
@@ -480,7 +481,11 @@ fn stream_method(api: &Api, op: &Operation) -> Option<TokenStream> {
     };
     let from_u64 = |param: &Param, value: TokenStream| match ty::resolve(api, &param.ty) {
         Ty::Scalar(Scalar::F64) => quote!(#value as f64),
-        Ty::Scalar(Scalar::I32) => quote!(i32::try_from(#value).unwrap_or(i32::MAX)),
+        Ty::Scalar(Scalar::U64) => value,
+        Ty::Scalar(scalar) => {
+            let target = ty::tokens(api, &Ty::Scalar(*scalar));
+            quote!(#target::try_from(#value).unwrap_or(#target::MAX))
+        }
         _ => quote!(i64::try_from(#value).unwrap_or(i64::MAX)),
     };
     let mut page_size = to_u64(&limit_field, limit, default_size, 1);
@@ -672,6 +677,6 @@ fn text_of(api: &Api, ty: &Ty, value: TokenStream) -> TokenStream {
         Ty::Named(id) if matches!(api.ty(*id).kind, TypeKind::Enum(_)) => {
             quote!(#value.as_str().to_owned())
         }
-        _ => quote!(serde_json::to_string(#value).unwrap_or_default()),
+        _ => quote!(crate::transport::param_text(#value)),
     }
 }

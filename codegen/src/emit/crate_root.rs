@@ -25,6 +25,11 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
             mod open_enum;
         )
     });
+    let union_mod = super::has_tagged_unions(api).then(|| {
+        quote!(
+            mod union;
+        )
+    });
     let enums_use = enums.then(|| {
         quote!(
             pub use enums::*;
@@ -54,6 +59,7 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         mod paging;
         mod retry;
         mod transport;
+        #union_mod
 
         pub use client::*;
         #enums_use

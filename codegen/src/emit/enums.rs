@@ -21,7 +21,13 @@ pub fn open_enum(def: &TypeDef, e: &Enum) -> TokenStream {
     let doc = docs::attrs(&def.docs, &[listed]);
     let variants: Vec<_> = e.variants.iter().map(|v| ident(&v.name)).collect();
     let wires: Vec<_> = e.variants.iter().map(|v| v.wire.as_str()).collect();
-    let variant_docs = e.variants.iter().map(|v| docs::lines(&docs::code(&v.wire)));
+    let variant_docs = e.variants.iter().map(|v| {
+        if v.docs.summary.is_none() && v.docs.description.is_none() {
+            docs::lines(&docs::code(&v.wire))
+        } else {
+            docs::attrs(&v.docs, &[format!("On the wire: {}.", docs::code(&v.wire))])
+        }
+    });
     let count = e.variants.len();
     let known = if e.variants.is_empty() {
         quote! {

@@ -43,11 +43,16 @@ serde_path_to_error = "0.1"
 serde_urlencoded = "0.7"
 thiserror = "2"
 tokio = {{ version = "1", features = ["time"] }}
-
+{uuid}
 [dev-dependencies]
 tokio = {{ version = "1", features = ["macros", "net", "rt-multi-thread"] }}
 "#,
         name = options.crate_name,
+        uuid = if super::uses_uuid(api) {
+            "uuid = { version = \"1\", features = [\"serde\"] }\n"
+        } else {
+            ""
+        },
         version = options.crate_version,
     );
     if options.standalone {

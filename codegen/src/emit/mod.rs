@@ -8,12 +8,13 @@ mod enums;
 mod manifest;
 mod models;
 mod ty;
+mod unions;
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::Options;
-use crate::model::{Api, TypeKind};
+use crate::model::{Api, Tagging, TypeKind};
 
 /// One file of the generated crate, before formatting.
 pub enum File {
@@ -26,7 +27,7 @@ pub enum File {
 }
 
 /// The runtime: spec-independent modules kept as real `.rs` files in `codegen/templates`.
-const TEMPLATES: [(&str, &str); 5] = [
+const TEMPLATES: [(&str, &str); 6] = [
     ("src/error.rs", include_str!("../../templates/error.rs")),
     (
         "src/open_enum.rs",
@@ -34,6 +35,7 @@ const TEMPLATES: [(&str, &str); 5] = [
     ),
     ("src/paging.rs", include_str!("../../templates/paging.rs")),
     ("src/retry.rs", include_str!("../../templates/retry.rs")),
+    ("src/union.rs", include_str!("../../templates/union.rs")),
     (
         "src/transport.rs",
         include_str!("../../templates/transport.rs"),
@@ -42,6 +44,9 @@ const TEMPLATES: [(&str, &str); 5] = [
 
 /// The runtime template only a crate with enums needs.
 const ENUM_TEMPLATE: &str = "src/open_enum.rs";
+
+/// The runtime template only a crate with tagged unions needs.
+const UNION_TEMPLATE: &str = "src/union.rs";
 
 /// Every file of the crate, by path relative to the crate's root.
 pub fn files(api: &Api, options: &Options) -> Vec<(String, File)> {
@@ -65,10 +70,12 @@ pub fn files(api: &Api, options: &Options) -> Vec<(String, File)> {
     if enums {
         files.push(("src/enums.rs".to_owned(), File::Rust(enums_module(api))));
     }
+    let unions = has_tagged_unions(api);
     files.extend(
         TEMPLATES
             .iter()
             .filter(|(path, _)| enums || *path != ENUM_TEMPLATE)
+            .filter(|(path, _)| unions || *path != UNION_TEMPLATE)
             .map(|(path, text)| ((*path).to_owned(), File::Template(text))),
     );
     files
@@ -88,6 +95,21 @@ fn has_models(api: &Api) -> bool {
     api.types
         .iter()
         .any(|def| !matches!(def.kind, TypeKind::Enum(_)))
+}
+
+/// Whether the crate has a tagged union, whose decoding uses the `union` runtime module.
+fn has_tagged_unions(api: &Api) -> bool {
+    api.types.iter().any(|def| match &def.kind {
+        TypeKind::Union(union) => !matches!(union.tagging, Tagging::Untagged),
+        _ => false,
+    })
+}
+
+/// Whether any type of the crate is a UUID, which needs the `uuid` crate.
+fn uses_uuid(api: &Api) -> bool {
+    let mut found = false;
+    api.visit_tys(&mut |ty| found |= *ty == crate::model::Ty::Scalar(crate::model::Scalar::Uuid));
+    found
 }
 
 /// `use crate::models::*;` for a module that may name models, when there are any.

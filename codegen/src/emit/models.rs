@@ -1,21 +1,23 @@
-//! Object schemas and aliases -> Rust structs and type aliases.
+//! Object schemas, unions and aliases -> Rust structs, enums and type aliases.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs;
 use super::ty::{self, ident};
-use crate::model::{Api, Derivation, Field, Scalar, Struct, Ty, TypeDef, TypeId, TypeKind};
+use super::unions;
+use crate::model::{Api, Derivation, Extra, Field, Scalar, Struct, Ty, TypeDef, TypeId, TypeKind};
 use crate::naming::{self, Namespace};
 
-/// The `models` module: every struct and alias, and the functions that give fields their
-/// spec defaults.
+/// The `models` module: every struct, union and alias, and the functions that give fields
+/// their spec defaults.
 pub fn module(api: &Api) -> TokenStream {
     let mut items = Vec::new();
     let mut defaults = Defaults::default();
     for def in &api.types {
         match &def.kind {
             TypeKind::Struct(strukt) => items.push(struct_def(api, def, strukt, &mut defaults)),
+            TypeKind::Union(union) => items.push(unions::union_def(api, def, union)),
             TypeKind::Alias(target) => {
                 let name = ident(&def.name);
                 let doc = docs::attrs(&def.docs, &[]);
@@ -36,13 +38,36 @@ pub fn module(api: &Api) -> TokenStream {
             }
         }
     });
+    let null_or_value = needs_null_or_value(api).then(|| {
+        quote! {
+            /// Reads a field of a partial update that may be absent (`None`, by `default`),
+            /// `null` (`Some(None)`) or a value (`Some(Some(_))`).
+            fn null_or_value<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+            where
+                D: serde::Deserializer<'de>,
+                T: serde::Deserialize<'de>,
+            {
+                <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
+            }
+        }
+    });
     let use_enums = super::use_enums(api);
     quote! {
-        //! Request and response types: one struct per object schema.
+        //! Request and response types: one struct per object schema, one enum per set of
+        //! alternatives.
         #use_enums
         #( #items )*
+        #null_or_value
         #defaults
     }
+}
+
+/// Whether a partial struct has a nullable field, read by `null_or_value`.
+fn needs_null_or_value(api: &Api) -> bool {
+    api.types.iter().any(|def| match &def.kind {
+        TypeKind::Struct(strukt) => strukt.partial && strukt.fields.iter().any(Field::nullable),
+        _ => false,
+    })
 }
 
 /// The functions of the `defaults` module, with their names.
@@ -58,11 +83,11 @@ fn struct_def(api: &Api, def: &TypeDef, strukt: &Struct, defaults: &mut Defaults
     let (fields, default_fns): (Vec<TokenStream>, Vec<Option<String>>) = strukt
         .fields
         .iter()
-        .map(|field| field_def(api, def, field, defaults))
+        .map(|field| field_def(api, def, strukt, field, defaults))
         .unzip();
-    let additional = additional_field(api, strukt);
+    let extra = extra_field(api, &strukt.extra);
     let secret = strukt.fields.iter().any(|f| f.secret);
-    let derive_default = strukt.fields.iter().all(Field::is_option);
+    let derive_default = strukt.partial || strukt.fields.iter().all(Field::is_option);
     let mut derives = vec![quote!(Clone), quote!(PartialEq)];
     if !secret {
         derives.insert(0, quote!(Debug));
@@ -86,7 +111,7 @@ fn struct_def(api: &Api, def: &TypeDef, strukt: &Struct, defaults: &mut Defaults
         #[derive(#(#derives,)* serde::Serialize, serde::Deserialize)]
         pub struct #name {
             #( #fields )*
-            #additional
+            #extra
         }
         #constructor
         #debug
@@ -128,9 +153,9 @@ fn constructor(
             inits.push(init);
         }
     }
-    if strukt.additional.is_some() {
-        let member = ident(&additional_name(strukt));
-        inits.push(quote!(#member: std::collections::BTreeMap::new()));
+    if let Some(field) = strukt.extra.field() {
+        let member = ident(field);
+        inits.push(quote!(#member: Default::default()));
     }
     let allow_deprecated = strukt
         .fields
@@ -162,31 +187,41 @@ fn constructor(
     }
 }
 
-/// The name of the field holding `additionalProperties`, clear of the struct's own fields.
-fn additional_name(strukt: &Struct) -> String {
-    let mut name = "additional_properties".to_owned();
-    while strukt.fields.iter().any(|f| f.name == name) {
-        name.push('_');
+/// The field that keeps properties beyond the declared ones.
+fn extra_field(api: &Api, extra: &Extra) -> Option<TokenStream> {
+    match extra {
+        Extra::Forbidden => None,
+        Extra::Kept { field } => {
+            let name = ident(field);
+            Some(quote! {
+                /// Properties the API description does not declare, kept as received and
+                /// written back unchanged.
+                #[serde(flatten)]
+                pub #name: serde_json::Map<String, serde_json::Value>,
+            })
+        }
+        Extra::Typed { field, ty } => {
+            let name = ident(field);
+            let value = ty::tokens(api, ty);
+            Some(quote! {
+                /// Properties beyond the ones listed above, kept as received.
+                #[serde(flatten)]
+                pub #name: std::collections::BTreeMap<String, #value>,
+            })
+        }
     }
-    name
 }
 
-fn additional_field(api: &Api, strukt: &Struct) -> Option<TokenStream> {
-    let value = ty::tokens(api, strukt.additional.as_ref()?);
-    let name = ident(&additional_name(strukt));
-    Some(quote! {
-        /// Properties beyond the ones listed above, kept as received.
-        #[serde(flatten)]
-        pub #name: std::collections::BTreeMap<String, #value>,
-    })
-}
-
-fn field_type(api: &Api, field: &Field) -> TokenStream {
-    let mut inner = ty::tokens(api, &field.ty);
+/// The Rust type of a field: `Option` when it may be absent or `null`, and in a partial
+/// update `Option<Option<…>>` when it may be left out or set to `null`.
+fn field_type(api: &Api, strukt: &Struct, field: &Field) -> TokenStream {
+    let mut inner = ty::tokens(api, field.value_ty());
     if field.boxed {
         inner = quote!(Box<#inner>);
     }
-    if field.is_option() {
+    if strukt.partial && field.nullable() {
+        quote!(Option<Option<#inner>>)
+    } else if strukt.partial || field.is_option() {
         quote!(Option<#inner>)
     } else {
         inner
@@ -197,32 +232,29 @@ fn field_type(api: &Api, field: &Field) -> TokenStream {
 fn field_def(
     api: &Api,
     def: &TypeDef,
+    strukt: &Struct,
     field: &Field,
     defaults: &mut Defaults,
 ) -> (TokenStream, Option<String>) {
     let name = ident(&field.name);
-    let mut extra = Vec::new();
-    if field.read_only {
-        extra.push("Read-only: set by the server, never sent in a request.".to_owned());
-    }
-    if field.secret {
-        extra.push("Secret: shown as `\"***\"` by `Debug`.".to_owned());
-    }
-    if let Some(value) = &field.default {
-        extra.push(format!("Defaults to {}.", docs::code(&value.to_string())));
-    }
-    let mut field_docs = field.docs.clone();
-    if field_docs.summary.is_none() && field_docs.description.is_none() && extra.is_empty() {
-        field_docs.description = Some(format!("The `{}` property.", field.wire.replace('`', "'")));
-    }
-    let doc = docs::attrs(&field_docs, &extra);
+    let doc = field_docs(strukt, field);
     let mut serde_args = Vec::new();
     if field.name != field.wire {
         let wire = &field.wire;
         serde_args.push(quote!(rename = #wire));
     }
     let mut default_fn = None;
-    if let Some(value) = field.default.as_ref().filter(|_| !field.is_option()) {
+    if strukt.partial && field.nullable() {
+        serde_args.push(quote!(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "null_or_value"
+        ));
+    } else if let Some(value) = field
+        .default
+        .as_ref()
+        .filter(|_| !field.is_option() && !strukt.partial)
+    {
         let base = naming::snake_name(&format!("{} {}", def.name, field.name));
         let function = defaults.names.claim(&base);
         default_fn = Some(function.clone());
@@ -234,8 +266,8 @@ fn field_def(
         defaults.functions.push(quote! {
             pub(super) fn #function_ident() -> #field_ty { #literal }
         });
-    } else if field.is_option() {
-        if field.required {
+    } else if field.is_option() || strukt.partial {
+        if field.required && !strukt.partial {
             serde_args.push(quote!(default));
         } else {
             serde_args.push(quote!(default, skip_serializing_if = "Option::is_none"));
@@ -245,7 +277,7 @@ fn field_def(
     let deprecated = field
         .deprecated
         .then(|| quote!(#[deprecated(note = "deprecated in the API description")]));
-    let field_ty = field_type(api, field);
+    let field_ty = field_type(api, strukt, field);
     let tokens = quote! {
         #doc
         #serde
@@ -253,6 +285,36 @@ fn field_def(
         pub #name: #field_ty,
     };
     (tokens, default_fn)
+}
+
+/// A field's docs: the description's text, then what the generator knows (read-only,
+/// secret, default, how a partial update clears it).
+fn field_docs(strukt: &Struct, field: &Field) -> TokenStream {
+    let mut notes = Vec::new();
+    if field.read_only {
+        notes.push("Read-only: set by the server, never sent in a request.".to_owned());
+    }
+    if field.secret {
+        notes.push("Secret: shown as `\"***\"` by `Debug`.".to_owned());
+    }
+    if let Some(value) = &field.default {
+        notes.push(format!("Defaults to {}.", docs::code(&value.to_string())));
+    }
+    if strukt.partial && field.nullable() {
+        notes.push(
+            "`Some(None)` sends `null`, which clears the value; `None` leaves it unchanged."
+                .to_owned(),
+        );
+    }
+    let mut own = field.docs.clone();
+    if own.summary.is_none()
+        && own.description.is_none()
+        && own.notes.is_empty()
+        && notes.is_empty()
+    {
+        own.description = Some(format!("The `{}` property.", field.wire.replace('`', "'")));
+    }
+    docs::attrs(&own, &notes)
 }
 
 /// A Rust expression for a default that `lower` checked fits the field's type.
@@ -301,16 +363,17 @@ fn debug_impl(def: &TypeDef, strukt: &Struct) -> TokenStream {
         let wire = &field.name;
         if !field.secret {
             quote!(.field(#wire, &self.#member))
-        } else if field.is_option() {
+        } else if field.is_option() || strukt.partial {
             quote!(.field(#wire, &self.#member.as_ref().map(|_| "***")))
         } else {
             quote!(.field(#wire, &"***"))
         }
     });
-    let additional = strukt.additional.as_ref().map(|_| {
-        let member = ident(&additional_name(strukt));
-        let label = additional_name(strukt);
-        quote!(.field(#label, &self.#member))
+    // Undeclared properties of a struct that holds secrets may be secrets too: only their
+    // names are shown.
+    let extra = strukt.extra.field().map(|field| {
+        let member = ident(field);
+        quote!(.field(#field, &self.#member.keys().collect::<Vec<_>>()))
     });
     quote! {
         #[allow(deprecated)]
@@ -318,14 +381,15 @@ fn debug_impl(def: &TypeDef, strukt: &Struct) -> TokenStream {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.debug_struct(#label)
                     #( #entries )*
-                    #additional
+                    #extra
                     .finish()
             }
         }
     }
 }
 
-/// `From<Base>` for a derived request type.
+/// `From<Base>` for a derived request type: nested values are converted to their own
+/// derived types, and a partial update sets every writable field.
 fn from_impl(
     api: &Api,
     def: &TypeDef,
@@ -339,40 +403,134 @@ fn from_impl(
     let TypeKind::Struct(base_struct) = &base_def.kind else {
         return TokenStream::new();
     };
-    let assignments = strukt.fields.iter().map(|field| {
+    let assignments = strukt.fields.iter().filter_map(|field| {
+        let base_field = base_struct.fields.iter().find(|f| f.name == field.name)?;
         let member = ident(&field.name);
-        let base_is_option = base_struct
-            .fields
-            .iter()
-            .find(|f| f.name == field.name)
-            .is_none_or(Field::is_option);
-        if derivation == Derivation::Patch && !base_is_option {
-            quote!(#member: Some(value.#member))
-        } else {
-            quote!(#member: value.#member)
-        }
+        let converted = field_from(api, quote!(value.#member), base_field, strukt, field);
+        Some(quote!(#member: #converted))
     });
-    let additional = strukt.additional.as_ref().map(|_| {
-        let member = ident(&additional_name(strukt));
+    let extra = strukt.extra.field().map(|field| {
+        let member = ident(field);
         quote!(#member: value.#member,)
     });
     let doc = match derivation {
         Derivation::Input => format!(
-            " Drops the read-only fields of a fetched [`{}`], ready to send back.",
+            "Drops the read-only fields of a fetched [`{}`], ready to send back;\nproperties \
+             the API description does not declare are kept.",
             base_def.name
         ),
         Derivation::Patch => format!(
-            " Sets every writable field of [`{}`]: a patch that sends all of them.",
+            "Sets every writable field of [`{}`]: a patch that sends all of them.",
             base_def.name
         ),
     };
+    let doc = docs::lines(&doc);
     quote! {
         #[allow(deprecated)]
         impl From<#base_name> for #name {
-            #[doc = #doc]
+            #doc
             fn from(value: #base_name) -> Self {
-                Self { #( #assignments, )* #additional }
+                Self { #( #assignments, )* #extra }
             }
         }
+    }
+}
+
+/// The expression turning a base struct's field (`value`) into the derived struct's field.
+fn field_from(
+    api: &Api,
+    value: TokenStream,
+    base: &Field,
+    derived: &Struct,
+    field: &Field,
+) -> TokenStream {
+    let (from, to) = (base.value_ty(), field.value_ty());
+    let same = from == to;
+    let apply = |expr: TokenStream| {
+        if same {
+            expr
+        } else if base.boxed {
+            let inner = convert(api, quote!(*#expr), from, to);
+            quote!(Box::new(#inner))
+        } else {
+            convert(api, expr, from, to)
+        }
+    };
+    let mapper = if same {
+        None
+    } else if base.boxed {
+        let inner = convert(api, quote!(*item), from, to);
+        Some(quote!(|item| Box::new(#inner)))
+    } else {
+        mapper(api, from, to)
+    };
+    let map = |expr: TokenStream| match &mapper {
+        Some(mapper) => quote!(#expr.map(#mapper)),
+        None => expr,
+    };
+    let double = derived.partial && field.nullable();
+    match (base.is_option(), derived.partial || field.is_option()) {
+        (false, false) => apply(value),
+        (false, true) if double => {
+            let inner = apply(value);
+            quote!(Some(Some(#inner)))
+        }
+        (false, true) => {
+            let inner = apply(value);
+            quote!(Some(#inner))
+        }
+        // A nullable value that was present: `null` stays `null`; one that was absent or
+        // `null` (the two read alike) is left out of the patch.
+        (true, true) if double && base.required => {
+            let mapped = map(value);
+            quote!(Some(#mapped))
+        }
+        (true, true) if double => match &mapper {
+            None => quote!(#value.map(Some)),
+            Some(_) => {
+                let inner = apply(quote!(item));
+                quote!(#value.map(|item| Some(#inner)))
+            }
+        },
+        (true, _) => map(value),
+    }
+}
+
+/// A function to `map` a value of type `from` into type `to` with, if they differ: a
+/// derived type's `From` (`ThingInput::from`), or a closure for nested collections.
+fn mapper(api: &Api, from: &Ty, to: &Ty) -> Option<TokenStream> {
+    if from == to {
+        return None;
+    }
+    if let Ty::Named(target) = to {
+        let target = ident(&api.ty(*target).name);
+        return Some(quote!(#target::from));
+    }
+    let inner = convert(api, quote!(item), from, to);
+    Some(quote!(|item| #inner))
+}
+
+/// `expr`, a value of type `from`, converted into type `to` (the same shape, with derived
+/// types in place of their bases).
+fn convert(api: &Api, expr: TokenStream, from: &Ty, to: &Ty) -> TokenStream {
+    match (from, to) {
+        _ if from == to => expr,
+        (_, Ty::Named(target)) => {
+            let target = ident(&api.ty(*target).name);
+            quote!(#target::from(#expr))
+        }
+        (Ty::Option(a), Ty::Option(b)) => match mapper(api, a, b) {
+            Some(mapper) => quote!(#expr.map(#mapper)),
+            None => expr,
+        },
+        (Ty::Vec(a), Ty::Vec(b)) => match mapper(api, a, b) {
+            Some(mapper) => quote!(#expr.into_iter().map(#mapper).collect()),
+            None => expr,
+        },
+        (Ty::Map(a), Ty::Map(b)) => {
+            let inner = convert(api, quote!(item), a, b);
+            quote!(#expr.into_iter().map(|(key, item)| (key, #inner)).collect())
+        }
+        _ => expr,
     }
 }

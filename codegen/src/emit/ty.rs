@@ -26,6 +26,10 @@ pub fn tokens(api: &Api, ty: &Ty) -> TokenStream {
             let inner = tokens(api, inner);
             quote!(std::collections::BTreeMap<String, #inner>)
         }
+        Ty::Option(inner) => {
+            let inner = tokens(api, inner);
+            quote!(Option<#inner>)
+        }
     }
 }
 
@@ -33,8 +37,15 @@ fn scalar_tokens(scalar: Scalar) -> TokenStream {
     match scalar {
         Scalar::String => quote!(String),
         Scalar::Bool => quote!(bool),
+        Scalar::I8 => quote!(i8),
+        Scalar::I16 => quote!(i16),
         Scalar::I32 => quote!(i32),
         Scalar::I64 => quote!(i64),
+        Scalar::U8 => quote!(u8),
+        Scalar::U16 => quote!(u16),
+        Scalar::U32 => quote!(u32),
+        Scalar::U64 => quote!(u64),
+        Scalar::Uuid => quote!(uuid::Uuid),
         Scalar::F64 => quote!(f64),
         Scalar::DateTime => quote!(chrono::DateTime<chrono::Utc>),
         Scalar::Date => quote!(chrono::NaiveDate),
@@ -42,7 +53,8 @@ fn scalar_tokens(scalar: Scalar) -> TokenStream {
     }
 }
 
-/// `ty` with aliases followed to what they name (at most as deep as there are types).
+/// `ty` with aliases followed to what they name (at most as deep as there are types), and
+/// the `Option` of nullability left out.
 pub fn resolve<'a>(api: &'a Api, mut ty: &'a Ty) -> &'a Ty {
     for _ in 0..=api.types.len() {
         match ty {
@@ -50,6 +62,7 @@ pub fn resolve<'a>(api: &'a Api, mut ty: &'a Ty) -> &'a Ty {
                 TypeKind::Alias(inner) => ty = inner,
                 _ => return ty,
             },
+            Ty::Option(inner) => ty = inner,
             _ => return ty,
         }
     }

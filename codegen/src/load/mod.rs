@@ -8,16 +8,31 @@
 //! read as OpenAPI 3.0, piece by piece, so that every malformed piece is reported with its
 //! location, not only the first.
 
+mod keywords;
 mod parameters;
 mod read;
+pub mod schema;
+mod skeleton;
 
 use openapiv3::OpenAPI;
 use serde_json::Value;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Pointer};
+use schema::Schemas;
+
+/// A document as read: its skeleton, read by `openapiv3` with every schema replaced by a
+/// reference to its own place, and its schemas.
+pub struct Document {
+    /// The document without its schemas.
+    pub spec: OpenAPI,
+    /// Every schema of the document, by pointer.
+    pub schemas: Schemas,
+    /// The skeleton as JSON, to read objects that a `$ref` names anywhere in the document.
+    pub skeleton: Value,
+}
 
 /// Reads `text` as an OpenAPI 3.0 document, repairing what can be repaired.
-pub fn load(text: &str, diagnostics: &mut Diagnostics) -> Option<OpenAPI> {
+pub fn load(text: &str, diagnostics: &mut Diagnostics) -> Option<Document> {
     let mut value: Value = match serde_yaml::from_str(text) {
         Ok(value) => value,
         Err(error) => {
@@ -28,8 +43,43 @@ pub fn load(text: &str, diagnostics: &mut Diagnostics) -> Option<OpenAPI> {
     };
     check_version(&value, diagnostics)?;
     check_depth(&value, diagnostics)?;
+    if value.get("paths").is_none() {
+        diagnostics.error(
+            &Pointer::root().push("paths"),
+            "missing: an OpenAPI 3.0 document has `paths` (it may be empty, `paths: {}`)",
+        );
+    }
     let reported = parameters::review(&mut value, diagnostics);
-    read::document(value, &reported, diagnostics)
+    let positions = skeleton::positions(&value);
+    let schemas = read_schemas(&value, &positions, diagnostics);
+    skeleton::strip(&mut value, &positions);
+    let spec = read::document(&value, &reported, diagnostics)?;
+    Some(Document {
+        spec,
+        schemas,
+        skeleton: value,
+    })
+}
+
+/// Reads every schema: the components, then those written in place.
+fn read_schemas(
+    document: &Value,
+    positions: &skeleton::Positions,
+    diagnostics: &mut Diagnostics,
+) -> Schemas {
+    let mut reader = keywords::Reader::new(document, diagnostics);
+    for (name, pointer) in &positions.all {
+        let Some(value) = document.pointer(pointer.as_json_pointer()) else {
+            continue;
+        };
+        match name {
+            Some(name) => reader.component(name, value, pointer),
+            None => {
+                reader.read(value, pointer);
+            }
+        }
+    }
+    reader.finish()
 }
 
 /// Refuses what is not OpenAPI 3.0: not an object, Swagger 2.0, OpenAPI 3.1 or later.

@@ -9,7 +9,7 @@
 use std::collections::BTreeSet;
 
 use indexmap::IndexMap;
-use openapiv3::{Components, OpenAPI, Operation, PathItem, Paths, ReferenceOr, Response, Schema};
+use openapiv3::{Components, OpenAPI, Operation, PathItem, Paths, ReferenceOr, Response};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
@@ -24,34 +24,33 @@ const METHODS: [&str; 8] = [
 /// Reads the document. `reported` are pieces whose problems are already reported: they
 /// are skipped. `None` when any piece has an error.
 pub fn document(
-    mut value: Value,
+    value: &Value,
     reported: &BTreeSet<Pointer>,
     diagnostics: &mut Diagnostics,
 ) -> Option<OpenAPI> {
     let root = Pointer::root();
-    let object = value.as_object_mut()?;
-    let paths = object.remove("paths");
-    let components = object.remove("components");
-    object.insert("paths".to_owned(), Value::Object(Map::new()));
-    let spec = parse::<OpenAPI>(&value, &root)
+    let errors_before = diagnostics.error_count();
+    let object = value.as_object()?;
+    // The root is read without its two big parts, which are read piece by piece below.
+    let mut top: Map<String, Value> = object
+        .iter()
+        .filter(|(key, _)| !matches!(key.as_str(), "paths" | "components" | "webhooks"))
+        .map(|(key, value)| (key.clone(), value.clone()))
+        .collect();
+    top.insert("paths".to_owned(), Value::Object(Map::new()));
+    let spec = parse::<OpenAPI>(&Value::Object(top), &root)
         .map_err(|d| diagnostics.push_diagnostic(d))
         .ok();
-    let paths = match &paths {
+    let paths = match object.get("paths") {
         Some(paths) => read_paths(paths, reported, diagnostics),
-        None => {
-            diagnostics.error(
-                &root.push("paths"),
-                "missing: an OpenAPI 3.0 document has `paths` (it may be empty, `paths: {}`)",
-            );
-            Paths::default()
-        }
+        None => Paths::default(),
     };
-    let components = match &components {
+    let components = match object.get("components") {
         None | Some(Value::Null) => None,
         Some(components) => Some(read_components(components, reported, diagnostics)),
     };
     let mut spec = spec?;
-    if diagnostics.has_errors() {
+    if diagnostics.error_count() > errors_before {
         return None;
     }
     spec.paths = paths;
@@ -116,7 +115,8 @@ fn read_components(
         diagnostics,
     };
     Components {
-        schemas: reader.section("schemas"),
+        // Schemas are read by this crate's own reader (see `skeleton.rs`).
+        schemas: IndexMap::new(),
         responses: reader.section("responses"),
         parameters: reader.section("parameters"),
         examples: reader.section("examples"),
@@ -160,14 +160,7 @@ impl Sections<'_> {
             if self.reported.contains(&pointer) {
                 continue;
             }
-            // Only schemas are searched further: the other sections are shallow enough
-            // for serde's location.
-            let detail = if key == "schemas" {
-                schema_detail
-            } else {
-                no_detail
-            };
-            match diagnose(entry, &pointer, detail) {
+            match diagnose(entry, &pointer, no_detail) {
                 Ok(item) => {
                     read.insert(name.clone(), item);
                 }
@@ -211,32 +204,27 @@ fn path_item_detail(value: &Value, at: &Pointer) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// The problems of an operation's pieces, each read on its own: its parameters' schemas,
-/// its request body's schemas and its responses (serde loses the location inside
-/// `responses`, a flattened map, and inside schemas).
+/// The problems of an operation's pieces, each read on its own: its request body and its
+/// responses (serde loses the location inside `responses`, a flattened map).
 fn operation_detail(value: &Value, at: &Pointer) -> Vec<Diagnostic> {
     let mut found = Vec::new();
-    if let Some(Value::Array(parameters)) = value.get("parameters") {
-        for (index, parameter) in parameters.iter().enumerate() {
-            if let Some(schema) = parameter.get("schema") {
-                let at = at.push("parameters").push(index).push("schema");
-                found.extend(
-                    diagnose::<ReferenceOr<Schema>>(schema, &at, schema_detail)
-                        .err()
-                        .into_iter()
-                        .flatten(),
-                );
-            }
-        }
-    }
     if let Some(body) = value.get("requestBody") {
-        found.extend(content_detail(body, &at.push("requestBody")));
+        found.extend(
+            diagnose::<ReferenceOr<openapiv3::RequestBody>>(
+                body,
+                &at.push("requestBody"),
+                no_detail,
+            )
+            .err()
+            .into_iter()
+            .flatten(),
+        );
     }
     if let Some(Value::Object(responses)) = value.get("responses") {
         let at = at.push("responses");
         for (code, response) in responses.iter().filter(|(code, _)| !code.starts_with("x-")) {
             found.extend(
-                diagnose::<ReferenceOr<Response>>(response, &at.push(code), content_detail)
+                diagnose::<ReferenceOr<Response>>(response, &at.push(code), no_detail)
                     .err()
                     .into_iter()
                     .flatten(),
@@ -244,77 +232,6 @@ fn operation_detail(value: &Value, at: &Pointer) -> Vec<Diagnostic> {
         }
     }
     found
-}
-
-/// The problems of the schemas in a request body's or response's `content`.
-fn content_detail(value: &Value, at: &Pointer) -> Vec<Diagnostic> {
-    let Some(Value::Object(content)) = value.get("content") else {
-        return Vec::new();
-    };
-    let at = at.push("content");
-    content
-        .iter()
-        .filter_map(|(media_type, media)| Some((media_type, media.get("schema")?)))
-        .filter_map(|(media_type, schema)| {
-            let at = at.push(media_type).push("schema");
-            diagnose::<ReferenceOr<Schema>>(schema, &at, schema_detail).err()
-        })
-        .flatten()
-        .collect()
-}
-
-/// The problems of a schema: those of its sub-schemas, else the keyword without which it
-/// reads (openapiv3 reads a schema through flattened and untagged parts, where serde keeps
-/// no location).
-fn schema_detail(value: &Value, at: &Pointer) -> Vec<Diagnostic> {
-    let Value::Object(schema) = value else {
-        return Vec::new();
-    };
-    let mut found: Vec<Diagnostic> = sub_schemas(schema, at)
-        .into_iter()
-        .filter_map(|(sub, at)| diagnose::<ReferenceOr<Schema>>(sub, &at, schema_detail).err())
-        .flatten()
-        .collect();
-    if found.is_empty() {
-        if let Err(general) = parse::<Schema>(value, at) {
-            for key in schema.keys() {
-                let mut without = schema.clone();
-                without.remove(key);
-                if parse::<Schema>(&Value::Object(without), at).is_ok() {
-                    found.push(Diagnostic::error(&at.push(key), general.message.clone()));
-                }
-            }
-        }
-    }
-    found
-}
-
-/// The sub-schemas of a schema object that are schemas (not malformed containers, which
-/// the keyword search finds).
-fn sub_schemas<'v>(schema: &'v Map<String, Value>, at: &Pointer) -> Vec<(&'v Value, Pointer)> {
-    let mut subs = Vec::new();
-    for (key, value) in schema {
-        match (key.as_str(), value) {
-            ("properties", Value::Object(properties)) => {
-                let at = at.push(key);
-                subs.extend(properties.iter().map(|(name, sub)| (sub, at.push(name))));
-            }
-            ("items" | "not", Value::Object(_)) | ("additionalProperties", Value::Object(_)) => {
-                subs.push((value, at.push(key)));
-            }
-            ("allOf" | "anyOf" | "oneOf", Value::Array(parts)) => {
-                let at = at.push(key);
-                subs.extend(
-                    parts
-                        .iter()
-                        .enumerate()
-                        .map(|(index, sub)| (sub, at.push(index))),
-                );
-            }
-            _ => {}
-        }
-    }
-    subs
 }
 
 /// For pieces where serde's location is precise enough.
@@ -326,10 +243,7 @@ fn no_detail(_: &Value, _: &Pointer) -> Vec<Diagnostic> {
 fn parse<T: DeserializeOwned>(value: &Value, at: &Pointer) -> Result<T, Diagnostic> {
     serde_path_to_error::deserialize(value).map_err(|error| {
         let pointer = below(at, error.path());
-        Diagnostic::error(
-            &pointer,
-            format!("not valid OpenAPI 3.0: {}", error.inner()),
-        )
+        Diagnostic::error(&pointer, format!("not valid OpenAPI: {}", error.inner()))
     })
 }
 

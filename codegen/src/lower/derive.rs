@@ -1,6 +1,6 @@
 //! Passes over the lowered model: boxing recursive fields, breaking alias cycles, checking
-//! defaults, and deriving request types (`…Input` without read-only fields, `…Patch` for
-//! partial updates).
+//! defaults, and deriving request types (`…Input` without read-only fields, nested objects
+//! included; `…Patch` for partial updates).
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
@@ -9,15 +9,19 @@ use crate::model::{
 };
 use crate::naming::Namespace;
 
-/// Boxes every struct field through which a struct can contain itself, so the generated
-/// types have a finite size; and turns aliases that would name themselves into JSON.
+/// Boxes every struct field and union variant through which a type can contain itself, so
+/// the generated types have a finite size; and turns aliases that would name themselves
+/// into JSON.
 pub(super) fn box_recursive_fields(api: &mut Api) {
     for index in 0..api.types.len() {
         let own = TypeId(index);
-        if let TypeKind::Alias(ty) = &api.types[index].kind {
-            if alias_reaches(&api.types, ty, own) {
-                api.types[index].kind = TypeKind::Alias(Ty::Scalar(Scalar::Json));
-                api.types[index].docs.notes.push(
+        let Some(TypeKind::Alias(ty)) = api.types.get(index).map(|t| &t.kind) else {
+            continue;
+        };
+        if alias_reaches(&api.types, ty, own) {
+            if let Some(def) = api.types.get_mut(index) {
+                def.kind = TypeKind::Alias(Ty::Scalar(Scalar::Json));
+                def.docs.notes.push(
                     "The schema is defined in terms of itself without an object in between, \
                      which Rust cannot name; it is kept as untyped JSON."
                         .to_owned(),
@@ -27,44 +31,70 @@ pub(super) fn box_recursive_fields(api: &mut Api) {
     }
     let mut boxed = Vec::new();
     for (index, def) in api.types.iter().enumerate() {
-        let TypeKind::Struct(strukt) = &def.kind else {
-            continue;
-        };
-        for (field_index, field) in strukt.fields.iter().enumerate() {
-            if let Some(target) = direct_target(&api.types, &field.ty) {
+        for (member, ty) in inline_members(&def.kind) {
+            if let Some(target) = direct_target(&api.types, ty) {
                 if reaches(&api.types, target, TypeId(index)) {
-                    boxed.push((index, field_index));
+                    boxed.push((index, member));
                 }
             }
         }
     }
-    for (index, field_index) in boxed {
-        if let TypeKind::Struct(strukt) = &mut api.types[index].kind {
-            if let Some(field) = strukt.fields.get_mut(field_index) {
-                field.boxed = true;
+    for (index, member) in boxed {
+        match api.types.get_mut(index).map(|t| &mut t.kind) {
+            Some(TypeKind::Struct(strukt)) => {
+                if let Some(field) = strukt.fields.get_mut(member) {
+                    field.boxed = true;
+                }
             }
+            Some(TypeKind::Union(union)) => {
+                if let Some(variant) = union.variants.get_mut(member) {
+                    variant.boxed = true;
+                }
+            }
+            _ => {}
         }
     }
 }
 
-/// The struct a type expression holds inline (not behind a `Vec` or map), through aliases.
+/// The members of a type that hold a value in place: struct fields and union payloads,
+/// with their index.
+fn inline_members(kind: &TypeKind) -> Vec<(usize, &Ty)> {
+    match kind {
+        TypeKind::Struct(strukt) => strukt.fields.iter().map(|f| &f.ty).enumerate().collect(),
+        TypeKind::Union(union) => union
+            .variants
+            .iter()
+            .enumerate()
+            .filter_map(|(index, v)| Some((index, v.ty.as_ref()?)))
+            .collect(),
+        TypeKind::Enum(_) | TypeKind::Alias(_) => Vec::new(),
+    }
+}
+
+/// The struct or union a type expression holds in place (not behind a `Vec` or map),
+/// through aliases and `Option`.
 fn direct_target(types: &[TypeDef], ty: &Ty) -> Option<TypeId> {
     let mut seen = HashSet::new();
     let mut ty = ty;
     loop {
-        let Ty::Named(id) = ty else { return None };
-        if !seen.insert(*id) {
-            return None;
-        }
-        match &types.get(id.0)?.kind {
-            TypeKind::Struct(_) => return Some(*id),
-            TypeKind::Alias(inner) => ty = inner,
-            TypeKind::Enum(_) => return None,
+        match ty {
+            Ty::Option(inner) => ty = inner,
+            Ty::Named(id) => {
+                if !seen.insert(*id) {
+                    return None;
+                }
+                match &types.get(id.0)?.kind {
+                    TypeKind::Struct(_) | TypeKind::Union(_) => return Some(*id),
+                    TypeKind::Alias(inner) => ty = inner,
+                    TypeKind::Enum(_) => return None,
+                }
+            }
+            Ty::Scalar(_) | Ty::Vec(_) | Ty::Map(_) => return None,
         }
     }
 }
 
-/// Whether struct `from` holds struct `to` inline, directly or through other structs.
+/// Whether type `from` holds type `to` in place, directly or through others.
 fn reaches(types: &[TypeDef], from: TypeId, to: TypeId) -> bool {
     let mut seen = HashSet::from([from]);
     let mut queue = VecDeque::from([from]);
@@ -72,11 +102,9 @@ fn reaches(types: &[TypeDef], from: TypeId, to: TypeId) -> bool {
         if id == to {
             return true;
         }
-        let Some(TypeKind::Struct(strukt)) = types.get(id.0).map(|t| &t.kind) else {
-            continue;
-        };
-        for field in &strukt.fields {
-            if let Some(next) = direct_target(types, &field.ty) {
+        let Some(def) = types.get(id.0) else { continue };
+        for (_, ty) in inline_members(&def.kind) {
+            if let Some(next) = direct_target(types, ty) {
                 if seen.insert(next) {
                     queue.push_back(next);
                 }
@@ -86,7 +114,8 @@ fn reaches(types: &[TypeDef], from: TypeId, to: TypeId) -> bool {
     false
 }
 
-/// Whether an alias's type names the alias again through other aliases, vectors or maps.
+/// Whether an alias's type names the alias again through other aliases, vectors, maps or
+/// options.
 fn alias_reaches(types: &[TypeDef], ty: &Ty, own: TypeId) -> bool {
     let mut seen = HashSet::new();
     let mut stack = vec![ty];
@@ -100,7 +129,7 @@ fn alias_reaches(types: &[TypeDef], ty: &Ty, own: TypeId) -> bool {
                     }
                 }
             }
-            Ty::Vec(inner) | Ty::Map(inner) => stack.push(inner),
+            Ty::Vec(inner) | Ty::Map(inner) | Ty::Option(inner) => stack.push(inner),
             Ty::Scalar(_) => {}
         }
     }
@@ -120,13 +149,13 @@ pub(super) fn check_defaults(api: &mut Api) {
                 verdicts.push((
                     index,
                     field_index,
-                    literal_fits(&api.types, &field.ty, value),
+                    literal_fits(&api.types, field.value_ty(), value),
                 ));
             }
         }
     }
     for (index, field_index, fits) in verdicts {
-        let TypeKind::Struct(strukt) = &mut api.types[index].kind else {
+        let Some(TypeKind::Struct(strukt)) = api.types.get_mut(index).map(|t| &mut t.kind) else {
             continue;
         };
         let Some(field) = strukt.fields.get_mut(field_index) else {
@@ -134,7 +163,9 @@ pub(super) fn check_defaults(api: &mut Api) {
         };
         if !fits {
             if let Some(value) = field.default.take() {
-                field.docs.notes.push(format!("Defaults to `{value}`."));
+                if !value.is_null() {
+                    field.docs.notes.push(format!("Defaults to `{value}`."));
+                }
             }
         }
     }
@@ -158,96 +189,211 @@ fn literal_fits(types: &[TypeDef], ty: &Ty, value: &serde_json::Value) -> bool {
     }
 }
 
-/// Gives request bodies the type they should have: PATCH bodies a `…Patch` type where every
-/// field is optional, other bodies of structs with read-only fields an `…Input` type
-/// without them.
+/// Gives request bodies the type they should have: PATCH bodies a partial type (every
+/// field optional, `null` distinct from absent), other bodies of structs with read-only
+/// fields (in nested objects too) an `…Input` type without them.
 pub(super) fn request_types(api: &mut Api, names: &mut Namespace) {
-    let mut made: HashMap<(TypeId, Derivation), TypeId> = HashMap::new();
+    let mut deriver = Deriver {
+        names,
+        made: HashMap::new(),
+        needs_input: needs_input(&api.types),
+        used_elsewhere: used_besides_patch_bodies(api),
+    };
     for op in 0..api.operations.len() {
-        let Some(body) = &api.operations[op].body else {
+        let Some(operation) = api.operations.get(op) else {
             continue;
         };
-        let Ty::Named(id) = body.ty else { continue };
+        let Some(body) = &operation.body else {
+            continue;
+        };
         if body.media != BodyMedia::Json {
             continue;
         }
-        let Some(TypeKind::Struct(strukt)) = api.types.get(id.0).map(|t| &t.kind) else {
-            continue;
+        let patch = operation.method == HttpMethod::Patch;
+        let body_ty = body.ty.clone();
+        let new_ty = match body_ty.non_null() {
+            Ty::Named(id) if patch => deriver.patch_type(api, *id).map(Ty::Named),
+            _ => Some(deriver.input_ty(api, &body_ty)),
         };
-        let derivation = if api.operations[op].method == HttpMethod::Patch {
-            Derivation::Patch
-        } else if strukt.fields.iter().any(|f| f.read_only) {
-            Derivation::Input
-        } else {
-            continue;
-        };
-        let derived = match made.get(&(id, derivation)) {
-            Some(derived) => *derived,
-            None => {
-                let derived = derive_struct(api, names, id, derivation);
-                made.insert((id, derivation), derived);
-                derived
-            }
-        };
-        if let Some(body) = &mut api.operations[op].body {
-            body.ty = Ty::Named(derived);
+        let Some(mut new_ty) = new_ty else { continue };
+        if matches!(body_ty, Ty::Option(_)) {
+            new_ty = new_ty.nullable();
+        }
+        if let Some(body) = api.operations.get_mut(op).and_then(|o| o.body.as_mut()) {
+            body.ty = new_ty;
         }
     }
 }
 
-fn derive_struct(
-    api: &mut Api,
-    names: &mut Namespace,
-    id: TypeId,
-    derivation: Derivation,
-) -> TypeId {
-    let base = &api.types[id.0];
-    let TypeKind::Struct(strukt) = &base.kind else {
-        return id;
+/// The structs that have read-only fields, in themselves or in objects they hold (a fixed
+/// point over the type graph, so recursive types are handled).
+fn needs_input(types: &[TypeDef]) -> HashSet<TypeId> {
+    let mut found: HashSet<TypeId> = HashSet::new();
+    loop {
+        let before = found.len();
+        for (index, def) in types.iter().enumerate() {
+            let TypeKind::Struct(strukt) = &def.kind else {
+                continue;
+            };
+            let needed = strukt.fields.iter().any(|field| {
+                field.read_only || struct_in(types, &field.ty).is_some_and(|t| found.contains(&t))
+            });
+            if needed {
+                found.insert(TypeId(index));
+            }
+        }
+        if found.len() == before {
+            return found;
+        }
+    }
+}
+
+/// The struct a type expression holds, in place or in a `Vec`, map or `Option`, through
+/// aliases.
+fn struct_in(types: &[TypeDef], ty: &Ty) -> Option<TypeId> {
+    let mut ty = ty;
+    for _ in 0..=types.len() {
+        match ty {
+            Ty::Vec(inner) | Ty::Map(inner) | Ty::Option(inner) => ty = inner,
+            Ty::Named(id) => match &types.get(id.0)?.kind {
+                TypeKind::Struct(_) => return Some(*id),
+                TypeKind::Alias(inner) => ty = inner,
+                _ => return None,
+            },
+            Ty::Scalar(_) => return None,
+        }
+    }
+    None
+}
+
+/// The types used anywhere but as the body of a PATCH operation.
+fn used_besides_patch_bodies(api: &Api) -> HashSet<TypeId> {
+    let mut used = HashSet::new();
+    let mut note = |ty: &Ty| {
+        if let Ty::Named(id) = ty {
+            used.insert(*id);
+        }
     };
-    let (suffix, summary) = match derivation {
+    for def in &api.types {
+        crate::model::visit_def_tys(def, &mut note);
+    }
+    for operation in &api.operations {
+        let patch_body = operation.method == HttpMethod::Patch;
+        for param in operation.path_params.iter().chain(&operation.params) {
+            crate::model::visit_ty(&param.ty, &mut note);
+        }
+        if let Some(body) = operation.body.as_ref().filter(|_| !patch_body) {
+            crate::model::visit_ty(&body.ty, &mut note);
+        }
+        if let crate::model::Response::Json(ty) = &operation.response {
+            crate::model::visit_ty(ty, &mut note);
+        }
+    }
+    used
+}
+
+/// Makes derived request types, each once.
+struct Deriver<'n> {
+    names: &'n mut Namespace,
+    made: HashMap<(TypeId, Derivation), TypeId>,
+    needs_input: HashSet<TypeId>,
+    /// Types used besides as PATCH bodies, which a partial update must not change.
+    used_elsewhere: HashSet<TypeId>,
+}
+
+impl Deriver<'_> {
+    /// `ty` with every struct that has read-only fields replaced by its `…Input` type.
+    fn input_ty(&mut self, api: &mut Api, ty: &Ty) -> Ty {
+        match ty {
+            Ty::Vec(inner) => Ty::Vec(Box::new(self.input_ty(api, inner))),
+            Ty::Map(inner) => Ty::Map(Box::new(self.input_ty(api, inner))),
+            Ty::Option(inner) => Ty::Option(Box::new(self.input_ty(api, inner))),
+            Ty::Named(id) if self.needs_input.contains(id) => {
+                Ty::Named(self.derive(api, *id, Derivation::Input))
+            }
+            other => other.clone(),
+        }
+    }
+
+    /// The partial-update type of struct `id`: the struct itself when all its fields are
+    /// optional and writable already (it is marked partial), else a derived `…Patch`.
+    fn patch_type(&mut self, api: &mut Api, id: TypeId) -> Option<TypeId> {
+        let Some(TypeKind::Struct(strukt)) = api.types.get_mut(id.0).map(|t| &mut t.kind) else {
+            return None;
+        };
+        let in_place = strukt.derived.is_none()
+            && strukt.fields.iter().all(|f| !f.required && !f.read_only)
+            && !self.needs_input.contains(&id)
+            && !self.used_elsewhere.contains(&id);
+        if in_place {
+            strukt.partial = true;
+            return Some(id);
+        }
+        Some(self.derive(api, id, Derivation::Patch))
+    }
+
+    fn derive(&mut self, api: &mut Api, id: TypeId, derivation: Derivation) -> TypeId {
+        if let Some(made) = self.made.get(&(id, derivation)) {
+            return *made;
+        }
+        let Some(base) = api.types.get(id.0) else {
+            return id;
+        };
+        let TypeKind::Struct(strukt) = &base.kind else {
+            return id;
+        };
+        let (suffix, summary) = derived_docs(&base.name, derivation);
+        let fields = strukt.fields.clone();
+        let extra = strukt.extra.clone();
+        let name = self.names.claim(&format!("{}{suffix}", base.name));
+        // Declared before its fields are derived, so a recursive type finds itself.
+        let derived = TypeId(api.types.len());
+        api.types.push(TypeDef {
+            name,
+            docs: Docs {
+                rustdoc: vec![summary],
+                ..Docs::default()
+            },
+            kind: TypeKind::Alias(Ty::Scalar(Scalar::Json)),
+        });
+        self.made.insert((id, derivation), derived);
+        let mut kept = Vec::with_capacity(fields.len());
+        for mut field in fields.into_iter().filter(|f| !f.read_only) {
+            field.ty = self.input_ty(api, &field.ty);
+            if derivation == Derivation::Patch {
+                field.required = false;
+                field.default = None;
+            }
+            kept.push(field);
+        }
+        if let Some(def) = api.types.get_mut(derived.0) {
+            def.kind = TypeKind::Struct(Struct {
+                fields: kept,
+                extra,
+                derived: Some((id, derivation)),
+                partial: derivation == Derivation::Patch,
+            });
+        }
+        derived
+    }
+}
+
+/// The name suffix and summary of a derived type.
+fn derived_docs(base: &str, derivation: Derivation) -> (&'static str, String) {
+    match derivation {
         Derivation::Input => (
             "Input",
             format!(
-                "[`{}`] as sent in a request: the same fields without the read-only ones, which \
-                 only the server sets.",
-                base.name
+                "[`{base}`] as sent in a request: the same fields without the read-only ones, \
+                 which only the server sets."
             ),
         ),
         Derivation::Patch => (
             "Patch",
             format!(
-                "A partial update of [`{}`]: every field is optional and only the fields that are \
-                 set are sent.",
-                base.name
+                "A partial update of [`{base}`]: every field is optional and only the fields \
+                 that are set are sent."
             ),
         ),
-    };
-    let fields = strukt
-        .fields
-        .iter()
-        .filter(|f| !f.read_only)
-        .map(|f| {
-            let mut field = f.clone();
-            if derivation == Derivation::Patch {
-                field.required = false;
-                field.default = None;
-            }
-            field
-        })
-        .collect();
-    let def = TypeDef {
-        name: names.claim(&format!("{}{suffix}", base.name)),
-        docs: Docs {
-            rustdoc: vec![summary],
-            ..Docs::default()
-        },
-        kind: TypeKind::Struct(Struct {
-            fields,
-            additional: strukt.additional.clone(),
-            derived: Some((id, derivation)),
-        }),
-    };
-    api.types.push(def);
-    TypeId(api.types.len() - 1)
+    }
 }

@@ -6,18 +6,26 @@
 mod derive;
 mod operation;
 mod schema;
+mod shape;
+mod union;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use openapiv3::{OpenAPI, ReferenceOr, SecurityScheme};
 
 use crate::diagnostic::{Diagnostics, Pointer};
-use crate::model::{Api, AuthKind, AuthScheme, Docs, Server, TypeDef, TypeId};
+use crate::load::Document;
+use crate::load::schema::{SchemaId, Schemas};
+use crate::model::{
+    Api, AuthKind, AuthScheme, Docs, Example, Server, TypeDef, TypeId, TypeKind, Untyped,
+};
 use crate::naming::{self, Namespace};
+use shape::Analysis;
 
 /// Lowers a loaded document. Returns `None` when an error was recorded.
-pub fn lower(spec: &OpenAPI, diagnostics: &mut Diagnostics) -> Option<Api> {
-    let mut lowerer = Lowerer::new(spec, diagnostics);
+pub fn lower(document: &Document, diagnostics: &mut Diagnostics) -> Option<Api> {
+    let spec = &document.spec;
+    let mut lowerer = Lowerer::new(document, diagnostics);
     lowerer.declare_components();
     lowerer.lower_components();
     let operations = lowerer.lower_operations();
@@ -31,6 +39,8 @@ pub fn lower(spec: &OpenAPI, diagnostics: &mut Diagnostics) -> Option<Api> {
         auth,
         types: lowerer.types,
         operations,
+        untyped: lowerer.untyped,
+        examples: lowerer.examples,
     };
     derive::box_recursive_fields(&mut api);
     derive::check_defaults(&mut api);
@@ -45,31 +55,42 @@ pub fn lower(spec: &OpenAPI, diagnostics: &mut Diagnostics) -> Option<Api> {
 /// State of one lowering run.
 struct Lowerer<'a> {
     spec: &'a OpenAPI,
+    /// The document's schemas.
+    schemas: &'a Schemas,
+    /// What the schemas describe.
+    analysis: Analysis<'a>,
+    /// The document without its schemas, for objects a `$ref` names anywhere.
+    skeleton: &'a serde_json::Value,
     diagnostics: &'a mut Diagnostics,
     /// The crate's named types, in the order they were declared.
     types: Vec<TypeDef>,
     /// Names taken by types.
     type_names: Namespace,
-    /// `components/schemas` name -> the type declared for it.
-    components: HashMap<&'a str, TypeId>,
-    /// Inline schemas that became named types, by their address in the document (used
-    /// as an identity only, never dereferenced).
-    inline: HashMap<*const openapiv3::Schema, TypeId>,
-    /// Notes about the type expression lowered last (why a fallback was used), picked up by
-    /// the field or parameter that owns it.
-    pending_notes: Vec<String>,
+    /// Schemas that became named types, by the schema (so a schema reached again, even
+    /// from inside itself, is one type).
+    named: HashMap<SchemaId, TypeId>,
+    /// Every place a value is kept as untyped JSON.
+    untyped: Vec<Untyped>,
+    /// The examples found so far, with their types.
+    examples: Vec<Example>,
+    /// Schemas whose examples are recorded.
+    examples_seen: HashSet<SchemaId>,
 }
 
 impl<'a> Lowerer<'a> {
-    fn new(spec: &'a OpenAPI, diagnostics: &'a mut Diagnostics) -> Self {
+    fn new(document: &'a Document, diagnostics: &'a mut Diagnostics) -> Self {
         Self {
-            spec,
+            spec: &document.spec,
+            schemas: &document.schemas,
+            analysis: Analysis::new(&document.schemas),
+            skeleton: &document.skeleton,
             diagnostics,
             types: Vec::new(),
             type_names: Namespace::for_types(),
-            components: HashMap::new(),
-            inline: HashMap::new(),
-            pending_notes: Vec::new(),
+            named: HashMap::new(),
+            untyped: Vec::new(),
+            examples: Vec::new(),
+            examples_seen: HashSet::new(),
         }
     }
 
@@ -87,9 +108,29 @@ impl<'a> Lowerer<'a> {
         self.types.push(TypeDef {
             name,
             docs,
-            kind: crate::model::TypeKind::Alias(json_ty()),
+            kind: TypeKind::Alias(crate::model::Ty::Scalar(crate::model::Scalar::Json)),
         });
         id
+    }
+
+    /// The name of a declared type.
+    fn type_name(&self, id: TypeId) -> &str {
+        self.types.get(id.0).map_or("", |def| def.name.as_str())
+    }
+
+    /// The docs of a declared type.
+    fn type_docs(&self, id: TypeId) -> Docs {
+        self.types
+            .get(id.0)
+            .map(|def| def.docs.clone())
+            .unwrap_or_default()
+    }
+
+    /// The kind of a declared type.
+    fn set_kind(&mut self, id: TypeId, kind: TypeKind) {
+        if let Some(def) = self.types.get_mut(id.0) {
+            def.kind = kind;
+        }
     }
 
     fn servers(&mut self) -> Vec<Server> {
@@ -253,77 +294,10 @@ fn name_auth_methods(schemes: &mut [AuthScheme]) {
     }
 }
 
-/// `serde_json::Value`, the type of last resort.
-fn json_ty() -> crate::model::Ty {
-    crate::model::Ty::Scalar(crate::model::Scalar::Json)
-}
-
 /// The host of a URL, for naming a server that has no description.
 fn url_host(url: &str) -> &str {
     let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
     rest.split(['/', ':']).next().unwrap_or(rest)
-}
-
-/// What a local `$ref` names, if it has the form `#/components/<section>/<name>`: the
-/// entry's key, unescaped (`%xx` as in any URI fragment, then `~1` and `~0` as in any
-/// JSON pointer).
-fn ref_name(reference: &str, section: &str) -> Option<String> {
-    let rest = reference.strip_prefix("#/components/")?;
-    let (found, name) = rest.split_once('/')?;
-    (found == section && !name.contains('/'))
-        .then(|| percent_decode(name).replace("~1", "/").replace("~0", "~"))
-}
-
-/// Decodes `%xx` escapes; text that does not decode to UTF-8 is kept as written.
-fn percent_decode(text: &str) -> String {
-    if !text.contains('%') {
-        return text.to_owned();
-    }
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut index = 0;
-    while let Some(&byte) = bytes.get(index) {
-        let hex = bytes
-            .get(index + 1..index + 3)
-            .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
-            .and_then(|h| std::str::from_utf8(h).ok());
-        match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
-            Some(decoded) if byte == b'%' => {
-                out.push(decoded);
-                index += 3;
-            }
-            _ => {
-                out.push(byte);
-                index += 1;
-            }
-        }
-    }
-    String::from_utf8(out).unwrap_or_else(|_| text.to_owned())
-}
-
-/// Explains why `reference`, found where an entry of `components/<section>` (a `noun`) is
-/// expected, does not lead to one.
-fn missing_ref(reference: &str, section: &str, noun: &str) -> String {
-    if ref_name(reference, section).is_some() {
-        format!("`$ref: {reference}` points to a {noun} that does not exist")
-    } else {
-        ref_problem(reference, section)
-    }
-}
-
-/// Explains why `reference` cannot be followed.
-fn ref_problem(reference: &str, section: &str) -> String {
-    if reference.starts_with('#') {
-        format!(
-            "`$ref: {reference}` must point to an entry of `#/components/{section}`; \
-             references elsewhere in the document are not supported"
-        )
-    } else {
-        format!(
-            "`$ref: {reference}` points outside this document; external references are not \
-             supported (bundle the spec into one file first)"
-        )
-    }
 }
 
 #[cfg(test)]
@@ -353,30 +327,5 @@ mod tests {
                 );
             }
         }
-    }
-
-    #[test]
-    fn references_are_unescaped() {
-        assert_eq!(
-            ref_name("#/components/schemas/a~1b~0c", "schemas").as_deref(),
-            Some("a/b~c")
-        );
-        assert_eq!(
-            ref_name("#/components/schemas/with%20space", "schemas").as_deref(),
-            Some("with space")
-        );
-        assert_eq!(
-            ref_name("#/components/schemas/100%", "schemas").as_deref(),
-            Some("100%")
-        );
-        assert_eq!(
-            ref_name("#/components/schemas/%+1", "schemas").as_deref(),
-            Some("%+1")
-        );
-        assert_eq!(ref_name("#/components/responses/x", "schemas"), None);
-        assert_eq!(
-            ref_name("other.yaml#/components/schemas/x", "schemas"),
-            None
-        );
     }
 }

@@ -7,11 +7,12 @@ use openapiv3::{
     RequestBody, Responses, StatusCode,
 };
 
-use super::{Lowerer, json_ty, missing_ref, ref_name};
+use super::Lowerer;
 use crate::diagnostic::Pointer;
+use crate::load::schema::SchemaId;
 use crate::model::{
-    Body, BodyMedia, Docs, HttpMethod, Operation, Paging, Param, ParamLocation, PathPart, Response,
-    Scalar, Ty,
+    Body, BodyMedia, Docs, Example, HttpMethod, Operation, Paging, Param, ParamLocation, PathPart,
+    Response, Scalar, Ty,
 };
 use crate::naming::{self, Namespace};
 
@@ -149,156 +150,220 @@ impl<'a> Lowerer<'a> {
     }
 
     fn lower_operation(&mut self, name: String, found: &Found<'a>) -> Option<Operation> {
-        let &Found {
-            path,
-            item,
-            method,
-            operation,
-            ref pointer,
-        } = found;
-        let type_prefix = naming::type_name(&name);
-        let segments = parse_path(path);
-        let Some(segments) = segments else {
+        let Some(segments) = parse_path(found.path) else {
             self.diagnostics.error(
-                &Pointer::root().push("paths").push(path),
+                &Pointer::root().push("paths").push(found.path),
                 "the path template has an unclosed or empty `{...}`",
             );
             return None;
         };
+        let type_prefix = naming::type_name(&name);
+        let declared = self.merge_parameters(found);
+        let (path_params, params) = self.lower_parameters(declared, &type_prefix);
+        let (path_params, segments) = self.bind_path(found, &segments, path_params);
+        let operation = found.operation;
+        let body = match &operation.request_body {
+            Some(body) => self.lower_body(body, &found.pointer.push("requestBody"), &type_prefix),
+            None => None,
+        };
+        let response = self.lower_responses(
+            &operation.responses,
+            &found.pointer.push("responses"),
+            &type_prefix,
+        );
+        let paging = paging(&params, &response);
+        let params_type =
+            (!params.is_empty()).then(|| self.type_names.claim(&format!("{type_prefix}Params")));
+        Some(Operation {
+            name,
+            method: found.method,
+            path_template: found.path.to_owned(),
+            segments,
+            docs: Docs {
+                summary: non_blank(operation.summary.as_ref()),
+                description: non_blank(operation.description.as_ref()),
+                ..Docs::default()
+            },
+            deprecated: operation.deprecated,
+            path_params,
+            params,
+            params_type,
+            body,
+            response,
+            paging,
+        })
+    }
 
-        // Operation parameters override path-item ones with the same name and location.
-        let mut declared: Vec<(&'a Parameter, Pointer)> = Vec::new();
-        let item_pointer = Pointer::root().push("paths").push(path).push("parameters");
-        let params_pointer = pointer.push("parameters");
-        let all = item
+    /// The operation's parameters: the path item's, overridden by the operation's own with
+    /// the same name and location; references followed.
+    fn merge_parameters(&mut self, found: &Found<'a>) -> Vec<(Parameter, Pointer)> {
+        let item_pointer = Pointer::root()
+            .push("paths")
+            .push(found.path)
+            .push("parameters");
+        let params_pointer = found.pointer.push("parameters");
+        let all = found
+            .item
             .parameters
             .iter()
             .enumerate()
             .map(|(i, p)| (p, item_pointer.push(i)))
             .chain(
-                operation
+                found
+                    .operation
                     .parameters
                     .iter()
                     .enumerate()
                     .map(|(i, p)| (p, params_pointer.push(i))),
             );
+        let mut declared: Vec<(Parameter, Pointer)> = Vec::new();
         for (param, at) in all {
-            let Some(param) = self.resolve_parameter(param, &at) else {
+            let Some(param) = self.resolve(param, &at, "parameter") else {
                 continue;
             };
             let data = param.parameter_data_ref();
-            let same = |(p, _): &(&Parameter, Pointer)| {
+            let same = |(p, _): &(Parameter, Pointer)| {
                 p.parameter_data_ref().name == data.name
-                    && std::mem::discriminant(*p) == std::mem::discriminant(param)
+                    && std::mem::discriminant(p) == std::mem::discriminant(&param)
             };
             if let Some(index) = declared.iter().position(same) {
                 declared.remove(index);
             }
             declared.push((param, at));
         }
+        declared
+    }
 
-        // Path parameters become the method's arguments, the others fields of its
-        // parameter struct: two scopes. Arguments must not take the names of the method's
-        // other arguments and locals (`params`, `body`, `url`, ...), nor those of its stream
-        // method (`offset`, `limit`, ...), which would shadow them.
+    /// Path parameters become the method's arguments, the others fields of its parameter
+    /// struct: two scopes. Arguments must not take the names of the method's other
+    /// arguments and locals (`params`, `body`, `url`, ...), nor those of its stream method
+    /// (`offset`, `limit`, ...), which would shadow them. Path parameters keep their pointer
+    /// until they are matched with the template.
+    fn lower_parameters(
+        &mut self,
+        declared: Vec<(Parameter, Pointer)>,
+        type_prefix: &str,
+    ) -> (Vec<(Param, Pointer)>, Vec<Param>) {
         let mut field_names = Namespace::default();
         let mut argument_names = Namespace::default();
         for taken in METHOD_LOCALS {
             argument_names.reserve(taken);
         }
-        // Path parameters keep their pointer until they are matched with the template.
-        let mut path_params: Vec<(Param, Pointer)> = Vec::new();
-        let mut params: Vec<Param> = Vec::new();
+        let mut path_params = Vec::new();
+        let mut params = Vec::new();
         for (param, at) in declared {
-            let (location, explode) = match param {
-                Parameter::Path { .. } => (ParamLocation::Path, false),
-                Parameter::Query {
-                    style,
-                    parameter_data,
-                    ..
-                } => {
-                    if !matches!(style, QueryStyle::Form) {
-                        self.diagnostics.warning(
-                            &at.push("style"),
-                            "only the `form` query style is supported; the parameter is sent \
-                             in `form` style",
-                        );
-                    }
-                    let explode = parameter_data
-                        .explode
-                        .unwrap_or(matches!(style, QueryStyle::Form));
-                    (ParamLocation::Query, explode)
-                }
-                Parameter::Header { .. } => (ParamLocation::Header, false),
-                Parameter::Cookie { .. } => {
-                    self.diagnostics.error(
-                        &at,
-                        "cookie parameters are not supported by the generated client",
-                    );
-                    continue;
-                }
-            };
-            let data = param.parameter_data_ref();
-            let hint = format!("{type_prefix}{}", naming::type_name(&data.name));
-            let declared_before = self.types.len();
-            let Some(ty) = self.param_ty(data, &at, &hint) else {
+            let Some(mut lowered) = self.lower_parameter(&param, &at, type_prefix) else {
                 continue;
             };
-            // Types written in place for this parameter are documented by it.
-            for def in self.types.iter_mut().skip(declared_before) {
-                if def.docs.summary.is_none() && def.docs.description.is_none() {
-                    def.docs.description.clone_from(&data.description);
-                    def.docs.notes = vec![format!(
-                        "Values of the `{}` parameter.",
-                        data.name.replace('`', "'")
-                    )];
-                }
-            }
-            let mut docs = Docs {
-                description: data.description.clone(),
-                ..Docs::default()
-            };
-            docs.notes.append(&mut self.pending_notes);
-            let (default, maximum) = match &data.format {
-                ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) => {
-                    (schema.schema_data.default.clone(), maximum_of(schema))
-                }
-                _ => (None, None),
-            };
-            let lowered = Param {
-                wire: data.name.clone(),
-                name: match location {
-                    ParamLocation::Path => argument_names.claim(&naming::snake_name(&data.name)),
-                    _ => field_names.claim(&naming::snake_name(&data.name)),
-                },
-                location,
-                ty,
-                required: data.required || location == ParamLocation::Path,
-                explode,
-                deprecated: data.deprecated.unwrap_or(false),
-                default,
-                maximum,
-                docs,
-            };
-            if location == ParamLocation::Path {
+            let raw = naming::snake_name(&lowered.wire);
+            if lowered.location == ParamLocation::Path {
+                lowered.name = argument_names.claim(&raw);
                 path_params.push((lowered, at));
             } else {
+                lowered.name = field_names.claim(&raw);
                 params.push(lowered);
             }
         }
+        (path_params, params)
+    }
 
-        // Every `{name}` of the template must be a path parameter, and every path parameter
-        // must appear in the template.
-        let mut ordered = Vec::with_capacity(path_params.len());
-        let mut resolved_segments = Vec::with_capacity(segments.len());
-        for segment in &segments {
+    /// One parameter, named later (see [`Self::lower_parameters`]).
+    fn lower_parameter(
+        &mut self,
+        param: &Parameter,
+        at: &Pointer,
+        type_prefix: &str,
+    ) -> Option<Param> {
+        let (location, explode) = match param {
+            Parameter::Path { .. } => (ParamLocation::Path, false),
+            Parameter::Query {
+                style,
+                parameter_data,
+                ..
+            } => {
+                if !matches!(style, QueryStyle::Form) {
+                    self.diagnostics.warning(
+                        &at.push("style"),
+                        "only the `form` query style is supported; the parameter is sent in \
+                         `form` style",
+                    );
+                }
+                let explode = parameter_data
+                    .explode
+                    .unwrap_or(matches!(style, QueryStyle::Form));
+                (ParamLocation::Query, explode)
+            }
+            Parameter::Header { .. } => (ParamLocation::Header, false),
+            Parameter::Cookie { .. } => {
+                self.diagnostics.error(
+                    at,
+                    "cookie parameters are not supported by the generated client",
+                );
+                return None;
+            }
+        };
+        let data = param.parameter_data_ref();
+        let hint = format!("{type_prefix}{}", naming::type_name(&data.name));
+        let schema = self.param_schema(data, at)?;
+        let declared_before = self.types.len();
+        let ty = self.ty_of(schema, &hint);
+        self.document_parameter_types(declared_before, data);
+        let mut docs = Docs {
+            description: data.description.clone(),
+            ..Docs::default()
+        };
+        docs.notes.extend(self.fallback_note(schema));
+        let resolved = self.analysis.get(self.analysis.resolve(schema));
+        let maximum = resolved.maximum.map(|bound| bound.value);
+        let default = self.analysis.annotations(schema).default;
+        Some(Param {
+            wire: data.name.clone(),
+            name: String::new(),
+            location,
+            // A parameter that may be `null` is one that may be left out: there is no way to
+            // send `null` in a path, a query or a header.
+            ty: ty.non_null().clone(),
+            required: data.required || location == ParamLocation::Path,
+            explode,
+            deprecated: data.deprecated.unwrap_or(false),
+            default,
+            maximum,
+            docs,
+        })
+    }
+
+    /// Types written in place for a parameter are documented by it.
+    fn document_parameter_types(&mut self, declared_before: usize, data: &ParameterData) {
+        for def in self.types.iter_mut().skip(declared_before) {
+            if def.docs.summary.is_none() && def.docs.description.is_none() {
+                def.docs.description.clone_from(&data.description);
+                def.docs.notes = vec![format!(
+                    "Values of the `{}` parameter.",
+                    data.name.replace('`', "'")
+                )];
+            }
+        }
+    }
+
+    /// Matches the path template's `{name}`s with the path parameters: every one of the
+    /// template must be a path parameter, and every path parameter must appear in the
+    /// template. Returns the parameters in template order and the resolved segments.
+    fn bind_path(
+        &mut self,
+        found: &Found<'a>,
+        segments: &[Vec<RawPart>],
+        mut path_params: Vec<(Param, Pointer)>,
+    ) -> (Vec<Param>, Vec<Vec<PathPart>>) {
+        let mut ordered: Vec<Param> = Vec::with_capacity(path_params.len());
+        let mut resolved = Vec::with_capacity(segments.len());
+        for segment in segments {
             let mut parts = Vec::new();
             for part in segment {
                 match part {
                     RawPart::Literal(text) => parts.push(PathPart::Literal(text.clone())),
                     RawPart::Param(wire) => {
                         // A name the template repeats (`/a/{id}/b/{id}`) takes the same value.
-                        if let Some(index) = ordered.iter().position(|p: &Param| p.wire == *wire) {
+                        if let Some(index) = ordered.iter().position(|p| p.wire == *wire) {
                             parts.push(PathPart::Param(index));
                         } else if let Some(index) =
                             path_params.iter().position(|(p, _)| p.wire == *wire)
@@ -307,7 +372,7 @@ impl<'a> Lowerer<'a> {
                             ordered.push(path_params.remove(index).0);
                         } else {
                             self.diagnostics.error(
-                                pointer,
+                                &found.pointer,
                                 format!(
                                     "the path has `{{{wire}}}` but the operation declares no path \
                                      parameter `{wire}`"
@@ -317,81 +382,76 @@ impl<'a> Lowerer<'a> {
                     }
                 }
             }
-            resolved_segments.push(parts);
+            resolved.push(parts);
         }
         for (orphan, at) in &path_params {
             self.diagnostics.error(
                 at,
                 format!(
-                    "path parameter `{}` does not appear in the path `{path}`",
-                    orphan.wire
+                    "path parameter `{}` does not appear in the path `{}`",
+                    orphan.wire, found.path
                 ),
             );
         }
-
-        let body = match &operation.request_body {
-            Some(body) => self.lower_body(body, &pointer.push("requestBody"), &type_prefix),
-            None => None,
-        };
-        let response = self.lower_responses(
-            &operation.responses,
-            &pointer.push("responses"),
-            &type_prefix,
-        );
-        let paging = paging(&params, &response);
-        let params_type =
-            (!params.is_empty()).then(|| self.type_names.claim(&format!("{type_prefix}Params")));
-        Some(Operation {
-            name,
-            method,
-            path_template: path.to_owned(),
-            segments: resolved_segments,
-            docs: Docs {
-                summary: operation.summary.clone().filter(|s| !s.trim().is_empty()),
-                description: operation
-                    .description
-                    .clone()
-                    .filter(|s| !s.trim().is_empty()),
-                ..Docs::default()
-            },
-            deprecated: operation.deprecated,
-            path_params: ordered,
-            params,
-            params_type,
-            body,
-            response,
-            paging,
-        })
+        (ordered, resolved)
     }
 
-    fn resolve_parameter(
+    /// An object that may be a `$ref` (a parameter, a request body, a response): the object,
+    /// or the one the reference names, anywhere in the document.
+    fn resolve<T: serde::de::DeserializeOwned + Clone>(
         &mut self,
-        param: &'a ReferenceOr<Parameter>,
-        pointer: &Pointer,
-    ) -> Option<&'a Parameter> {
-        let spec = self.spec;
-        match param {
-            ReferenceOr::Item(param) => Some(param),
-            ReferenceOr::Reference { reference } => {
-                let found = ref_name(reference, "parameters")
-                    .and_then(|name| spec.components.as_ref()?.parameters.get(&name)?.as_item());
-                if found.is_none() {
-                    self.diagnostics
-                        .error(pointer, missing_ref(reference, "parameters", "parameter"));
+        object: &ReferenceOr<T>,
+        at: &Pointer,
+        noun: &str,
+    ) -> Option<T> {
+        let mut reference = match object {
+            ReferenceOr::Item(item) => return Some(item.clone()),
+            ReferenceOr::Reference { reference } => reference.clone(),
+        };
+        let mut seen = Vec::new();
+        loop {
+            let Some(pointer) = Pointer::from_ref(&reference) else {
+                self.diagnostics.error(at, external_ref(&reference));
+                return None;
+            };
+            if seen.contains(&pointer) {
+                self.diagnostics.error(
+                    at,
+                    format!("`$ref: {reference}` leads back to itself; it names no {noun}"),
+                );
+                return None;
+            }
+            let Some(value) = self.skeleton.pointer(pointer.as_json_pointer()) else {
+                self.diagnostics.error(
+                    at,
+                    format!("`$ref: {reference}` points to a {noun} that does not exist"),
+                );
+                return None;
+            };
+            match serde_json::from_value::<ReferenceOr<T>>(value.clone()) {
+                Ok(ReferenceOr::Item(item)) => return Some(item),
+                Ok(ReferenceOr::Reference { reference: next }) => {
+                    seen.push(pointer);
+                    reference = next;
                 }
-                found
+                Err(error) => {
+                    self.diagnostics.error(
+                        at,
+                        format!("`$ref: {reference}` does not point to a {noun}: {error}"),
+                    );
+                    return None;
+                }
             }
         }
     }
 
-    fn param_ty(&mut self, data: &'a ParameterData, pointer: &Pointer, hint: &str) -> Option<Ty> {
+    /// The schema of a parameter, or `None` (reported) when it has `content` instead.
+    fn param_schema(&mut self, data: &ParameterData, at: &Pointer) -> Option<SchemaId> {
         match &data.format {
-            ParameterSchemaOrContent::Schema(schema) => {
-                Some(self.ty_of(schema, &pointer.push("schema"), hint))
-            }
+            ParameterSchemaOrContent::Schema(schema) => self.schema_id(schema, &at.push("schema")),
             ParameterSchemaOrContent::Content(_) => {
                 self.diagnostics.error(
-                    &pointer.push("content"),
+                    &at.push("content"),
                     "parameters described by `content` are not supported; give the parameter a \
                      `schema`",
                 );
@@ -400,33 +460,33 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// The schema that a schema position of the skeleton stands for: every schema was
+    /// replaced by a reference to its own place when the document was loaded.
+    fn schema_id(
+        &mut self,
+        schema: &ReferenceOr<openapiv3::Schema>,
+        at: &Pointer,
+    ) -> Option<SchemaId> {
+        let found = match schema {
+            ReferenceOr::Reference { reference } => {
+                Pointer::from_ref(reference).and_then(|pointer| self.schemas.at(&pointer))
+            }
+            ReferenceOr::Item(_) => None,
+        };
+        if found.is_none() {
+            self.diagnostics
+                .error(at, "the schema could not be read (see the other errors)");
+        }
+        found
+    }
+
     fn lower_body(
         &mut self,
-        body: &'a ReferenceOr<RequestBody>,
+        body: &ReferenceOr<RequestBody>,
         pointer: &Pointer,
         type_prefix: &str,
     ) -> Option<Body> {
-        let spec = self.spec;
-        let body = match body {
-            ReferenceOr::Item(body) => body,
-            ReferenceOr::Reference { reference } => {
-                let found = ref_name(reference, "requestBodies").and_then(|name| {
-                    spec.components
-                        .as_ref()?
-                        .request_bodies
-                        .get(&name)?
-                        .as_item()
-                });
-                let Some(found) = found else {
-                    self.diagnostics.error(
-                        pointer,
-                        missing_ref(reference, "requestBodies", "request body"),
-                    );
-                    return None;
-                };
-                found
-            }
-        };
+        let body = self.resolve(body, pointer, "request body")?;
         let (media_type, media) = choose_request_media(&body.content)?;
         let known = is_json(media_type)
             || media_type.starts_with("application/x-www-form-urlencoded")
@@ -439,17 +499,23 @@ impl<'a> Lowerer<'a> {
             );
         }
         let content = body.content.get(media_type)?;
-        let at = pointer.push("content").push(media_type).push("schema");
-        let ty = match (&content.schema, media) {
-            (_, BodyMedia::Text) => Ty::Scalar(Scalar::String),
-            (Some(schema), _) => self.ty_of(schema, &at, &format!("{type_prefix}Body")),
-            (None, _) => json_ty(),
+        let at = pointer.push("content").push(media_type);
+        let schema = match &content.schema {
+            Some(schema) => self.schema_id(schema, &at.push("schema")),
+            None => None,
         };
+        let ty = match (schema, media) {
+            (_, BodyMedia::Text) => Ty::Scalar(Scalar::String),
+            (Some(schema), _) => self.ty_of(schema, &format!("{type_prefix}Body")),
+            (None, _) => Ty::Scalar(Scalar::Json),
+        };
+        self.media_examples(content, &at, &ty);
         let mut docs = Docs {
             description: body.description.clone(),
             ..Docs::default()
         };
-        docs.notes.append(&mut self.pending_notes);
+        docs.notes
+            .extend(schema.and_then(|s| self.fallback_note(s)));
         Some(Body {
             ty,
             media,
@@ -458,14 +524,37 @@ impl<'a> Lowerer<'a> {
         })
     }
 
+    /// Records a media type's `example` and `examples` as values of `ty`.
+    fn media_examples(&mut self, content: &openapiv3::MediaType, at: &Pointer, ty: &Ty) {
+        if let Some(value) = &content.example {
+            self.examples.push(Example {
+                pointer: at.push("example"),
+                ty: ty.clone(),
+                value: value.clone(),
+            });
+        }
+        for (name, example) in &content.examples {
+            let here = at.push("examples").push(name);
+            let Some(example) = self.resolve(example, &here, "example") else {
+                continue;
+            };
+            if let Some(value) = example.value {
+                self.examples.push(Example {
+                    pointer: here,
+                    ty: ty.clone(),
+                    value,
+                });
+            }
+        }
+    }
+
     fn lower_responses(
         &mut self,
-        responses: &'a Responses,
+        responses: &Responses,
         pointer: &Pointer,
         type_prefix: &str,
     ) -> Response {
-        let spec = self.spec;
-        let mut success: Vec<(&StatusCode, &'a ReferenceOr<openapiv3::Response>)> = responses
+        let mut success: Vec<(&StatusCode, &ReferenceOr<openapiv3::Response>)> = responses
             .responses
             .iter()
             .filter(|(code, _)| match code {
@@ -481,39 +570,28 @@ impl<'a> Lowerer<'a> {
         // returns nothing.
         for (code, response) in success {
             let at = pointer.push(code);
-            let response = match response {
-                ReferenceOr::Item(response) => response,
-                ReferenceOr::Reference { reference } => {
-                    let found = ref_name(reference, "responses")
-                        .and_then(|name| spec.components.as_ref()?.responses.get(&name)?.as_item());
-                    match found {
-                        Some(found) => found,
-                        None => {
-                            self.diagnostics
-                                .error(&at, missing_ref(reference, "responses", "response"));
-                            continue;
-                        }
-                    }
-                }
+            let Some(response) = self.resolve(response, &at, "response") else {
+                continue;
             };
             let Some((media_type, kind)) = choose_response_media(&response.content) else {
                 continue;
             };
             return match kind {
                 ResponseKind::Json => {
-                    let schema = response
-                        .content
-                        .get(media_type)
-                        .and_then(|c| c.schema.as_ref());
-                    let at = at.push("content").push(media_type).push("schema");
-                    match schema {
-                        Some(schema) => {
-                            let ty = self.ty_of(schema, &at, &format!("{type_prefix}Response"));
-                            self.pending_notes.clear();
-                            Response::Json(ty)
-                        }
-                        None => Response::Json(json_ty()),
-                    }
+                    let at = at.push("content").push(media_type);
+                    let Some(content) = response.content.get(media_type) else {
+                        continue;
+                    };
+                    let schema = match &content.schema {
+                        Some(schema) => self.schema_id(schema, &at.push("schema")),
+                        None => None,
+                    };
+                    let ty = match schema {
+                        Some(schema) => self.ty_of(schema, &format!("{type_prefix}Response")),
+                        None => Ty::Scalar(Scalar::Json),
+                    };
+                    self.media_examples(content, &at, &ty);
+                    Response::Json(ty)
                 }
                 ResponseKind::Text => Response::Text,
                 ResponseKind::Bytes => Response::Bytes,
@@ -641,7 +719,7 @@ fn paging(params: &[Param], response: &Response) -> Option<Paging> {
         return None;
     };
     let numeric = |p: &Param| {
-        matches!(p.ty, Ty::Scalar(Scalar::I32 | Scalar::I64 | Scalar::F64))
+        matches!(p.ty.non_null(), Ty::Scalar(scalar) if scalar.is_number())
             && !p.required
             && p.location == ParamLocation::Query
     };
@@ -675,13 +753,18 @@ fn paging(params: &[Param], response: &Response) -> Option<Paging> {
     })
 }
 
-/// The `maximum` of a number or integer schema.
-fn maximum_of(schema: &openapiv3::Schema) -> Option<f64> {
-    match &schema.schema_kind {
-        openapiv3::SchemaKind::Type(openapiv3::Type::Integer(integer)) => {
-            integer.maximum.map(|m| m as f64)
-        }
-        openapiv3::SchemaKind::Type(openapiv3::Type::Number(number)) => number.maximum,
-        _ => None,
+fn non_blank(text: Option<&String>) -> Option<String> {
+    text.filter(|s| !s.trim().is_empty()).cloned()
+}
+
+/// Explains why a reference outside the document cannot be followed.
+fn external_ref(reference: &str) -> String {
+    if reference.starts_with('#') {
+        format!("`$ref: {reference}` is not a JSON pointer (`#/...`); anchors are not supported")
+    } else {
+        format!(
+            "`$ref: {reference}` points outside this document; external references are not \
+             supported (bundle the spec into one file first)"
+        )
     }
 }

@@ -1,326 +1,320 @@
 //! Schemas -> named types and type expressions.
+//!
+//! [`super::shape`] says what a schema describes; this module gives it a Rust type: a
+//! scalar, a `Vec` or map of what its items are, or a named type (struct, enum, union) for
+//! objects, string lists and alternatives. Nullability belongs to each use of a type: a
+//! schema that allows `null` is used as `Option<…>`, whatever the path to it (a `$ref`, an
+//! `allOf` wrapper, an `anyOf` with `null`).
 
 use std::collections::HashSet;
 
-use openapiv3::{
-    AdditionalProperties, ReferenceOr, Schema, SchemaData, SchemaKind, StringFormat, Type,
-    VariantOrUnknownOrEmpty,
-};
-
-use super::{Lowerer, Origin, json_ty, ref_name, ref_problem};
+use super::shape::{EnumValue, ObjectParts, Shape};
+use super::{Lowerer, Origin};
 use crate::diagnostic::Pointer;
-use crate::model::{Docs, Enum, Field, Scalar, Struct, Ty, TypeKind, Variant};
+use crate::load::schema::{Additional, SchemaId};
+use crate::model::{
+    Docs, Enum, Example, Extra, Field, Scalar, Struct, Ty, TypeKind, Untyped, UntypedReason,
+    Variant,
+};
 use crate::naming::{self, Namespace};
 
-/// The doc note of a value whose schema is a combination the generator does not type.
-const ALTERNATIVES_NOTE: &str = "The schema combines several alternatives (`oneOf`/`anyOf`/`allOf`), \
-                                 which are kept as untyped JSON.";
+/// The field that keeps undeclared properties, named clear of the declared ones.
+const EXTRA_FIELD: &str = "extra";
 
-/// An object schema seen through the parts that matter for a struct, whether it was written
-/// as `type: object`, without a `type`, or as an `allOf` of objects.
-struct ObjectView<'a> {
-    properties: Vec<(&'a str, &'a ReferenceOr<Box<Schema>>, Pointer)>,
-    required: HashSet<&'a str>,
-    additional: Option<(&'a AdditionalProperties, Pointer)>,
-}
+/// The field that holds `additionalProperties` of a declared type.
+const ADDITIONAL_FIELD: &str = "additional_properties";
 
-/// What a schema becomes.
-enum Shape<'a> {
-    Object(ObjectView<'a>),
-    Enum(Vec<&'a str>),
-    Plain,
-}
-
-impl<'a> Lowerer<'a> {
+impl Lowerer<'_> {
     /// Declares a named type for every `components/schemas` entry, before any is lowered, so
     /// references resolve whatever their order.
     pub(super) fn declare_components(&mut self) {
-        let spec = self.spec;
-        let Some(components) = &spec.components else {
-            return;
-        };
-        for (name, schema) in &components.schemas {
-            let docs = match schema {
-                ReferenceOr::Item(schema) => docs_of(&schema.schema_data),
-                ReferenceOr::Reference { .. } => Docs::default(),
-            };
-            let id = self.declare(name, docs, Origin::Component(name));
-            self.components.insert(name.as_str(), id);
+        let schemas = self.schemas;
+        for (name, id) in schemas.components() {
+            let docs = docs_of(self.analysis.get(*id));
+            let type_id = self.declare(name, docs, Origin::Component(name));
+            self.named.insert(*id, type_id);
         }
     }
 
     /// Lowers every `components/schemas` entry into the type declared for it.
     pub(super) fn lower_components(&mut self) {
-        let spec = self.spec;
-        let Some(components) = &spec.components else {
-            return;
-        };
-        let base = Pointer::root().push("components").push("schemas");
-        for (raw_name, schema) in &components.schemas {
-            let Some(&id) = self.components.get(raw_name.as_str()) else {
+        let schemas = self.schemas;
+        for (_, id) in schemas.components() {
+            let Some(&type_id) = self.named.get(id) else {
                 continue;
             };
-            let pointer = base.push(raw_name);
-            let kind = match schema {
-                ReferenceOr::Reference { reference } => {
-                    TypeKind::Alias(self.schema_ref(reference, &pointer))
-                }
-                ReferenceOr::Item(schema) => {
-                    let name = self.types[id.0].name.clone();
-                    self.named_kind(schema, &pointer, &name)
-                }
-            };
-            self.types[id.0].kind = kind;
-            // Notes about the schema itself (a fallback to JSON) belong to its type.
-            let notes = std::mem::take(&mut self.pending_notes);
-            self.types[id.0].docs.notes.extend(notes);
-        }
-    }
-
-    /// Resolves a schema `$ref` to the type declared for its target.
-    pub(super) fn schema_ref(&mut self, reference: &str, pointer: &Pointer) -> Ty {
-        let Some(name) = ref_name(reference, "schemas") else {
-            self.diagnostics
-                .error(pointer, ref_problem(reference, "schemas"));
-            return json_ty();
-        };
-        match self.components.get(name.as_str()) {
-            Some(&id) => Ty::Named(id),
-            None => {
-                self.diagnostics.error(
-                    pointer,
-                    format!("`$ref: {reference}` points to a schema that does not exist"),
-                );
-                json_ty()
+            let kind = self.named_kind(*id, type_id);
+            self.set_kind(type_id, kind);
+            let mut ty = Ty::Named(type_id);
+            if self.analysis.nullable(*id) {
+                ty = ty.nullable();
             }
+            self.note_examples(*id, &ty);
         }
     }
 
-    /// The type of a schema used in place; inline objects and enums become new types named
+    /// The type of a value described by schema `id`: `Option<…>` when it may be `null`.
+    /// Objects, string lists and alternatives written in place become named types called
     /// `hint`.
-    pub(super) fn ty_of(
-        &mut self,
-        schema: &'a ReferenceOr<Schema>,
-        pointer: &Pointer,
-        hint: &str,
-    ) -> Ty {
-        match schema {
-            ReferenceOr::Reference { reference } => self.schema_ref(reference, pointer),
-            ReferenceOr::Item(schema) => self.ty_of_schema(schema, pointer, hint),
+    pub(super) fn ty_of(&mut self, id: SchemaId, hint: &str) -> Ty {
+        let mut ty = self.ty_without_null(id, hint);
+        if self.analysis.nullable(id) {
+            ty = ty.nullable();
+        }
+        self.note_examples(id, &ty);
+        ty
+    }
+
+    fn ty_without_null(&mut self, id: SchemaId, hint: &str) -> Ty {
+        let id = self.analysis.resolve(id);
+        match self.named.get(&id) {
+            Some(&type_id) => Ty::Named(type_id),
+            None => self.ty_of_shape(id, hint),
         }
     }
 
-    /// [`Self::ty_of`] for the boxed schemas found inside objects and arrays.
-    fn ty_of_boxed(
-        &mut self,
-        schema: &'a ReferenceOr<Box<Schema>>,
-        pointer: &Pointer,
-        hint: &str,
-    ) -> Ty {
-        match schema {
-            ReferenceOr::Reference { reference } => self.schema_ref(reference, pointer),
-            ReferenceOr::Item(schema) => self.ty_of_schema(schema, pointer, hint),
-        }
-    }
-
-    fn ty_of_schema(&mut self, schema: &'a Schema, pointer: &Pointer, hint: &str) -> Ty {
-        // An `allOf` that includes a referenced object copies that object's properties, so
-        // the same inline schema can be reached again, even from inside itself (a property
-        // of `Thing` that is an `allOf` of `Thing`). It is one type: declared before its
-        // members are lowered, and found again by its place in the document.
-        let key: *const Schema = schema;
-        if let Some(&id) = self.inline.get(&key) {
-            return Ty::Named(id);
-        }
-        match self.shape(schema, pointer) {
-            Shape::Plain => self.plain_ty(schema, pointer, hint),
-            shape => {
-                let id = self.declare(hint, docs_of(&schema.schema_data), Origin::Inline(pointer));
-                self.inline.insert(key, id);
-                let name = self.types[id.0].name.clone();
-                self.types[id.0].kind = self.kind_of_shape(shape, pointer, &name);
-                Ty::Named(id)
+    /// The type of what `id` describes, declaring a named type for a structural shape.
+    fn ty_of_shape(&mut self, id: SchemaId, hint: &str) -> Ty {
+        match self.analysis.shape(id) {
+            Shape::Same(target) if self.analysis.resolve(target) != id => {
+                self.ty_without_null(target, hint)
+            }
+            Shape::Scalar(Scalar::Json) | Shape::Any | Shape::Same(_) => {
+                self.untyped(id, UntypedReason::AnyValue)
+            }
+            Shape::Scalar(scalar) => Ty::Scalar(scalar),
+            Shape::Array(items) => Ty::Vec(Box::new(match items {
+                Some(items) => self.ty_of(items, &format!("{hint}Item")),
+                None => self.untyped(id, UntypedReason::AnyValue),
+            })),
+            Shape::Map(values) => Ty::Map(Box::new(match values {
+                Some(values) => self.ty_of(values, &format!("{hint}Value")),
+                None => self.untyped(id, UntypedReason::AnyValue),
+            })),
+            Shape::Unsupported(reason) => self.unsupported(id, reason),
+            shape @ (Shape::Object(_)
+            | Shape::StringEnum(_)
+            | Shape::Union(_)
+            | Shape::Types(_)) => {
+                let docs = docs_of(self.analysis.get(id));
+                let pointer = self.analysis.get(id).pointer.clone();
+                let type_id = self.declare(hint, docs, Origin::Inline(&pointer));
+                self.named.insert(id, type_id);
+                let name = self.type_name(type_id).to_owned();
+                let kind = self.kind_of_shape(id, shape, &name);
+                self.set_kind(type_id, kind);
+                Ty::Named(type_id)
             }
         }
     }
 
-    /// The kind of a type given a name: objects become structs, string enums enums, anything
-    /// else an alias.
-    fn named_kind(&mut self, schema: &'a Schema, pointer: &Pointer, name: &str) -> TypeKind {
-        match self.shape(schema, pointer) {
-            Shape::Plain => TypeKind::Alias(self.plain_ty(schema, pointer, name)),
-            shape => self.kind_of_shape(shape, pointer, name),
+    /// The kind of the named type `type_id` declared for the component schema `id`.
+    fn named_kind(&mut self, id: SchemaId, type_id: crate::model::TypeId) -> TypeKind {
+        let name = self.type_name(type_id).to_owned();
+        let target = self.unnamed_target(id);
+        let shape = self.analysis.shape(target);
+        let structural = matches!(
+            shape,
+            Shape::Object(_) | Shape::StringEnum(_) | Shape::Union(_) | Shape::Types(_)
+        );
+        if structural && (target == id || !self.named.contains_key(&target)) {
+            // A schema written elsewhere without a name of its own (behind a `$ref`, a
+            // one-part `allOf`, a one-alternative `oneOf`): this component names it.
+            self.named.insert(target, type_id);
+            return self.kind_of_shape(target, shape, &name);
         }
+        if target == id {
+            return TypeKind::Alias(self.ty_of_shape(id, &name));
+        }
+        TypeKind::Alias(self.ty_without_null(target, &name))
     }
 
-    fn kind_of_shape(&mut self, shape: Shape<'a>, pointer: &Pointer, name: &str) -> TypeKind {
+    /// The schema whose shape component `id` has, following references and one-part
+    /// wrappers until a schema that has a type of its own (another component) or a shape.
+    fn unnamed_target(&self, id: SchemaId) -> SchemaId {
+        let mut current = id;
+        for _ in 0..=self.schemas.len() {
+            let resolved = self.analysis.resolve(current);
+            if resolved != id && self.named.contains_key(&resolved) {
+                return resolved;
+            }
+            match self.analysis.shape(resolved) {
+                Shape::Same(next) if next != resolved && next != id => current = next,
+                _ => return resolved,
+            }
+        }
+        current
+    }
+
+    fn kind_of_shape(&mut self, id: SchemaId, shape: Shape, name: &str) -> TypeKind {
+        let pointer = self.analysis.get(id).pointer.clone();
         match shape {
-            Shape::Object(view) => TypeKind::Struct(self.struct_of(view, name)),
-            Shape::Enum(values) => TypeKind::Enum(self.enum_of(&values, pointer)),
-            Shape::Plain => TypeKind::Alias(json_ty()),
+            Shape::Object(parts) => TypeKind::Struct(self.struct_of(&parts, name, None)),
+            Shape::StringEnum(values) => TypeKind::Enum(self.enum_of(&values, &pointer)),
+            Shape::Union(alternatives) => self.union_of(id, &alternatives, name),
+            Shape::Types(types) => self.type_list_union(id, &types, name),
+            _ => TypeKind::Alias(self.ty_without_null(id, name)),
         }
     }
 
-    fn shape(&mut self, schema: &'a Schema, pointer: &Pointer) -> Shape<'a> {
-        match &schema.schema_kind {
-            SchemaKind::Type(Type::Object(object)) if !object.properties.is_empty() => {
-                Shape::Object(object_view(
-                    &object.properties,
-                    &object.required,
-                    object.additional_properties.as_ref(),
-                    pointer,
-                ))
-            }
-            SchemaKind::Any(any) if !any.properties.is_empty() => Shape::Object(object_view(
-                &any.properties,
-                &any.required,
-                any.additional_properties.as_ref(),
-                pointer,
-            )),
-            SchemaKind::Type(Type::String(string)) if !string.enumeration.is_empty() => {
-                Shape::Enum(
-                    string
-                        .enumeration
-                        .iter()
-                        .flatten()
-                        .map(String::as_str)
-                        .collect(),
-                )
-            }
-            SchemaKind::Any(any)
-                if !any.enumeration.is_empty()
-                    && any.enumeration.iter().all(|v| v.is_string() || v.is_null()) =>
-            {
-                Shape::Enum(any.enumeration.iter().filter_map(|v| v.as_str()).collect())
-            }
-            SchemaKind::AllOf { all_of } if all_of.len() > 1 => self
-                .merge_all_of(all_of, pointer)
-                .map_or(Shape::Plain, Shape::Object),
-            _ => Shape::Plain,
-        }
-    }
-
-    /// Merges an `allOf` whose parts are all objects into one object; `None` when a part is
-    /// something else.
-    fn merge_all_of(
+    /// The struct for an object's properties; `without` names a property left out (the
+    /// tag of a tagged union, which the union reads and writes itself).
+    pub(super) fn struct_of(
         &mut self,
-        parts: &'a [ReferenceOr<Schema>],
-        pointer: &Pointer,
-    ) -> Option<ObjectView<'a>> {
-        let spec = self.spec;
-        let mut merged = ObjectView {
-            properties: Vec::new(),
-            required: HashSet::new(),
-            additional: None,
-        };
-        let mut seen = HashSet::new();
-        for (index, part) in parts.iter().enumerate() {
-            let (schema, at) = match part {
-                ReferenceOr::Item(schema) => (schema, pointer.push("allOf").push(index)),
-                ReferenceOr::Reference { reference } => {
-                    let name = ref_name(reference, "schemas")?;
-                    let schema = spec.components.as_ref()?.schemas.get(&name)?.as_item()?;
-                    (
-                        schema,
-                        Pointer::root()
-                            .push("components")
-                            .push("schemas")
-                            .push(&name),
-                    )
-                }
-            };
-            let view = match &schema.schema_kind {
-                SchemaKind::Type(Type::Object(object)) => object_view(
-                    &object.properties,
-                    &object.required,
-                    object.additional_properties.as_ref(),
-                    &at,
-                ),
-                SchemaKind::Any(any) if !any.properties.is_empty() => object_view(
-                    &any.properties,
-                    &any.required,
-                    any.additional_properties.as_ref(),
-                    &at,
-                ),
-                _ => return None,
-            };
-            for property in view.properties {
-                if seen.insert(property.0) {
-                    merged.properties.push(property);
-                }
-            }
-            merged.required.extend(view.required);
-            merged.additional = merged.additional.or(view.additional);
-        }
-        Some(merged)
-    }
-
-    fn struct_of(&mut self, view: ObjectView<'a>, parent: &str) -> Struct {
+        parts: &ObjectParts,
+        parent: &str,
+        without: Option<&str>,
+    ) -> Struct {
         let mut names = Namespace::default();
-        let mut fields = Vec::with_capacity(view.properties.len());
-        for (wire, schema, pointer) in view.properties {
-            let hint = format!("{parent}{}", naming::type_name(wire));
-            let ty = self.ty_of_boxed(schema, &pointer, &hint);
-            let data = match schema {
-                ReferenceOr::Item(schema) => Some(&schema.schema_data),
-                ReferenceOr::Reference { .. } => None,
-            };
-            let mut docs = data.map(docs_of).unwrap_or_default();
-            if docs.description.is_none() {
-                if let Ty::Named(id) = &ty {
-                    docs.description
-                        .clone_from(&self.types[id.0].docs.description);
+        let mut fields = Vec::with_capacity(parts.properties.len());
+        for (wire, schemas) in &parts.properties {
+            if Some(wire.as_str()) == without {
+                continue;
+            }
+            let required = parts.required.contains(wire);
+            fields.push(self.field(wire, schemas, parent, &mut names, required));
+        }
+        let extra = match parts.additional {
+            Some(Additional::Forbidden) => Extra::Forbidden,
+            Some(Additional::Schema(values)) if self.analysis.get(values).constrains_type() => {
+                let ty = self.ty_of(values, &format!("{parent}Value"));
+                Extra::Typed {
+                    field: names.claim(ADDITIONAL_FIELD),
+                    ty,
                 }
             }
-            docs.notes.append(&mut self.pending_notes);
-            let secret = self.is_secret(schema);
-            fields.push(Field {
-                wire: wire.to_owned(),
-                name: names.claim(&naming::snake_name(wire)),
-                ty,
-                required: view.required.contains(wire),
-                nullable: data.is_some_and(|d| d.nullable),
-                default: data.and_then(|d| d.default.clone()),
-                boxed: false,
-                read_only: data.is_some_and(|d| d.read_only),
-                secret,
-                deprecated: data.is_some_and(|d| d.deprecated),
-                docs,
-            });
-        }
-        let additional = view
-            .additional
-            .and_then(|(additional, pointer)| match additional {
-                AdditionalProperties::Any(true) => Some(json_ty()),
-                AdditionalProperties::Any(false) => None,
-                AdditionalProperties::Schema(schema) => {
-                    Some(self.ty_of(schema, &pointer, &format!("{parent}Value")))
-                }
-            });
-        // A fallback note about the extra properties' type has no field to go to.
-        self.pending_notes.clear();
+            _ => Extra::Kept {
+                field: names.claim(EXTRA_FIELD),
+            },
+        };
         Struct {
             fields,
-            additional,
+            extra,
             derived: None,
+            partial: false,
         }
     }
 
-    fn enum_of(&mut self, values: &[&str], pointer: &Pointer) -> Enum {
+    /// One property; `schemas` are every schema that declares it (several when `allOf`
+    /// parts repeat it).
+    fn field(
+        &mut self,
+        wire: &str,
+        schemas: &[SchemaId],
+        parent: &str,
+        names: &mut Namespace,
+        required: bool,
+    ) -> Field {
+        let hint = format!("{parent}{}", naming::type_name(wire));
+        let typed: Vec<SchemaId> = schemas
+            .iter()
+            .copied()
+            .filter(|id| self.analysis.get(*id).constrains_type())
+            .collect();
+        let ty = match typed.as_slice() {
+            [] => schemas
+                .first()
+                .map_or(Ty::Scalar(Scalar::Json), |id| self.ty_of(*id, &hint)),
+            [first, rest @ ..] => {
+                let ty = self.ty_of(*first, &hint);
+                self.check_same_property(wire, *first, rest, ty)
+            }
+        };
+        let mut annotations = super::shape::Annotations::default();
+        for id in schemas {
+            let found = self.analysis.annotations(*id);
+            annotations.title = annotations.title.or(found.title);
+            annotations.description = annotations.description.or(found.description);
+            annotations.default = annotations.default.or(found.default);
+            annotations.read_only |= found.read_only;
+            annotations.deprecated |= found.deprecated;
+            annotations.secret |= found.secret;
+        }
+        let mut docs = Docs {
+            summary: annotations.title,
+            description: annotations.description,
+            ..Docs::default()
+        };
+        if docs.description.is_none() {
+            if let Ty::Named(id) = ty.non_null() {
+                docs.description
+                    .clone_from(&self.type_docs(*id).description);
+            }
+        }
+        if let Some(id) = schemas.first() {
+            docs.notes.extend(self.fallback_note(*id));
+        }
+        Field {
+            wire: wire.to_owned(),
+            name: names.claim(&naming::snake_name(wire)),
+            ty,
+            required,
+            default: annotations.default,
+            boxed: false,
+            read_only: annotations.read_only,
+            secret: annotations.secret,
+            deprecated: annotations.deprecated,
+            docs,
+        }
+    }
+
+    /// A property that `allOf` parts declare more than once: the same type, or a warning
+    /// and untyped JSON (either declaration alone would refuse what the other allows).
+    fn check_same_property(
+        &mut self,
+        wire: &str,
+        first: SchemaId,
+        rest: &[SchemaId],
+        ty: Ty,
+    ) -> Ty {
+        let first_types = self.analysis.json_types(first);
+        for other in rest {
+            let other_types = self.analysis.json_types(*other);
+            let same = self.analysis.resolve(first) == self.analysis.resolve(*other)
+                || first_types.is_empty()
+                || other_types.is_empty()
+                || first_types == other_types;
+            if !same {
+                let pointer = self.analysis.get(*other).pointer.clone();
+                self.diagnostics.warning(
+                    &pointer,
+                    format!(
+                        "property `{wire}` is declared again with another type (first at {}); \
+                         it is kept as untyped JSON",
+                        self.analysis.get(first).pointer
+                    ),
+                );
+                return self.untyped(
+                    first,
+                    UntypedReason::Unsupported(format!(
+                        "`allOf` parts declare property `{wire}` with different types"
+                    )),
+                );
+            }
+        }
+        ty
+    }
+
+    fn enum_of(&mut self, values: &[EnumValue], pointer: &Pointer) -> Enum {
         let mut names = Namespace::default();
         let mut seen = HashSet::new();
         let mut variants = Vec::with_capacity(values.len());
         for (index, value) in values.iter().enumerate() {
-            if !seen.insert(*value) {
+            if !seen.insert(value.value.as_str()) {
                 self.diagnostics.warning(
                     &pointer.push("enum").push(index),
-                    format!("`{value}` is listed twice; the repeat is ignored"),
+                    format!("`{}` is listed twice; the repeat is ignored", value.value),
                 );
                 continue;
             }
+            let docs = value
+                .from
+                .map(|id| docs_of(self.analysis.get(id)))
+                .unwrap_or_default();
             variants.push(Variant {
-                wire: (*value).to_owned(),
-                name: names.claim(&naming::type_name(value)),
+                wire: value.value.clone(),
+                name: names.claim(&naming::type_name(&value.value)),
+                docs,
             });
         }
         let unknown = if names.contains("Unknown") {
@@ -331,198 +325,52 @@ impl<'a> Lowerer<'a> {
         Enum { variants, unknown }
     }
 
-    /// Types that need no new named type: scalars, arrays, maps, and fallbacks.
-    fn plain_ty(&mut self, schema: &'a Schema, pointer: &Pointer, hint: &str) -> Ty {
-        match &schema.schema_kind {
-            SchemaKind::Type(Type::String(string)) => match &string.format {
-                VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => {
-                    Ty::Scalar(Scalar::DateTime)
-                }
-                VariantOrUnknownOrEmpty::Item(StringFormat::Date) => Ty::Scalar(Scalar::Date),
-                _ => Ty::Scalar(Scalar::String),
-            },
-            SchemaKind::Type(Type::Integer(integer)) => match &integer.format {
-                VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => {
-                    Ty::Scalar(Scalar::I32)
-                }
-                _ => Ty::Scalar(Scalar::I64),
-            },
-            SchemaKind::Type(Type::Number(_)) => Ty::Scalar(Scalar::F64),
-            SchemaKind::Type(Type::Boolean(_)) => Ty::Scalar(Scalar::Bool),
-            SchemaKind::Type(Type::Array(array)) => {
-                self.array_ty(array.items.as_ref(), pointer, hint)
-            }
-            SchemaKind::Type(Type::Object(object)) => {
-                self.map_ty(object.additional_properties.as_ref(), pointer, hint)
-            }
-            SchemaKind::AllOf { all_of: parts }
-            | SchemaKind::OneOf { one_of: parts }
-            | SchemaKind::AnyOf { any_of: parts }
-                if parts.len() == 1 =>
-            {
-                let key = match &schema.schema_kind {
-                    SchemaKind::AllOf { .. } => "allOf",
-                    SchemaKind::OneOf { .. } => "oneOf",
-                    _ => "anyOf",
-                };
-                match parts.first() {
-                    Some(part) => self.ty_of(part, &pointer.push(key).push(0), hint),
-                    None => json_ty(),
-                }
-            }
-            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } | SchemaKind::AllOf { .. } => {
-                self.pending_notes.push(ALTERNATIVES_NOTE.to_owned());
-                json_ty()
-            }
-            SchemaKind::Not { .. } => json_ty(),
-            SchemaKind::Any(any) => match any.typ.as_deref() {
-                Some("string") => match any.format.as_deref() {
-                    Some("date-time") => Ty::Scalar(Scalar::DateTime),
-                    Some("date") => Ty::Scalar(Scalar::Date),
-                    _ => Ty::Scalar(Scalar::String),
-                },
-                Some("integer") => Ty::Scalar(if any.format.as_deref() == Some("int32") {
-                    Scalar::I32
-                } else {
-                    Scalar::I64
-                }),
-                Some("number") => Ty::Scalar(Scalar::F64),
-                Some("boolean") => Ty::Scalar(Scalar::Bool),
-                Some("array") => self.array_ty(any.items.as_ref(), pointer, hint),
-                Some("object") => self.map_ty(any.additional_properties.as_ref(), pointer, hint),
-                _ if any.items.is_some() => self.array_ty(any.items.as_ref(), pointer, hint),
-                _ => {
-                    if !(any.one_of.is_empty() && any.any_of.is_empty() && any.all_of.is_empty()) {
-                        self.pending_notes.push(ALTERNATIVES_NOTE.to_owned());
-                    }
-                    json_ty()
-                }
-            },
+    /// `serde_json::Value`, recorded with the reason.
+    pub(super) fn untyped(&mut self, id: SchemaId, reason: UntypedReason) -> Ty {
+        let pointer = self.analysis.get(id).pointer.clone();
+        if !self.untyped.iter().any(|u| u.pointer == pointer) {
+            self.untyped.push(Untyped { pointer, reason });
+        }
+        Ty::Scalar(Scalar::Json)
+    }
+
+    fn unsupported(&mut self, id: SchemaId, reason: String) -> Ty {
+        let pointer = self.analysis.get(id).pointer.clone();
+        self.diagnostics.warning(
+            &pointer,
+            format!("{reason}; the value is kept as untyped JSON"),
+        );
+        self.untyped(id, UntypedReason::Unsupported(reason))
+    }
+
+    /// Why a value of schema `id` is untyped JSON, for its docs.
+    pub(super) fn fallback_note(&self, id: SchemaId) -> Option<String> {
+        match self.analysis.shape(self.analysis.resolve(id)) {
+            Shape::Unsupported(reason) => Some(format!("Kept as untyped JSON: {reason}.")),
+            _ => None,
         }
     }
 
-    fn array_ty(
-        &mut self,
-        items: Option<&'a ReferenceOr<Box<Schema>>>,
-        pointer: &Pointer,
-        hint: &str,
-    ) -> Ty {
-        let item = match items {
-            Some(items) => self.ty_of_boxed(items, &pointer.push("items"), hint),
-            None => json_ty(),
-        };
-        Ty::Vec(Box::new(item))
-    }
-
-    fn map_ty(
-        &mut self,
-        additional: Option<&'a AdditionalProperties>,
-        pointer: &Pointer,
-        hint: &str,
-    ) -> Ty {
-        let value = match additional {
-            Some(AdditionalProperties::Schema(schema)) => self.ty_of(
-                schema,
-                &pointer.push("additionalProperties"),
-                &format!("{hint}Value"),
-            ),
-            _ => json_ty(),
-        };
-        Ty::Map(Box::new(value))
-    }
-}
-
-fn object_view<'a>(
-    properties: &'a indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
-    required: &'a [String],
-    additional: Option<&'a AdditionalProperties>,
-    pointer: &Pointer,
-) -> ObjectView<'a> {
-    let base = pointer.push("properties");
-    ObjectView {
-        properties: properties
-            .iter()
-            .map(|(k, v)| (k.as_str(), v, base.push(k)))
-            .collect(),
-        required: required.iter().map(String::as_str).collect(),
-        additional: additional.map(|a| (a, pointer.push("additionalProperties"))),
+    /// Records the examples of schema `id` as values of `ty`, once.
+    fn note_examples(&mut self, id: SchemaId, ty: &Ty) {
+        if !self.examples_seen.insert(id) {
+            return;
+        }
+        for (pointer, value) in &self.analysis.get(id).examples {
+            self.examples.push(Example {
+                pointer: pointer.clone(),
+                ty: ty.clone(),
+                value: value.clone(),
+            });
+        }
     }
 }
 
 /// The docs of a schema: `title` as summary, `description` as the body.
-pub(super) fn docs_of(data: &SchemaData) -> Docs {
+pub(super) fn docs_of(schema: &crate::load::schema::Schema) -> Docs {
     Docs {
-        summary: data.title.clone().filter(|t| !t.trim().is_empty()),
-        description: data.description.clone().filter(|d| !d.trim().is_empty()),
+        summary: schema.title.clone().filter(|t| !t.trim().is_empty()),
+        description: schema.description.clone().filter(|d| !d.trim().is_empty()),
         ..Docs::default()
     }
-}
-
-/// Whether the schema is marked secret: `format: password` or `x-secret: true`.
-impl Lowerer<'_> {
-    /// Whether a property is secret, looking through `$ref`s (to a component marked
-    /// secret) and array items (a list of secrets), for a few hops only, so that a loop of
-    /// references cannot hang.
-    fn is_secret(&self, schema: &ReferenceOr<Box<Schema>>) -> bool {
-        let mut current: Option<&Schema> = None;
-        let mut reference = match schema {
-            ReferenceOr::Item(schema) => {
-                current = Some(schema);
-                None
-            }
-            ReferenceOr::Reference { reference } => Some(reference.as_str()),
-        };
-        for _ in 0..8 {
-            if let Some(target) = reference.take() {
-                current = ref_name(target, "schemas")
-                    .and_then(|name| self.spec.components.as_ref()?.schemas.get(&name))
-                    .and_then(|s| match s {
-                        ReferenceOr::Item(schema) => Some(schema),
-                        ReferenceOr::Reference { reference: next } => {
-                            reference = Some(next.as_str());
-                            None
-                        }
-                    });
-                if current.is_none() {
-                    continue;
-                }
-            }
-            let Some(schema) = current else { return false };
-            if marked_secret(schema) {
-                return true;
-            }
-            match &schema.schema_kind {
-                SchemaKind::Type(Type::Array(array)) => match &array.items {
-                    Some(ReferenceOr::Item(items)) => current = Some(items),
-                    Some(ReferenceOr::Reference { reference: next }) => {
-                        reference = Some(next.as_str())
-                    }
-                    None => return false,
-                },
-                _ => return false,
-            }
-        }
-        false
-    }
-}
-
-/// Whether the schema itself is marked secret: `format: password` or `x-secret: true`.
-fn marked_secret(schema: &Schema) -> bool {
-    let password = match &schema.schema_kind {
-        SchemaKind::Type(Type::String(s)) => {
-            matches!(
-                s.format,
-                VariantOrUnknownOrEmpty::Item(StringFormat::Password)
-            )
-        }
-        SchemaKind::Any(any) => any.format.as_deref() == Some("password"),
-        _ => false,
-    };
-    password
-        || schema
-            .schema_data
-            .extensions
-            .get("x-secret")
-            .and_then(|v| v.as_bool())
-            == Some(true)
 }

@@ -10,8 +10,11 @@ pub use operation::{
     Body, BodyMedia, HttpMethod, Operation, Paging, Param, ParamLocation, PathPart, Response,
 };
 pub use types::{
-    Derivation, Docs, Enum, Field, Scalar, Struct, Ty, TypeDef, TypeId, TypeKind, Variant,
+    Derivation, Docs, Enum, Extra, Field, Scalar, Struct, Tagging, Ty, TypeDef, TypeId, TypeKind,
+    Union, UnionVariant, Variant,
 };
+
+use crate::diagnostic::Pointer;
 
 /// A whole API, ready to be emitted.
 #[derive(Debug, Clone)]
@@ -30,14 +33,99 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// Every operation, in spec order.
     pub operations: Vec<Operation>,
+    /// Every place a value is kept as untyped JSON (`serde_json::Value`), and why.
+    pub untyped: Vec<Untyped>,
+    /// The examples the description gives, each with the type it should decode into.
+    pub examples: Vec<Example>,
+}
+
+/// A schema that became `serde_json::Value`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Untyped {
+    /// Where the schema is written.
+    pub pointer: Pointer,
+    /// Why it is untyped.
+    pub reason: UntypedReason,
+}
+
+/// Why a schema became `serde_json::Value`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UntypedReason {
+    /// The schema allows any JSON value (`{}`, no `type`), so any value is right.
+    AnyValue,
+    /// The generator cannot type what the schema says; the text says why.
+    Unsupported(String),
+}
+
+/// An example value from the description.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Example {
+    /// Where it is written.
+    pub pointer: Pointer,
+    /// The type it must decode into.
+    pub ty: Ty,
+    /// The value.
+    pub value: serde_json::Value,
 }
 
 impl Api {
     /// The type behind `id`.
     ///
     /// Ids are only handed out by lowering for types it pushed, so the lookup cannot miss.
+    #[allow(clippy::indexing_slicing)]
     pub fn ty(&self, id: TypeId) -> &TypeDef {
         &self.types[id.0]
+    }
+}
+
+impl Api {
+    /// Calls `visit` with every type expression of the API, nested ones included: fields,
+    /// extra properties, union payloads, aliases, parameters, bodies and responses.
+    pub fn visit_tys(&self, visit: &mut dyn FnMut(&Ty)) {
+        for def in &self.types {
+            visit_def_tys(def, visit);
+        }
+        for operation in &self.operations {
+            for param in operation.path_params.iter().chain(&operation.params) {
+                visit_ty(&param.ty, visit);
+            }
+            if let Some(body) = &operation.body {
+                visit_ty(&body.ty, visit);
+            }
+            if let Response::Json(ty) = &operation.response {
+                visit_ty(ty, visit);
+            }
+        }
+    }
+}
+
+/// Calls `visit` with every type expression a named type holds, nested ones included.
+pub fn visit_def_tys(def: &TypeDef, visit: &mut dyn FnMut(&Ty)) {
+    match &def.kind {
+        TypeKind::Struct(strukt) => {
+            for field in &strukt.fields {
+                visit_ty(&field.ty, visit);
+            }
+            if let Extra::Typed { ty, .. } = &strukt.extra {
+                visit_ty(ty, visit);
+            }
+        }
+        TypeKind::Union(union) => {
+            for ty in union.variants.iter().filter_map(|v| v.ty.as_ref()) {
+                visit_ty(ty, visit);
+            }
+        }
+        TypeKind::Alias(ty) => visit_ty(ty, visit),
+        TypeKind::Enum(_) => {}
+    }
+}
+
+/// Calls `visit` with `ty` and every type expression nested in it.
+pub fn visit_ty(ty: &Ty, visit: &mut dyn FnMut(&Ty)) {
+    visit(ty);
+    match ty {
+        Ty::Vec(inner) | Ty::Map(inner) | Ty::Option(inner) => visit_ty(inner, visit),
+        Ty::Scalar(_) | Ty::Named(_) => {}
     }
 }
 

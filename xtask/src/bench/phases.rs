@@ -45,12 +45,8 @@ impl Subject {
         let mut options = Options::new("x", format!("{name}.yaml"));
         options.standalone = true;
         let loaded = codegen::load(&text).map_err(|e| format!("{name}: {e}"))?;
-        let schemas = loaded
-            .spec
-            .components
-            .as_ref()
-            .map_or(0, |c| c.schemas.len());
-        let operations = loaded.spec.operations().count();
+        let schemas = loaded.component_count();
+        let operations = loaded.spec().operations().count();
         drop(loaded);
         Ok(Self {
             name: name.to_owned(),
