@@ -66,6 +66,9 @@ pub struct Options {
     /// Adds an empty `[workspace]` to the manifest, so the crate builds on its own even
     /// inside another workspace's folder.
     pub standalone: bool,
+    /// Adds `tests/examples.rs` to the crate: a test that decodes every example the
+    /// description gives into its type and checks that encoding it again loses nothing.
+    pub example_tests: bool,
 }
 
 impl Options {
@@ -76,6 +79,7 @@ impl Options {
             crate_version: "0.1.0".to_owned(),
             source: source.into(),
             standalone: false,
+            example_tests: false,
         }
     }
 }
@@ -124,6 +128,8 @@ pub struct Output {
     pub files: BTreeMap<String, String>,
     /// What was odd in the spec but could be read.
     pub warnings: Vec<Diagnostic>,
+    /// Every place the crate keeps a value as untyped JSON (`serde_json::Value`), and why.
+    pub untyped: Vec<model::Untyped>,
 }
 
 /// Why nothing was generated.
@@ -283,5 +289,6 @@ pub fn generate(text: &str, options: &Options) -> Result<Output, Error> {
     Ok(Output {
         files,
         warnings: diagnostics.into_vec(),
+        untyped: api.untyped,
     })
 }

@@ -21,6 +21,10 @@ pub struct Args {
     pub out: Option<PathBuf>,
     /// `--name`.
     pub name: Option<String>,
+    /// `--example-tests`.
+    pub example_tests: bool,
+    /// `--explain-values`: report the untyped values instead of writing.
+    pub explain_values: bool,
 }
 
 pub fn run(args: &Args) -> Result<ExitCode, String> {
@@ -45,6 +49,7 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
     );
     // The committed crate is a member of this workspace; any other output is a crate of its own.
     options.standalone = args.out.is_some();
+    options.example_tests = args.example_tests;
 
     let text = std::fs::read_to_string(&spec_path).map_err(|e| {
         format!(
@@ -59,6 +64,16 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         }
     };
     report_warnings(&source, &output.warnings);
+    if args.explain_values {
+        for untyped in &output.untyped {
+            println!("{untyped}");
+        }
+        println!(
+            "{source}: {} value(s) kept as untyped JSON (serde_json::Value)",
+            output.untyped.len()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
 
     if !args.check {
         // Before comparing, so that a run that finds nothing to change still cleans up

@@ -1,7 +1,7 @@
 //! Maintainer tasks for this workspace.
 //!
 //! ```text
-//! cargo xtask codegen [--check] [--spec FILE] [--out DIR] [--name CRATE]
+//! cargo xtask codegen [--check] [--spec FILE] [--out DIR] [--name CRATE] [--example-tests]
 //! cargo xtask ci
 //! cargo xtask bench
 //! ```
@@ -18,13 +18,17 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 const USAGE: &str = "\
-usage: cargo xtask codegen [--check] [--spec FILE] [--out DIR] [--name CRATE]
+usage: cargo xtask codegen [--check] [--spec FILE] [--out DIR] [--name CRATE] [--example-tests]
 
   codegen          regenerate the client crate from the API description
     --check        write nothing; fail with a diff if the output is stale
     --spec FILE    the OpenAPI 3.0 document (default: spec/unified-connection.yaml)
     --out DIR      the crate's folder (default: generated)
     --name CRATE   the crate's package name (default: unified-connection)
+    --example-tests  add tests/examples.rs: every example of the description decoded
+                   into its type and encoded again without loss
+    --explain-values  list every place the crate keeps a value as untyped JSON
+                   (serde_json::Value), with its JSON pointer and why, and exit
 
   ci               everything CI checks: spec lint, freshness, clippy, rustdoc, tests
   bench            measure the generator and the generated code (see BENCHMARKS.md)
@@ -58,6 +62,8 @@ fn run() -> Result<ExitCode, String> {
             while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
                 match arg {
                     Long("check") => args.check = true,
+                    Long("example-tests") => args.example_tests = true,
+                    Long("explain-values") => args.explain_values = true,
                     Long("spec") => {
                         args.spec = Some(PathBuf::from(parser.value().map_err(|e| e.to_string())?))
                     }

@@ -5,6 +5,7 @@ mod client;
 mod crate_root;
 mod docs;
 mod enums;
+mod example_tests;
 mod manifest;
 mod models;
 mod ty;
@@ -69,6 +70,11 @@ pub fn files(api: &Api, options: &Options) -> Vec<(String, File)> {
     let enums = has_enums(api);
     if enums {
         files.push(("src/enums.rs".to_owned(), File::Rust(enums_module(api))));
+    }
+    if options.example_tests {
+        if let Some(tests) = example_tests::file(api, options) {
+            files.push(("tests/examples.rs".to_owned(), File::Rust(tests)));
+        }
     }
     let unions = has_tagged_unions(api);
     files.extend(

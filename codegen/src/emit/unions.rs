@@ -88,7 +88,7 @@ fn variant_def(api: &Api, union: &Union, variant: &UnionVariant) -> TokenStream 
     let mut own = variant.docs.clone();
     let extra: Vec<String> = match (&variant.tag, &own.summary, &own.description) {
         (Some(tag), None, None) => vec![format!("Tagged {}.", docs::code(tag))],
-        (None, None, None) => vec![format!("A value that is a `{}`.", variant.name)],
+        (None, None, None) => vec![what_it_holds(api, variant.ty.as_ref())],
         _ => Vec::new(),
     };
     own.notes.clear();
@@ -232,5 +232,27 @@ fn canonical(api: &Api, ty: &crate::model::Ty) -> String {
         Ty::Map(inner) => format!("Map<{}>", canonical(api, inner)),
         Ty::Option(inner) => format!("Option<{}>", canonical(api, inner)),
         Ty::Scalar(_) => ty::tokens(api, ty).to_string(),
+    }
+}
+
+/// A sentence saying what an undocumented variant holds.
+fn what_it_holds(api: &Api, ty: Option<&crate::model::Ty>) -> String {
+    use crate::model::{Scalar, Ty};
+    let Some(ty) = ty else {
+        return "Nothing besides its tag.".to_owned();
+    };
+    match ty.non_null() {
+        Ty::Scalar(Scalar::String) => "A string.".to_owned(),
+        Ty::Scalar(Scalar::Bool) => "A boolean.".to_owned(),
+        Ty::Scalar(Scalar::F64) => "A number.".to_owned(),
+        Ty::Scalar(Scalar::DateTime) => "A date and time.".to_owned(),
+        Ty::Scalar(Scalar::Date) => "A date.".to_owned(),
+        Ty::Scalar(Scalar::Uuid) => "A UUID.".to_owned(),
+        Ty::Scalar(Scalar::Json) => "Any JSON value.".to_owned(),
+        Ty::Scalar(_) => "An integer.".to_owned(),
+        Ty::Vec(_) => "A list.".to_owned(),
+        Ty::Map(_) => "An object of named values.".to_owned(),
+        Ty::Named(id) => format!("A [`{}`].", api.ty(*id).name),
+        Ty::Option(_) => "A value or `null`.".to_owned(),
     }
 }

@@ -316,20 +316,27 @@ impl Deriver<'_> {
     }
 
     /// The partial-update type of struct `id`: the struct itself when all its fields are
-    /// optional and writable already (it is marked partial), else a derived `…Patch`.
+    /// optional and writable already and nothing else uses it (it is marked partial, and
+    /// its nested objects lose their read-only fields), else a derived `…Patch`.
     fn patch_type(&mut self, api: &mut Api, id: TypeId) -> Option<TypeId> {
-        let Some(TypeKind::Struct(strukt)) = api.types.get_mut(id.0).map(|t| &mut t.kind) else {
+        let Some(TypeKind::Struct(strukt)) = api.types.get(id.0).map(|t| &t.kind) else {
             return None;
         };
         let in_place = strukt.derived.is_none()
             && strukt.fields.iter().all(|f| !f.required && !f.read_only)
-            && !self.needs_input.contains(&id)
             && !self.used_elsewhere.contains(&id);
-        if in_place {
-            strukt.partial = true;
-            return Some(id);
+        if !in_place {
+            return Some(self.derive(api, id, Derivation::Patch));
         }
-        Some(self.derive(api, id, Derivation::Patch))
+        let field_tys: Vec<Ty> = strukt.fields.iter().map(|f| f.ty.clone()).collect();
+        let input_tys: Vec<Ty> = field_tys.iter().map(|ty| self.input_ty(api, ty)).collect();
+        if let Some(TypeKind::Struct(strukt)) = api.types.get_mut(id.0).map(|t| &mut t.kind) {
+            strukt.partial = true;
+            for (field, ty) in strukt.fields.iter_mut().zip(input_tys) {
+                field.ty = ty;
+            }
+        }
+        Some(id)
     }
 
     fn derive(&mut self, api: &mut Api, id: TypeId, derivation: Derivation) -> TypeId {

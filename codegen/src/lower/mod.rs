@@ -4,6 +4,7 @@
 //! Problems are collected, not returned at the first: a bad spec is reported whole.
 
 mod derive;
+mod examples;
 mod operation;
 mod schema;
 mod shape;
@@ -45,6 +46,7 @@ pub fn lower(document: &Document, diagnostics: &mut Diagnostics) -> Option<Api> 
     derive::box_recursive_fields(&mut api);
     derive::check_defaults(&mut api);
     derive::request_types(&mut api, &mut lowerer.type_names);
+    examples::check(&mut api, lowerer.diagnostics);
     if lowerer.diagnostics.has_errors() {
         None
     } else {

@@ -531,6 +531,7 @@ impl<'a> Lowerer<'a> {
                 pointer: at.push("example"),
                 ty: ty.clone(),
                 value: value.clone(),
+                mismatch: None,
             });
         }
         for (name, example) in &content.examples {
@@ -543,6 +544,7 @@ impl<'a> Lowerer<'a> {
                     pointer: here,
                     ty: ty.clone(),
                     value,
+                    mismatch: None,
                 });
             }
         }

@@ -361,6 +361,7 @@ impl Lowerer<'_> {
                 pointer: pointer.clone(),
                 ty: ty.clone(),
                 value: value.clone(),
+                mismatch: None,
             });
         }
     }

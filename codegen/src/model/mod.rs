@@ -57,6 +57,19 @@ pub enum UntypedReason {
     Unsupported(String),
 }
 
+impl std::fmt::Display for Untyped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.reason {
+            UntypedReason::AnyValue => write!(
+                f,
+                "{}: any JSON value (the schema does not constrain the type)",
+                self.pointer
+            ),
+            UntypedReason::Unsupported(why) => write!(f, "{}: {why}", self.pointer),
+        }
+    }
+}
+
 /// An example value from the description.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Example {
@@ -66,6 +79,8 @@ pub struct Example {
     pub ty: Ty,
     /// The value.
     pub value: serde_json::Value,
+    /// Why the value cannot be decoded into `ty`, when it does not match its own schema.
+    pub mismatch: Option<String>,
 }
 
 impl Api {

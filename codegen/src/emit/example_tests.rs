@@ -1,0 +1,139 @@
+//! `tests/examples.rs`: every example of the description decoded into its generated type
+//! and encoded again, which must lose nothing. The description's own examples are the best
+//! evidence of what its servers send.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs;
+use super::ty;
+use crate::Options;
+use crate::model::Api;
+
+/// The test file, or `None` when the description has no example that fits its schema.
+pub fn file(api: &Api, options: &Options) -> Option<TokenStream> {
+    let krate = proc_macro2::Ident::new(
+        &options.crate_name.replace('-', "_"),
+        proc_macro2::Span::call_site(),
+    );
+    let cases: Vec<TokenStream> = api
+        .examples
+        .iter()
+        .filter(|example| example.mismatch.is_none())
+        .map(|example| {
+            let pointer = example.pointer.to_string();
+            let json = example.value.to_string();
+            let ty = ty::tokens(api, &example.ty);
+            quote! { (#pointer, #json, decode::<#ty>), }
+        })
+        .collect();
+    if cases.is_empty() {
+        return None;
+    }
+    let mut header = String::from(
+        "Every example the API description gives, decoded into its type and encoded again:\n\
+         encoding must give back every property with the same value.",
+    );
+    let left_out: Vec<String> = api
+        .examples
+        .iter()
+        .filter_map(|example| {
+            let problem = example.mismatch.as_ref()?;
+            Some(format!(
+                "- {}: {problem}",
+                docs::code(&example.pointer.to_string())
+            ))
+        })
+        .collect();
+    if !left_out.is_empty() {
+        header.push_str(
+            "\n\nLeft out, as they do not match their own schemas (the generator warned):\n\n",
+        );
+        header.push_str(&docs::sanitize(&left_out.join("\n")));
+    }
+    let header = docs::inner_lines(&header);
+    let helpers = helpers();
+    Some(quote! {
+        #header
+
+        #[allow(unused_imports)]
+        use #krate::*;
+        use serde_json::Value;
+
+        #helpers
+
+        #[test]
+        fn every_example_decodes_and_encodes_without_loss() {
+            let examples: &[(&str, &str, Check)] = &[ #( #cases )* ];
+            let mut failures = Vec::new();
+            let mut decoded = 0;
+            for (pointer, json, check) in examples {
+                let original: Value = serde_json::from_str(json).expect("an example is JSON");
+                match check(json) {
+                    Ok(encoded) => {
+                        decoded += 1;
+                        if let Some(loss) = lost(&original, &encoded, "") {
+                            failures.push(format!("{pointer}: {loss}"));
+                        }
+                    }
+                    Err(error) => failures.push(format!("{pointer}: {error}")),
+                }
+            }
+            println!(
+                "examples: {} found, {decoded} decoded, {} lossless",
+                examples.len(),
+                examples.len() - failures.len()
+            );
+            assert!(failures.is_empty(), "{}", failures.join("\n"));
+        }
+    })
+}
+
+/// The decoding and comparing functions of the test file.
+fn helpers() -> TokenStream {
+    quote! {
+        /// Decodes an example and encodes it again.
+        type Check = fn(&str) -> Result<Value, String>;
+
+        fn decode<T: serde::de::DeserializeOwned + serde::Serialize>(json: &str) -> Result<Value, String> {
+            let value: T = serde_json::from_str(json).map_err(|e| format!("does not decode: {e}"))?;
+            serde_json::to_value(&value).map_err(|e| format!("does not encode: {e}"))
+        }
+
+        /// What `encoded` lost of `original`, if anything: a property gone or changed. A
+        /// `null` property may be left out; numbers compare as numbers, date-times as
+        /// instants and UUIDs as UUIDs, whatever their spelling.
+        fn lost(original: &Value, encoded: &Value, path: &str) -> Option<String> {
+            match (original, encoded) {
+                (Value::Object(before), Value::Object(after)) => before.iter().find_map(|(key, value)| {
+                    let here = format!("{path}/{key}");
+                    match after.get(key) {
+                        None if value.is_null() => None,
+                        None => Some(format!("{here} is gone")),
+                        Some(found) => lost(value, found, &here),
+                    }
+                }),
+                (Value::Array(before), Value::Array(after)) if before.len() == after.len() => before
+                    .iter()
+                    .zip(after)
+                    .enumerate()
+                    .find_map(|(index, (a, b))| lost(a, b, &format!("{path}/{index}"))),
+                (Value::Number(a), Value::Number(b)) if a.as_f64() == b.as_f64() => None,
+                (Value::String(a), Value::String(b)) if same_text(a, b) => None,
+                (a, b) if a == b => None,
+                (a, b) => Some(format!("{path} was {a}, is {b}")),
+            }
+        }
+
+        fn same_text(a: &str, b: &str) -> bool {
+            if a == b {
+                return true;
+            }
+            let instant = |text: &str| text.parse::<chrono::DateTime<chrono::Utc>>().ok();
+            if let (Some(a), Some(b)) = (instant(a), instant(b)) {
+                return a == b;
+            }
+            a.eq_ignore_ascii_case(b) && a.len() == 36
+        }
+    }
+}
