@@ -193,6 +193,7 @@ paths:
             spec: Some(spec.clone()),
             out: Some(out.clone()),
             name: Some("pets".to_owned()),
+            ..Args::default()
         };
         fs::write(&spec, GOOD).expect("written");
         assert_eq!(run(&args), Ok(ExitCode::SUCCESS));
