@@ -6,8 +6,6 @@
 //! That the types also work is checked by the corpus test, which builds these fixtures
 //! with their example tests (every example decodes and encodes without loss).
 
-mod support;
-
 /// The generated type files of every shape fixture (snapshots `types@<fixture>`).
 #[test]
 fn types() {
@@ -18,7 +16,9 @@ fn types() {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let source = format!("tests/fixtures/shapes/{stem}.yaml");
-        let output = support::generate(&format!("shape-{stem}"), &source, &text);
+        let options = codegen::Options::new(format!("shape-{stem}"), source.as_str());
+        let output = codegen::generate(&text, &options)
+            .unwrap_or_else(|error| panic!("{source} generates: {error}"));
         // The warnings come first: what the generator said of the fixture is part of what
         // is reviewed.
         let mut types = String::new();
