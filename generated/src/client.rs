@@ -189,7 +189,7 @@ impl Client {
 
     /// Update connection
     ///
-    /// Updates a connection partially: only the properties sent are changed. The body is described by the full Connection schema, as upstream does; clients send only the fields they change.
+    /// Updates a connection partially: only the properties sent are changed, and a property sent as `null` is cleared.
     ///
     /// `PATCH /unified/connection/{id}`
     ///

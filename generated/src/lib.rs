@@ -43,7 +43,8 @@
 //!
 //! - Enums are open: a value this version does not list decodes into the `Unknown` variant and is written back unchanged, so new values on the server never break decoding.
 //! - Read-only fields of request bodies are not sent: requests take `…Input` types without the body's own read-only fields, made `From` a fetched value.
-//! - Partial updates take `…Patch` types: every field is optional and only the fields set are sent.
+//! - Partial updates (PATCH bodies) have every field optional, and only the fields set are sent; a field that can be cleared is an `Option<Option<_>>`, and `Some(None)` sends `null`.
+//! - Properties the API description does not declare are kept in each struct's `extra` map and written back, so a read-modify-write never erases what a newer server added.
 //! - Secret fields print as `"***"` in `Debug` output but are sent unchanged.
 //! - Failed requests are retried for idempotent methods (see [`RetryPolicy`]), and every failure is an [`Error`] carrying what is known: status, headers and body of an API error, the path of a field that failed to decode.
 #![warn(missing_docs)]

@@ -131,6 +131,77 @@ impl Connection {
     }
 }
 
+/// A partial update of a connection: only the properties sent are changed; a nullable property sent as `null` is cleared.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ConnectionPatch {
+    /// The integration type
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub integration_type: Option<String>,
+    /// `Some(None)` sends `null`, which clears the value; `None` leaves it unchanged.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "null_or_value"
+    )]
+    pub integration_name: Option<Option<String>>,
+    /// customer's user ID
+    ///
+    /// `Some(None)` sends `null`, which clears the value; `None` leaves it unchanged.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "null_or_value"
+    )]
+    pub external_xref: Option<Option<String>>,
+    /// The `permissions` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permissions: Option<Vec<Permission>>,
+    /// The Integration categories that this connection supports
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub categories: Option<Vec<Category>>,
+    /// An authentication object that represents a specific authorized user's connection to an integration. It holds customer credentials: properties marked `format: password` are secrets and must never be logged.
+    ///
+    /// `Some(None)` sends `null`, which clears the value; `None` leaves it unchanged.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "null_or_value"
+    )]
+    pub auth: Option<Option<ConnectionAuth>>,
+    /// The `environment` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub environment: Option<String>,
+    /// `Some(None)` sends `null`, which clears the value; `None` leaves it unchanged.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "null_or_value"
+    )]
+    pub last_unhealthy_code: Option<Option<String>>,
+    /// the ID of the SecretsManager object
+    ///
+    /// `Some(None)` sends `null`, which clears the value; `None` leaves it unchanged.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "null_or_value"
+    )]
+    pub secretsmanager_id: Option<Option<String>>,
+    /// the key/path/name of the secret within the vault
+    ///
+    /// `Some(None)` sends `null`, which clears the value; `None` leaves it unchanged.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "null_or_value"
+    )]
+    pub secretsmanager_key: Option<Option<String>>,
+    /// Properties the API description does not declare, kept as received and
+    /// written back unchanged.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
 /// An authentication object that represents a specific authorized user's connection to an integration. It holds customer credentials: properties marked `format: password` are secrets and must never be logged.
 #[derive(Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ConnectionAuth {
@@ -360,84 +431,14 @@ impl From<Connection> for ConnectionInput {
     }
 }
 
-/// A partial update of [`Connection`]: every field is optional and only the fields that are set are sent.
-#[allow(deprecated)]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct ConnectionPatch {
-    /// The integration type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub integration_type: Option<String>,
-    /// The `integration_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub integration_name: Option<String>,
-    /// customer's user ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_xref: Option<String>,
-    /// The `permissions` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub permissions: Option<Vec<Permission>>,
-    /// The Integration categories that this connection supports
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub categories: Option<Vec<Category>>,
-    /// An authentication object that represents a specific authorized user's connection to an integration. It holds customer credentials: properties marked `format: password` are secrets and must never be logged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auth: Option<ConnectionAuth>,
-    /// The `environment` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub environment: Option<String>,
-    /// The `last_unhealthy_code` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_unhealthy_code: Option<String>,
-    /// the ID of the SecretsManager object
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secretsmanager_id: Option<String>,
-    /// the key/path/name of the secret within the vault
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secretsmanager_key: Option<String>,
-    /// the AWS ARN / secretID for the stored auth field. Deprecated: use secretsmanager_id and secretsmanager_key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[deprecated(note = "deprecated in the API description")]
-    pub auth_aws_arn: Option<String>,
-    /// the Azure Key Vault ID for the stored auth field. Deprecated: use secretsmanager_id and secretsmanager_key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[deprecated(note = "deprecated in the API description")]
-    pub auth_azure_keyvault_id: Option<String>,
-    /// the Google Cloud Secret Manager name for the stored auth field. Deprecated: use secretsmanager_id and secretsmanager_key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[deprecated(note = "deprecated in the API description")]
-    pub auth_gcp_secret_name: Option<String>,
-    /// the HashiCorp Vault path for the stored auth field. Deprecated: use secretsmanager_id and secretsmanager_key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[deprecated(note = "deprecated in the API description")]
-    pub auth_hashi_vault_path: Option<String>,
-    /// Properties the API description does not declare, kept as received and
-    /// written back unchanged.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-#[allow(deprecated)]
-impl From<Connection> for ConnectionPatch {
-    /// Sets every writable field of [`Connection`]: a patch that sends all of them.
-    fn from(value: Connection) -> Self {
-        Self {
-            integration_type: Some(value.integration_type),
-            integration_name: value.integration_name,
-            external_xref: value.external_xref,
-            permissions: Some(value.permissions),
-            categories: Some(value.categories),
-            auth: value.auth,
-            environment: Some(value.environment),
-            last_unhealthy_code: value.last_unhealthy_code,
-            secretsmanager_id: value.secretsmanager_id,
-            secretsmanager_key: value.secretsmanager_key,
-            auth_aws_arn: value.auth_aws_arn,
-            auth_azure_keyvault_id: value.auth_azure_keyvault_id,
-            auth_gcp_secret_name: value.auth_gcp_secret_name,
-            auth_hashi_vault_path: value.auth_hashi_vault_path,
-            extra: value.extra,
-        }
-    }
+/// Reads a field of a partial update that may be absent (`None`, by `default`),
+/// `null` (`Some(None)`) or a value (`Some(Some(_))`).
+fn null_or_value<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
 }
 
 /// The defaults the API description gives to fields.

@@ -303,18 +303,21 @@ async fn the_client_honours_the_contract_prism_enforces() {
     );
     assert_full_connection("update with a full body", &updated);
 
-    // The spec's PATCH body is the full Connection schema, so its required properties
-    // (integration_type, permissions, categories) must be set besides the changed ones.
+    // A truly partial patch: one field set, one cleared with `null`, nothing else sent.
     let patch = ConnectionPatch {
-        integration_type: Some("hubspot".to_owned()),
-        permissions: Some(vec![Permission::CrmContactRead]),
-        categories: Some(vec![Category::Crm]),
-        external_xref: Some("customer-43".to_owned()),
-        integration_name: Some("HubSpot EU".to_owned()),
+        external_xref: Some(Some("customer-43".to_owned())),
+        integration_name: Some(None),
         ..ConnectionPatch::default()
     };
     let patched = prism.expect_ok("patch", client.patch_unified_connection(id, &patch).await);
     assert_full_connection("patch", &patched);
+    let empty = prism.expect_ok(
+        "an empty patch",
+        client
+            .patch_unified_connection(id, &ConnectionPatch::default())
+            .await,
+    );
+    assert_full_connection("an empty patch", &empty);
 
     prism.expect_ok("remove", client.remove_unified_connection(id).await);
 

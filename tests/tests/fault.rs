@@ -505,8 +505,10 @@ async fn update_puts_the_writable_fields_only() {
 #[tokio::test]
 async fn patch_sends_only_the_fields_set() {
     let server = TestServer::script(vec![reply(200).json(&full_connection_json("c1"))]).await;
+    // A value sets a field, `Some(None)` clears it, `None` leaves it unchanged.
     let patch = ConnectionPatch {
-        external_xref: Some("customer-43".to_owned()),
+        external_xref: Some(Some("customer-43".to_owned())),
+        integration_name: Some(None),
         categories: Some(vec![Category::Ats]),
         ..ConnectionPatch::default()
     };
@@ -523,7 +525,7 @@ async fn patch_sends_only_the_fields_set() {
     assert_common_headers(&request, true);
     assert_eq!(
         request.json(),
-        json!({"external_xref": "customer-43", "categories": ["ats"]})
+        json!({"integration_name": null, "external_xref": "customer-43", "categories": ["ats"]})
     );
 
     // An empty patch is an empty object.
@@ -712,7 +714,7 @@ async fn post_is_not_retried_by_default() {
     ])
     .await;
     let patch = ConnectionPatch {
-        external_xref: Some("x".to_owned()),
+        external_xref: Some(Some("x".to_owned())),
         ..ConnectionPatch::default()
     };
     let api = api_error(client(&server).patch_unified_connection("c1", &patch).await);
@@ -1336,7 +1338,13 @@ async fn secret_auth_fields_are_masked_in_debug_but_sent_unchanged() {
         format!("{connection:?}"),
         format!("{auth:?}"),
         format!("{:?}", ConnectionInput::from(connection.clone())),
-        format!("{:?}", ConnectionPatch::from(connection.clone())),
+        format!(
+            "{:?}",
+            ConnectionPatch {
+                auth: Some(connection.auth.clone()),
+                ..ConnectionPatch::default()
+            }
+        ),
     ] {
         assert!(!printed.contains("at-secret-123"), "{printed}");
         assert!(!printed.contains("rt-secret-456"), "{printed}");
@@ -1360,7 +1368,7 @@ async fn secret_auth_fields_are_masked_in_debug_but_sent_unchanged() {
     // And the server receives them unchanged.
     let server = TestServer::script(vec![reply(200).json(&full_connection_json("c1"))]).await;
     let patch = ConnectionPatch {
-        auth: connection.auth.clone(),
+        auth: Some(connection.auth.clone()),
         ..ConnectionPatch::default()
     };
     client(&server)

@@ -196,25 +196,41 @@ fn input_type_drops_read_only_fields() {
 #[test]
 fn patch_type_sends_only_the_fields_set() {
     let patch = ConnectionPatch {
-        integration_name: Some("Renamed".to_owned()),
+        integration_name: Some(Some("Renamed".to_owned())),
+        external_xref: Some(None),
         categories: Some(vec![Category::Crm]),
         ..ConnectionPatch::default()
     };
     assert_eq!(
         serde_json::to_value(&patch).expect("encodes"),
-        json!({"integration_name": "Renamed", "categories": ["crm"]})
+        json!({"integration_name": "Renamed", "external_xref": null, "categories": ["crm"]})
     );
     assert_eq!(
         serde_json::to_value(ConnectionPatch::default()).expect("encodes"),
         json!({})
     );
+}
 
-    let connection: Connection = serde_json::from_value(api_connection()).expect("decodes");
-    let full = serde_json::to_value(ConnectionPatch::from(connection)).expect("encodes");
-    assert_eq!(full["integration_type"], json!("hubspot"));
-    assert!(
-        full.get("id").is_none(),
-        "read-only fields are not patchable: {full}"
+#[test]
+fn patch_type_reads_absent_null_and_a_value_apart() {
+    let patch: ConnectionPatch = serde_json::from_value(json!({
+        "integration_name": null,
+        "external_xref": "x",
+        "environment": "Sandbox"
+    }))
+    .expect("decodes");
+    assert_eq!(patch.integration_name, Some(None), "null clears");
+    assert_eq!(
+        patch.external_xref,
+        Some(Some("x".to_owned())),
+        "a value sets"
+    );
+    assert_eq!(patch.secretsmanager_id, None, "absent leaves unchanged");
+    assert_eq!(patch.environment.as_deref(), Some("Sandbox"));
+    // And it is written back as it was read.
+    assert_eq!(
+        serde_json::to_value(&patch).expect("encodes"),
+        json!({"integration_name": null, "external_xref": "x", "environment": "Sandbox"})
     );
 }
 

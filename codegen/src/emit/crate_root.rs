@@ -124,10 +124,26 @@ fn promises(api: &Api) -> Vec<String> {
                 .to_owned(),
         );
     }
-    if derived(Derivation::Patch) {
+    if structs().any(|s| s.partial) {
+        let clearable = structs().any(|s| s.partial && s.fields.iter().any(|f| f.nullable()));
+        let mut promise =
+            "- Partial updates (PATCH bodies) have every field optional, and only the \
+                           fields set are sent"
+                .to_owned();
+        if clearable {
+            promise.push_str(
+                "; a field that can be cleared is an `Option<Option<_>>`, and `Some(None)` \
+                 sends `null`",
+            );
+        }
+        promise.push('.');
+        promises.push(promise);
+    }
+    if structs().any(|s| matches!(s.extra, crate::model::Extra::Kept { .. })) {
         promises.push(
-            "- Partial updates take `…Patch` types: every field is optional and only the fields \
-             set are sent."
+            "- Properties the API description does not declare are kept in each struct's `extra` \
+             map and written back, so a read-modify-write never erases what a newer server \
+             added."
                 .to_owned(),
         );
     }

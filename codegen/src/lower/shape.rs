@@ -136,7 +136,7 @@ impl<'a> Analysis<'a> {
     /// else but annotations.
     fn wrapped(&self, id: SchemaId) -> Option<SchemaId> {
         let schema = self.get(id);
-        if has_local_type(schema) || !schema.one_of.is_empty() || !schema.any_of.is_empty() {
+        if self.has_own_type(schema) || !schema.one_of.is_empty() || !schema.any_of.is_empty() {
             return None;
         }
         let reference = schema.reference.as_ref().and_then(|r| r.target);
@@ -181,12 +181,65 @@ impl<'a> Analysis<'a> {
         });
         let reference = schema.reference.as_ref().and_then(|r| r.target);
         match (reference, parts.next()) {
-            (Some(target), None) if !has_local_type(schema) => self.nullable_within(target, hops),
-            (None, Some(first)) if !has_local_type(schema) => {
+            (Some(target), None) if !self.has_own_type(schema) => {
+                self.nullable_within(target, hops)
+            }
+            (None, Some(first)) if !self.has_own_type(schema) => {
                 self.nullable_within(first, hops) && parts.all(|p| self.nullable_within(p, hops))
             }
             _ => false,
         }
+    }
+
+    /// Whether a schema has type keywords of its own, besides `$ref`, `allOf`, `oneOf` and
+    /// `anyOf`. A `type` that only restates the type of the one schema it wraps
+    /// (`type: object` beside `allOf: [$ref: AnObject]`) is not one.
+    fn has_own_type(&self, schema: &Schema) -> bool {
+        if has_local_structure(schema) {
+            return true;
+        }
+        if schema.types.is_empty() {
+            return false;
+        }
+        let mut wrapped = schema
+            .all_of
+            .iter()
+            .copied()
+            .filter(|part| self.get(*part).constrains_type())
+            .chain(schema.reference.as_ref().and_then(|r| r.target));
+        match (wrapped.next(), wrapped.next()) {
+            (Some(only), None) => !self.declares_types(only, schema.types),
+            _ => true,
+        }
+    }
+
+    /// Whether `id`, or what it refers to, declares the JSON types `types` (an object
+    /// with properties declares `object`).
+    fn declares_types(&self, id: SchemaId, types: crate::load::schema::Types) -> bool {
+        let mut current = id;
+        for _ in 0..MAX_HOPS {
+            let schema = self.get(current);
+            if !schema.types.is_empty() {
+                return schema.types == types;
+            }
+            let object_only = types.contains(JsonType::Object) && types.non_null().count() == 1;
+            if object_only && (!schema.properties.is_empty() || schema.additional.is_some()) {
+                return true;
+            }
+            let next = schema
+                .reference
+                .as_ref()
+                .and_then(|r| r.target)
+                .or_else(|| match schema.all_of.as_slice() {
+                    [only] => Some(*only),
+                    _ => None,
+                });
+            match next {
+                Some(next) => current = next,
+                None => return false,
+            }
+        }
+        false
     }
 
     /// The annotations of `id`, through references and `allOf` wrappers.
@@ -245,7 +298,7 @@ impl<'a> Analysis<'a> {
             .copied()
             .filter(|part| self.get(*part).constrains_type())
             .collect();
-        match (reference, parts.as_slice(), has_local_type(schema)) {
+        match (reference, parts.as_slice(), self.has_own_type(schema)) {
             (Some(target), [], false) => Shape::Same(target),
             (None, [only], false) => Shape::Same(*only),
             (None, [], _) => self.local_shape(schema),
@@ -409,7 +462,7 @@ impl<'a> Analysis<'a> {
                 schemas.push(alt);
             }
         }
-        if has_local_type(schema) || schema.reference.is_some() || !schema.all_of.is_empty() {
+        if self.has_own_type(schema) || schema.reference.is_some() || !schema.all_of.is_empty() {
             return Some(Shape::Unsupported(
                 "alternatives (`oneOf`/`anyOf`) beside other type keywords are not typed"
                     .to_owned(),
@@ -501,11 +554,10 @@ fn add_local(schema: &Schema, parts: &mut ObjectParts) {
     }
 }
 
-/// Whether a schema has type keywords of its own, besides `$ref`, `allOf`, `oneOf` and
-/// `anyOf`.
-fn has_local_type(schema: &Schema) -> bool {
-    !schema.types.is_empty()
-        || schema.enumeration.is_some()
+/// Whether a schema describes structure of its own (properties, items, values), besides
+/// `type`, `$ref`, `allOf`, `oneOf` and `anyOf`.
+fn has_local_structure(schema: &Schema) -> bool {
+    schema.enumeration.is_some()
         || !schema.properties.is_empty()
         || schema.additional.is_some()
         || schema.items.is_some()
