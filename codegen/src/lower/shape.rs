@@ -226,14 +226,11 @@ impl<'a> Analysis<'a> {
             if object_only && (!schema.properties.is_empty() || schema.additional.is_some()) {
                 return true;
             }
-            let next = schema
-                .reference
-                .as_ref()
-                .and_then(|r| r.target)
-                .or_else(|| match schema.all_of.as_slice() {
-                    [only] => Some(*only),
-                    _ => None,
-                });
+            let only_part = match schema.all_of.as_slice() {
+                [only] => Some(*only),
+                _ => None,
+            };
+            let next = schema.reference.as_ref().and_then(|r| r.target).or(only_part);
             match next {
                 Some(next) => current = next,
                 None => return false,
