@@ -28,17 +28,29 @@ pub enum File {
 
 /// The runtime: spec-independent modules kept as real `.rs` files in `codegen/templates`.
 const TEMPLATES: [(&str, &str); 6] = [
-    ("src/error.rs", include_str!("../../templates/error.rs")),
+    (
+        "src/error.rs",
+        include_str!("../../../runtime/src/error.rs"),
+    ),
     (
         "src/open_enum.rs",
-        include_str!("../../templates/open_enum.rs"),
+        include_str!("../../../runtime/src/open_enum.rs"),
     ),
-    ("src/paging.rs", include_str!("../../templates/paging.rs")),
-    ("src/retry.rs", include_str!("../../templates/retry.rs")),
-    ("src/union.rs", include_str!("../../templates/union.rs")),
+    (
+        "src/paging.rs",
+        include_str!("../../../runtime/src/paging.rs"),
+    ),
+    (
+        "src/retry.rs",
+        include_str!("../../../runtime/src/retry.rs"),
+    ),
+    (
+        "src/union.rs",
+        include_str!("../../../runtime/src/union.rs"),
+    ),
     (
         "src/transport.rs",
-        include_str!("../../templates/transport.rs"),
+        include_str!("../../../runtime/src/transport.rs"),
     ),
 ];
 
