@@ -446,7 +446,9 @@ impl Transport {
                 Error::InvalidRequest(format!("`{name}` is not a valid header name"))
             })?;
             let value = HeaderValue::from_str(value).map_err(|_| {
-                Error::InvalidRequest(format!("the value of the `{name}` header is not valid header text"))
+                Error::InvalidRequest(format!(
+                    "the value of the `{name}` header is not valid header text"
+                ))
             })?;
             extra.append(name, value);
         }
@@ -726,7 +728,10 @@ mod tests {
         .await;
         let transport = transport(&server.base_url());
         let url = transport.url(&["items", "1"]).unwrap();
-        let response = transport.send(Method::GET, url, &[], &[], None).await.unwrap();
+        let response = transport
+            .send(Method::GET, url, &[], &[], None)
+            .await
+            .unwrap();
         assert_eq!(response.status, StatusCode::OK);
         assert_eq!(response.json::<Item>().unwrap(), Item { a: 7 });
         assert_eq!(server.hits(), 3);
