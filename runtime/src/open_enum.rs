@@ -32,3 +32,63 @@ where
         Ok(T::from(value))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An open enum reduced to what the visitor needs, as the generator writes them.
+    #[derive(Debug, PartialEq)]
+    enum Color {
+        Red,
+        Unknown(String),
+    }
+
+    impl From<&str> for Color {
+        fn from(value: &str) -> Self {
+            match value {
+                "red" => Color::Red,
+                other => Color::Unknown(other.to_owned()),
+            }
+        }
+    }
+
+    impl From<String> for Color {
+        fn from(value: String) -> Self {
+            match value.as_str() {
+                "red" => Color::Red,
+                _ => Color::Unknown(value),
+            }
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for Color {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserializer.deserialize_str(OpenEnumVisitor::new())
+        }
+    }
+
+    #[test]
+    fn listed_and_unlisted_strings_decode() {
+        // Borrowed from the input (`visit_str`)...
+        let colors: Vec<Color> = serde_json::from_str(r#"["red", "teal", "r\u0065d"]"#).unwrap();
+        assert_eq!(
+            colors,
+            [Color::Red, Color::Unknown("teal".to_owned()), Color::Red]
+        );
+        // ...or owned (`visit_string`).
+        let owned: Color = serde_json::from_value(serde_json::json!("teal")).unwrap();
+        assert_eq!(owned, Color::Unknown("teal".to_owned()));
+        let listed: Color = serde_json::from_value(serde_json::json!("red")).unwrap();
+        assert_eq!(listed, Color::Red);
+    }
+
+    #[test]
+    fn anything_but_a_string_is_an_error() {
+        let error = serde_json::from_str::<Color>("7").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "invalid type: integer `7`, expected a string at line 1 column 1"
+        );
+    }
+}
