@@ -776,6 +776,18 @@ mod tests {
     }
 
     #[test]
+    fn parameters_that_are_not_scalars_are_sent_as_text() {
+        assert_eq!(param_text("a name"), "a name");
+        assert_eq!(param_text(&serde_json::json!("a name")), "a name");
+        assert_eq!(param_text(&7), "7");
+        assert_eq!(param_text(&true), "true");
+        assert_eq!(
+            param_text(&serde_json::json!({"a": [1, "b"]})),
+            r#"{"a":[1,"b"]}"#
+        );
+    }
+
+    #[test]
     fn url_encodes_each_segment_as_one() {
         let transport = ClientBuilder::new("http://127.0.0.1:1234")
             .build_transport()

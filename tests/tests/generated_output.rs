@@ -99,6 +99,7 @@ fn every_file_says_where_it_comes_from() {
         "paging.rs",
         "retry.rs",
         "transport.rs",
+        "union.rs",
     ];
     for (path, text) in fresh() {
         let first = text.lines().next().unwrap_or_default();
