@@ -6,8 +6,10 @@
 //!    clear (with warnings) and refusing what is not OpenAPI 3.0;
 //! 2. [`lower()`]: the document -> the checked [`model::Api`]: `$ref`s resolved, every type
 //!    and member named, every problem reported with its JSON pointer;
-//! 3. [`emit()`]: the model -> token streams, one per file (plus the runtime templates);
-//! 4. [`format()`]: tokens -> source text under a "generated, do not edit" header.
+//! 3. [`emit()`]: the model -> token streams, one per file, plus the runtime's modules
+//!    (copied from the `runtime` crate of this workspace without their tests);
+//! 4. [`format()`]: tokens -> source text under a "generated, do not edit" header (the
+//!    runtime's modules get one saying where they come from; see [`is_generated`]).
 //!
 //! [`generate`] runs them all. It does no I/O and is deterministic: the same input gives
 //! byte-identical output.
@@ -46,11 +48,16 @@ mod format;
 mod load;
 mod lower;
 mod naming;
+/// The stripping `build.rs` does, compiled here for its unit tests.
+#[cfg(test)]
+#[path = "../build/strip_tests.rs"]
+mod strip_tests;
 
 use std::collections::BTreeMap;
 use std::fmt;
 
 pub use diagnostic::{Diagnostic, Pointer, Severity};
+pub use format::is_generated;
 
 use diagnostic::Diagnostics;
 
@@ -260,7 +267,9 @@ pub fn format(
                 })?;
                 format!("{rust_header}{body}")
             }
-            emit::File::Template(text) => format!("{rust_header}{text}"),
+            emit::File::Runtime { source, text } => {
+                format!("{}{text}", format::runtime_header(source))
+            }
             emit::File::Manifest(text) => format!("{}{text}", format::header(&options.source, "#")),
         };
         out.insert(path, text);

@@ -195,7 +195,7 @@ fn config(default: u32) -> ProptestConfig {
     }
 }
 
-/// The files the generator writes itself (the rest are fixed runtime templates).
+/// The files the generator writes itself (the rest are the runtime's fixed modules).
 const EMITTED: [&str; 4] = [
     "src/lib.rs",
     "src/models.rs",

@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 
 use tests::workspace_root;
 
-/// The files the generator writes itself (the rest are runtime templates, whose docs are
-/// hand-written).
+/// The files the generator writes itself (the rest are the runtime's modules, whose docs
+/// are hand-written).
 const EMITTED: [&str; 4] = [
     "src/lib.rs",
     "src/models.rs",

@@ -101,7 +101,7 @@ fn codegen_check() -> Result<bool, String> {
 
 fn fmt() -> Result<bool, String> {
     status(cargo().args([
-        "fmt", "--check", "-p", "codegen", "-p", "xtask", "-p", "tests",
+        "fmt", "--check", "-p", "codegen", "-p", "runtime", "-p", "xtask", "-p", "tests",
     ]))
 }
 

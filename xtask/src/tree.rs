@@ -11,9 +11,8 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use codegen::is_generated;
 use similar::TextDiff;
-
-use crate::codegen_task::is_generated;
 
 /// A difference between the folder and what should be in it.
 pub enum Change {
@@ -175,8 +174,8 @@ fn is_kept_whole(name: &str) -> bool {
     name == "target" || name.starts_with('.')
 }
 
-/// Whether the file at `path` starts with the generated header (a file that is not text
-/// is not generated).
+/// Whether the file at `path` starts with a header of the generator (see
+/// [`codegen::is_generated`]; a file that is not text is not generated).
 fn is_generated_file(path: &Path) -> bool {
     fs::read(path).is_ok_and(|bytes| is_generated(&String::from_utf8_lossy(&bytes)))
 }
@@ -403,6 +402,26 @@ mod tests {
             })
             .collect();
         assert_eq!(removed, ["examples/old.rs", "src/a.rs"]);
+        write(&out, &new).expect("write");
+        assert_eq!(snapshot(&out).keys().collect::<Vec<_>>(), ["src/lib.rs"]);
+    }
+
+    #[test]
+    fn a_runtime_module_the_crate_no_longer_gets_is_removed() {
+        let (_temp, out) = setup();
+        let mut old = files(&[("src/lib.rs", "mod open_enum;")]);
+        old.insert(
+            "src/open_enum.rs".to_owned(),
+            "// Copied by `cargo xtask codegen` from `runtime/src/open_enum.rs`, without its \
+             tests. Do not\n// edit: change the runtime crate and regenerate.\n\nstruct V;\n"
+                .to_owned(),
+        );
+        write(&out, &old).expect("write");
+        let new = files(&[("src/lib.rs", "")]);
+        let planned = plan(&out, &new).expect("plan");
+        assert!(
+            matches!(&planned.changes[..], [Change::Changed(..), Change::Removed(path, _)] if path == "src/open_enum.rs")
+        );
         write(&out, &new).expect("write");
         assert_eq!(snapshot(&out).keys().collect::<Vec<_>>(), ["src/lib.rs"]);
     }

@@ -43,10 +43,7 @@ serde_path_to_error = "0.1"
 serde_urlencoded = "0.7"
 thiserror = "2"
 tokio = {{ version = "1", features = ["time"] }}
-{uuid}
-[dev-dependencies]
-tokio = {{ version = "1", features = ["macros", "net", "rt-multi-thread"] }}
-"#,
+{uuid}"#,
         name = options.crate_name,
         uuid = if super::uses_uuid(api) {
             "uuid = { version = \"1\", features = [\"serde\"] }\n"

@@ -1,5 +1,5 @@
 //! [`crate::model::Api`] -> the files of the generated crate, as token streams (Rust) or
-//! text (the manifest and the runtime templates).
+//! text (the manifest and the runtime's modules).
 
 mod client;
 mod crate_root;
@@ -21,33 +21,52 @@ use crate::model::{Api, Tagging, TypeKind};
 pub enum File {
     /// Rust code to format.
     Rust(TokenStream),
-    /// A runtime template, copied as it is.
-    Template(&'static str),
+    /// A module of the runtime, copied as it is.
+    Runtime {
+        /// Where it comes from, relative to the workspace's root
+        /// (`runtime/src/transport.rs`).
+        source: &'static str,
+        /// Its text, without its `#[cfg(test)]` items.
+        text: &'static str,
+    },
     /// The manifest.
     Manifest(String),
 }
 
-/// The runtime: spec-independent modules kept as real `.rs` files in `codegen/templates`.
-const TEMPLATES: [(&str, &str); 6] = [
-    ("src/error.rs", include_str!("../../templates/error.rs")),
-    (
-        "src/open_enum.rs",
-        include_str!("../../templates/open_enum.rs"),
-    ),
-    ("src/paging.rs", include_str!("../../templates/paging.rs")),
-    ("src/retry.rs", include_str!("../../templates/retry.rs")),
-    ("src/union.rs", include_str!("../../templates/union.rs")),
-    (
-        "src/transport.rs",
-        include_str!("../../templates/transport.rs"),
-    ),
+/// A module of the runtime crate (`runtime/src/`): its path in the generated crate, where
+/// it comes from, and its text as `build.rs` left it (without its tests).
+struct RuntimeModule {
+    path: &'static str,
+    source: &'static str,
+    text: &'static str,
+}
+
+/// One [`RuntimeModule`] for `runtime/src/$name.rs`.
+macro_rules! runtime_module {
+    ($name:literal) => {
+        RuntimeModule {
+            path: concat!("src/", $name, ".rs"),
+            source: concat!("runtime/src/", $name, ".rs"),
+            text: include_str!(concat!(env!("OUT_DIR"), "/runtime/", $name, ".rs")),
+        }
+    };
+}
+
+/// The runtime: the spec-independent modules every generated crate gets.
+const RUNTIME: [RuntimeModule; 6] = [
+    runtime_module!("error"),
+    runtime_module!("open_enum"),
+    runtime_module!("paging"),
+    runtime_module!("retry"),
+    runtime_module!("transport"),
+    runtime_module!("union"),
 ];
 
-/// The runtime template only a crate with enums needs.
-const ENUM_TEMPLATE: &str = "src/open_enum.rs";
+/// The runtime module only a crate with enums needs.
+const ENUM_RUNTIME: &str = "src/open_enum.rs";
 
-/// The runtime template only a crate with tagged unions needs.
-const UNION_TEMPLATE: &str = "src/union.rs";
+/// The runtime module only a crate with tagged unions needs.
+const UNION_RUNTIME: &str = "src/union.rs";
 
 /// Every file of the crate, by path relative to the crate's root.
 pub fn files(api: &Api, options: &Options) -> Vec<(String, File)> {
@@ -78,11 +97,17 @@ pub fn files(api: &Api, options: &Options) -> Vec<(String, File)> {
     }
     let unions = has_tagged_unions(api);
     files.extend(
-        TEMPLATES
+        RUNTIME
             .iter()
-            .filter(|(path, _)| enums || *path != ENUM_TEMPLATE)
-            .filter(|(path, _)| unions || *path != UNION_TEMPLATE)
-            .map(|(path, text)| ((*path).to_owned(), File::Template(text))),
+            .filter(|module| enums || module.path != ENUM_RUNTIME)
+            .filter(|module| unions || module.path != UNION_RUNTIME)
+            .map(|module| {
+                let file = File::Runtime {
+                    source: module.source,
+                    text: module.text,
+                };
+                (module.path.to_owned(), file)
+            }),
     );
     files
 }
@@ -154,5 +179,52 @@ fn enums_module(api: &Api) -> TokenStream {
         //! The API's string enums. Every one is open: values the API description does not
         //! list decode into a catch-all variant and encode back unchanged.
         #( #enums )*
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::RUNTIME;
+
+    /// The runtime crate's folder.
+    fn runtime_src() -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime/src")
+    }
+
+    #[test]
+    fn every_module_of_the_runtime_crate_is_shipped() {
+        let mut found: Vec<String> = std::fs::read_dir(runtime_src())
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name.ends_with(".rs") && name != "lib.rs")
+            .map(|name| format!("runtime/src/{name}"))
+            .collect();
+        found.sort();
+        let shipped: Vec<&str> = RUNTIME.iter().map(|module| module.source).collect();
+        assert_eq!(found, shipped);
+    }
+
+    /// What is shipped is the runtime's source as it is now, its tests cut out and
+    /// nothing else changed.
+    #[test]
+    fn shipped_runtime_modules_are_their_sources_without_tests() {
+        for module in &RUNTIME {
+            let name = module.source.trim_start_matches("runtime/src/");
+            let source = std::fs::read_to_string(runtime_src().join(name)).unwrap();
+            let expected = crate::strip_tests::strip_test_items(&source).unwrap();
+            assert_eq!(module.text, expected, "{name}: build.rs did not run again?");
+            assert!(!module.text.contains("#[cfg(test)]"), "{name}");
+            assert!(!module.text.contains("#[tokio::test]"), "{name}");
+            // Every kept line is one of the source's, in the same order.
+            let mut lines = source.lines();
+            for line in module.text.lines() {
+                assert!(
+                    lines.any(|l| l == line),
+                    "{name}: {line:?} changed or moved"
+                );
+            }
+        }
     }
 }

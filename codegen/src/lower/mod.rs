@@ -310,7 +310,7 @@ mod tests {
     /// be one a security scheme cannot take.
     #[test]
     fn every_builder_method_of_the_runtime_is_reserved() {
-        let transport = include_str!("../../templates/transport.rs");
+        let transport = include_str!("../../../runtime/src/transport.rs");
         let mut in_builder = false;
         for line in transport.lines() {
             if line.starts_with("impl ClientBuilder") {

@@ -6,7 +6,10 @@ use serde_json::Value;
 
 /// The tag of a value: the string its `property` holds, if any.
 pub(crate) fn tag(value: &Value, property: &str) -> Option<String> {
-    value.get(property).and_then(Value::as_str).map(str::to_owned)
+    value
+        .get(property)
+        .and_then(Value::as_str)
+        .map(str::to_owned)
 }
 
 /// Decodes `value` as a variant's payload. `strip` names the tag property when the
