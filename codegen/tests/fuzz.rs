@@ -27,7 +27,12 @@
 //! which `regression_fixtures_never_panic` runs.
 
 // A test: its helpers may unwrap and index (the generator itself may not, see Cargo.toml).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::path::PathBuf;
 use std::sync::OnceLock;

@@ -89,7 +89,7 @@ impl Lowerer<'_> {
             })),
             Shape::Map(values) => Ty::Map(Box::new(match values {
                 Some(values) => self.ty_of(values, &format!("{hint}Value")),
-                None => self.untyped(id, UntypedReason::AnyValue),
+                None => self.untyped(id, UntypedReason::FreeFormValues),
             })),
             Shape::Unsupported(reason) => self.unsupported(id, reason),
             shape @ (Shape::Object(_)

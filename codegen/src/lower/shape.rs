@@ -230,7 +230,11 @@ impl<'a> Analysis<'a> {
                 [only] => Some(*only),
                 _ => None,
             };
-            let next = schema.reference.as_ref().and_then(|r| r.target).or(only_part);
+            let next = schema
+                .reference
+                .as_ref()
+                .and_then(|r| r.target)
+                .or(only_part);
             match next {
                 Some(next) => current = next,
                 None => return false,
@@ -554,9 +558,14 @@ fn add_local(schema: &Schema, parts: &mut ObjectParts) {
 /// Whether a schema describes structure of its own (properties, items, values), besides
 /// `type`, `$ref`, `allOf`, `oneOf` and `anyOf`.
 fn has_local_structure(schema: &Schema) -> bool {
+    // `additionalProperties: true` allows what is allowed anyway.
+    let additional = matches!(
+        schema.additional,
+        Some(Additional::Schema(_) | Additional::Forbidden)
+    );
     schema.enumeration.is_some()
         || !schema.properties.is_empty()
-        || schema.additional.is_some()
+        || additional
         || schema.items.is_some()
         || !schema.prefix_items.is_empty()
 }

@@ -317,7 +317,7 @@ impl Lowerer<'_> {
                     Some(crate::load::schema::Additional::Schema(values)) => {
                         self.ty_of(values, &format!("{name}Value"))
                     }
-                    _ => self.untyped(id, crate::model::UntypedReason::AnyValue),
+                    _ => self.untyped(id, crate::model::UntypedReason::FreeFormValues),
                 })),
                 other => Ty::Scalar(super::shape::scalar(*other, format.as_deref())),
             };

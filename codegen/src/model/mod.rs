@@ -53,6 +53,9 @@ pub struct Untyped {
 pub enum UntypedReason {
     /// The schema allows any JSON value (`{}`, no `type`), so any value is right.
     AnyValue,
+    /// The values of an object that declares no properties nor a schema for its values
+    /// (`type: object` alone): the object is a map, its values any JSON.
+    FreeFormValues,
     /// The generator cannot type what the schema says; the text says why.
     Unsupported(String),
 }
@@ -63,6 +66,11 @@ impl std::fmt::Display for Untyped {
             UntypedReason::AnyValue => write!(
                 f,
                 "{}: any JSON value (the schema does not constrain the type)",
+                self.pointer
+            ),
+            UntypedReason::FreeFormValues => write!(
+                f,
+                "{}: values of an object that describes none of them (a map of any JSON)",
                 self.pointer
             ),
             UntypedReason::Unsupported(why) => write!(f, "{}: {why}", self.pointer),
