@@ -46,11 +46,13 @@ mod format;
 mod load;
 mod lower;
 mod naming;
+pub mod report;
+mod source_map;
 
 use std::collections::BTreeMap;
 use std::fmt;
 
-pub use diagnostic::{Diagnostic, Pointer, Severity};
+pub use diagnostic::{Diagnostic, Location, Pointer, Severity};
 
 use diagnostic::Diagnostics;
 
@@ -194,7 +196,7 @@ pub fn load(text: &str) -> Result<Loaded, Error> {
     let mut diagnostics = Diagnostics::default();
     match load::load(text, &mut diagnostics) {
         Some(spec) if !diagnostics.has_errors() => Ok(Loaded { spec, diagnostics }),
-        _ => Err(Error::Spec(diagnostics.into_vec())),
+        _ => Err(placed(Error::Spec(diagnostics.into_vec()), text)),
     }
 }
 
@@ -256,7 +258,47 @@ pub fn format(
 pub fn generate(text: &str, options: &Options) -> Result<Output, Error> {
     options.check()?;
     let loaded = load(text)?;
-    let (api, warnings) = lower(loaded)?;
+    let (api, mut warnings) = lower(loaded).map_err(|error| placed(error, text))?;
     let files = format(emit(&api, options), options)?;
+    place(text, &mut warnings);
     Ok(Output { files, warnings })
+}
+
+/// Fills in the [`Location`] of every diagnostic that has none, from the spec's `text`
+/// (YAML or JSON, the text the diagnostics were found in). [`load()`] and [`generate()`]
+/// do this; callers of [`lower()`] do it for its diagnostics.
+///
+/// Costs nothing when every diagnostic is placed already; otherwise the text is read once
+/// more, for positions (about as long again as [`load()`]'s parsing takes).
+pub fn place(text: &str, diagnostics: &mut [Diagnostic]) {
+    let mut unplaced: Vec<&mut Diagnostic> = diagnostics
+        .iter_mut()
+        .filter(|d| d.location.is_none())
+        .collect();
+    if unplaced.is_empty() {
+        return;
+    }
+    let pointers: Vec<&Pointer> = unplaced.iter().map(|d| &d.pointer).collect();
+    let mut locations = source_map::locate(text, &pointers);
+    // A syntax error is reported at the root; it is placed where the parser found it.
+    if unplaced.iter().any(|d| d.pointer == Pointer::root()) {
+        if let Some(error) = source_map::syntax_error(text) {
+            for (location, diagnostic) in locations.iter_mut().zip(&unplaced) {
+                if diagnostic.pointer == Pointer::root() {
+                    *location = Some(error);
+                }
+            }
+        }
+    }
+    for (diagnostic, location) in unplaced.iter_mut().zip(locations) {
+        diagnostic.location = location;
+    }
+}
+
+/// `error` with its diagnostics placed in `text`.
+fn placed(mut error: Error, text: &str) -> Error {
+    if let Error::Spec(diagnostics) = &mut error {
+        place(text, diagnostics);
+    }
+    error
 }
