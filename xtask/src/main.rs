@@ -1,7 +1,7 @@
 //! Maintainer tasks for this workspace.
 //!
 //! ```text
-//! cargo xtask codegen [--check] [--spec FILE] [--out DIR] [--name CRATE]
+//! cargo xtask codegen [--check] [--spec FILE] [--out DIR] [--name CRATE] [--message-format FMT]
 //! cargo xtask ci
 //! cargo xtask bench
 //! ```
@@ -12,19 +12,24 @@
 mod bench;
 mod ci;
 mod codegen_task;
+mod report;
 mod tree;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 const USAGE: &str = "\
-usage: cargo xtask codegen [--check] [--spec FILE] [--out DIR] [--name CRATE]
+usage: cargo xtask codegen [--check] [--spec FILE] [--out DIR] [--name CRATE] [--message-format FMT]
 
   codegen          regenerate the client crate from the API description
     --check        write nothing; fail with a diff if the output is stale
     --spec FILE    the OpenAPI 3.0 document (default: spec/unified-connection.yaml)
     --out DIR      the crate's folder (default: generated)
     --name CRATE   the crate's package name (default: unified-connection)
+    --message-format FMT
+                   how the spec's problems are shown: `human` (default) or `json`
+                   (one object per line on stdout: file, pointer, line, column,
+                   severity, message)
 
   ci               everything CI checks: spec lint, freshness, clippy, rustdoc, tests
   bench            measure the generator and the generated code (see BENCHMARKS.md)
@@ -72,6 +77,14 @@ fn run() -> Result<ExitCode, String> {
                                 .string()
                                 .map_err(|e| e.to_string())?,
                         );
+                    }
+                    Long("message-format") => {
+                        args.message_format = parser
+                            .value()
+                            .map_err(|e| e.to_string())?
+                            .string()
+                            .map_err(|e| e.to_string())?
+                            .parse()?;
                     }
                     Long("help") | Short('h') => {
                         print!("{USAGE}");
