@@ -63,9 +63,9 @@ pub enum Severity {
     Error,
 }
 
-/// Where a node is in the spec's text: 1-based lines and columns (columns count
-/// characters), from the start of the node to just after it (or of its first token, for a
-/// collection).
+/// Where a node is in the spec's text, in 1-based lines and columns (columns count
+/// characters): from its start to just after it, where a mapping entry is its key, a list
+/// item that is a collection its first token, and a syntax error a point.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Location {
     /// The line the node starts on.

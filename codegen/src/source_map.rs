@@ -303,7 +303,10 @@ impl Walker {
         let span = if span.is_empty() {
             span
         } else {
-            Span::new(start, Marker::new(start.index() + 1, start.line(), start.col() + 1))
+            Span::new(
+                start,
+                Marker::new(start.index() + 1, start.line(), start.col() + 1),
+            )
         };
         let target = self.value(span, None);
         if let (Target::Node(node), true) = (target, span.is_empty()) {
