@@ -103,6 +103,27 @@ pub enum Severity {
     Error,
 }
 
+/// Where a node is in the spec's text, in 1-based lines and columns (columns count
+/// characters): from its start to just after it, where a mapping entry is its key, a list
+/// item that is a collection its first token, and a syntax error a point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Location {
+    /// The line the node starts on.
+    pub line: usize,
+    /// The column the node starts at.
+    pub column: usize,
+    /// The line the node ends on.
+    pub end_line: usize,
+    /// The column just after the node's last character (equal to `column` for a point).
+    pub end_column: usize,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.line, self.column)
+    }
+}
+
 /// One problem in a spec: where it is and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Diagnostic {
@@ -112,6 +133,10 @@ pub struct Diagnostic {
     pub pointer: Pointer,
     /// What is wrong, in a sentence.
     pub message: String,
+    /// Where [`pointer`](Self::pointer) is in the spec's text (or its nearest ancestor that
+    /// is there); filled in by [`crate::load()`] and [`crate::generate()`], or by
+    /// [`crate::place()`] for the steps run one by one.
+    pub location: Option<Location>,
 }
 
 impl Diagnostic {
@@ -121,6 +146,7 @@ impl Diagnostic {
             severity: Severity::Error,
             pointer: pointer.clone(),
             message: message.into(),
+            location: None,
         }
     }
 
@@ -130,6 +156,7 @@ impl Diagnostic {
             severity: Severity::Warning,
             pointer: pointer.clone(),
             message: message.into(),
+            location: None,
         }
     }
 }
@@ -140,7 +167,10 @@ impl fmt::Display for Diagnostic {
             Severity::Warning => "warning",
             Severity::Error => "error",
         };
-        write!(f, "{label}: {}: {}", self.pointer, self.message)
+        match self.location {
+            Some(at) => write!(f, "{label}: {at}: {}: {}", self.pointer, self.message),
+            None => write!(f, "{label}: {}: {}", self.pointer, self.message),
+        }
     }
 }
 

@@ -1,13 +1,18 @@
-//! Every spec in `tests/fixtures/bad/` is refused with every problem it has, each naming
-//! its JSON pointer: the messages are snapshotted (one snapshot per fixture, in
-//! `snapshots/bad/`), so their wording is reviewed like code.
+//! Every spec in `tests/fixtures/bad/` (YAML or JSON) is refused with every problem it has,
+//! each naming its JSON pointer and its line and column: the messages are snapshotted (one
+//! snapshot per fixture, in `snapshots/bad/`), so their wording is reviewed like code, both
+//! as `codegen::Error` displays them and as `cargo xtask codegen` shows them.
 
+use codegen::report::{Colour, render};
 use codegen::{Error, Options, Severity};
+
+/// The bad specs.
+const FIXTURES: &str = "*.{yaml,json}";
 
 /// Each bad spec is refused with every problem it has (snapshots `refused@<fixture>`).
 #[test]
 fn refused() {
-    insta::glob!("../fixtures/bad", "*.yaml", |path| {
+    insta::glob!("../fixtures/bad", FIXTURES, |path| {
         let text = std::fs::read_to_string(path).expect("the fixture is readable");
         let name = path
             .file_name()
@@ -31,6 +36,48 @@ fn refused() {
         );
         insta::with_settings!({ snapshot_path => "snapshots/bad", prepend_module_to_snapshot => false, omit_expression => true }, {
             insta::assert_snapshot!(error.to_string());
+        });
+    });
+}
+
+/// Each bad spec's problems as the CLI shows them, with the spec's lines (snapshots
+/// `rendered@<fixture>`): every problem is placed on a line of the spec.
+#[test]
+fn rendered() {
+    insta::glob!("../fixtures/bad", FIXTURES, |path| {
+        let text = std::fs::read_to_string(path).expect("the fixture is readable");
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let error = codegen::generate(&text, &Options::new("bad", name.as_str()))
+            .err()
+            .unwrap_or_else(|| panic!("{name} generated a crate; it should have been refused"));
+        let diagnostics = error.diagnostics();
+        // Only a document without a single node has nowhere to point.
+        let has_node = text
+            .lines()
+            .any(|line| !line.trim().is_empty() && !line.trim_start().starts_with('#'));
+        for diagnostic in diagnostics {
+            assert_eq!(
+                diagnostic.location.is_some(),
+                has_node,
+                "{name}: {diagnostic}"
+            );
+        }
+        let shown: Vec<String> = diagnostics
+            .iter()
+            .map(|d| {
+                render(
+                    d,
+                    &text,
+                    &format!("tests/fixtures/bad/{name}"),
+                    Colour::Never,
+                )
+            })
+            .collect();
+        insta::with_settings!({ snapshot_path => "snapshots/bad", prepend_module_to_snapshot => false, omit_expression => true }, {
+            insta::assert_snapshot!(shown.join("\n\n"));
         });
     });
 }

@@ -3,12 +3,10 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use codegen::{Options, Severity};
+use codegen::Options;
 
+use crate::report::{MessageFormat, Report};
 use crate::tree;
-
-/// How many warnings are printed one by one before the rest are only counted.
-const WARNINGS_SHOWN: usize = 10;
 
 /// The options of `cargo xtask codegen`.
 #[derive(Debug, Default)]
@@ -25,6 +23,8 @@ pub struct Args {
     pub example_tests: bool,
     /// `--explain-values`: report the untyped values instead of writing.
     pub explain_values: bool,
+    /// `--message-format`.
+    pub message_format: MessageFormat,
 }
 
 pub fn run(args: &Args) -> Result<ExitCode, String> {
@@ -57,13 +57,9 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
             spec_path.display()
         )
     })?;
-    let output = match codegen::generate(&text, &options) {
-        Ok(output) => output,
-        Err(error) => {
-            return Err(format!("{source}: {error}\nnothing was written"));
-        }
-    };
-    report_warnings(&source, &output.warnings);
+    let report = Report::new(args.message_format, &source, &text);
+    let output = codegen::generate(&text, &options).map_err(|error| report.refused(&error))?;
+    report.warnings(&output.warnings);
     if args.explain_values {
         for untyped in &output.untyped {
             println!("{untyped}");
@@ -89,7 +85,7 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         .map_err(|e| format!("cannot read {}: {e}", out.display()))?;
     if plan.is_empty() {
         if !args.check {
-            println!("{} is up to date", out.display());
+            report.status(&format!("{} is up to date", out.display()));
         }
         return Ok(ExitCode::SUCCESS);
     }
@@ -108,27 +104,12 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
             out.display()
         )
     })?;
-    println!("{}: {} file(s) updated", out.display(), plan.len());
+    report.status(&format!(
+        "{}: {} file(s) updated",
+        out.display(),
+        plan.len()
+    ));
     Ok(ExitCode::SUCCESS)
-}
-
-fn report_warnings(source: &str, warnings: &[codegen::Diagnostic]) {
-    let warnings: Vec<_> = warnings
-        .iter()
-        .filter(|d| d.severity == Severity::Warning)
-        .collect();
-    for warning in warnings.iter().take(WARNINGS_SHOWN) {
-        eprintln!(
-            "warning: {source}: {}: {}",
-            warning.pointer, warning.message
-        );
-    }
-    if warnings.len() > WARNINGS_SHOWN {
-        eprintln!(
-            "warning: {source}: {} more warning(s) like these",
-            warnings.len() - WARNINGS_SHOWN
-        );
-    }
 }
 
 #[cfg(test)]
@@ -186,6 +167,7 @@ paths:
             spec: Some(spec.clone()),
             out: Some(out.clone()),
             name: Some("pets".to_owned()),
+            message_format: MessageFormat::Json,
             ..Args::default()
         };
         fs::write(&spec, GOOD).expect("written");
@@ -195,7 +177,7 @@ paths:
 
         fs::write(&spec, BAD).expect("written");
         let error = run(&args).expect_err("a bad spec fails");
-        assert!(error.contains("#/paths/~1pets~1{id}/get"), "{error}");
+        assert!(error.contains("has 1 problem;"), "{error}");
         assert!(error.contains("nothing was written"), "{error}");
         let mut after = snapshot(temp.path());
         // Only the spec changed.

@@ -1,7 +1,8 @@
 //! Maintainer tasks for this workspace.
 //!
 //! ```text
-//! cargo xtask codegen [--check] [--spec FILE] [--out DIR] [--name CRATE] [--example-tests]
+//! cargo xtask codegen [--check] [--spec FILE] [--out DIR] [--name CRATE]
+//!                     [--example-tests] [--explain-values] [--message-format FMT]
 //! cargo xtask ci
 //! cargo xtask bench
 //! ```
@@ -12,13 +13,15 @@
 mod bench;
 mod ci;
 mod codegen_task;
+mod report;
 mod tree;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 const USAGE: &str = "\
-usage: cargo xtask codegen [--check] [--spec FILE] [--out DIR] [--name CRATE] [--example-tests]
+usage: cargo xtask codegen [--check] [--spec FILE] [--out DIR] [--name CRATE]
+                           [--example-tests] [--explain-values] [--message-format FMT]
 
   codegen          regenerate the client crate from the API description
     --check        write nothing; fail with a diff if the output is stale
@@ -29,6 +32,10 @@ usage: cargo xtask codegen [--check] [--spec FILE] [--out DIR] [--name CRATE] [-
                    into its type and encoded again without loss
     --explain-values  list every place the crate keeps a value as untyped JSON
                    (serde_json::Value), with its JSON pointer and why, and exit
+    --message-format FMT
+                   how the spec's problems are shown: `human` (default) or `json`
+                   (one object per line on stdout: file, pointer, line, column,
+                   severity, message)
 
   ci               everything CI checks: spec lint, freshness, clippy, rustdoc, tests
   bench            measure the generator and the generated code (see BENCHMARKS.md)
@@ -78,6 +85,14 @@ fn run() -> Result<ExitCode, String> {
                                 .string()
                                 .map_err(|e| e.to_string())?,
                         );
+                    }
+                    Long("message-format") => {
+                        args.message_format = parser
+                            .value()
+                            .map_err(|e| e.to_string())?
+                            .string()
+                            .map_err(|e| e.to_string())?
+                            .parse()?;
                     }
                     Long("help") | Short('h') => {
                         print!("{USAGE}");

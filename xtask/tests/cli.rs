@@ -159,3 +159,158 @@ fn an_unreadable_spec_and_bad_arguments_are_reported() {
         text(&unknown.stderr)
     );
 }
+
+/// A spec with a dangling `$ref` on line 13 and twelve keys of `paths` that are not paths
+/// (one warning each).
+fn spec_with_problems() -> String {
+    let mut spec = String::from(
+        "openapi: 3.0.3
+info: { title: Pets, version: \"1\" }
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      responses:
+        \"200\":
+          description: The pets.
+          content:
+            application/json:
+              schema:
+                items: { $ref: '#/components/schemas/Missing' }
+",
+    );
+    for number in 1..=12 {
+        spec.push_str(&format!("  pets{number}: {{}}\n"));
+    }
+    spec
+}
+
+#[test]
+fn a_bad_spec_is_shown_with_its_line_and_the_node_underlined() {
+    let dir = scratch("rendered");
+    let spec = dir.join("bad.yaml");
+    std::fs::write(&spec, spec_with_problems()).expect("write spec");
+    let failed = codegen(&spec, &dir.join("crate"), false);
+    let stderr = text(&failed.stderr);
+    assert_eq!(failed.status.code(), Some(1), "{stderr}");
+    let expected = format!(
+        "\
+error: `$ref: #/components/schemas/Missing` points to a schema that does not exist
+  --> {}:13:26
+   |
+13 |                 items: {{ $ref: '#/components/schemas/Missing' }}
+   |                          ^^^^
+   |
+   = note: at #/paths/~1pets/get/responses/200/content/application~1json/schema/items/$ref
+",
+        spec.display()
+    );
+    assert!(stderr.contains(&expected), "{stderr}");
+    // Not a terminal: no colour.
+    assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
+    // Ten warnings shown, the other two counted.
+    assert_eq!(
+        stderr.matches("warning: not a path").count(),
+        10,
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!(
+            "warning: {}: 2 more warning(s) like these",
+            spec.display()
+        )),
+        "{stderr}"
+    );
+    assert!(
+        stderr.ends_with(&format!(
+            "error: {}: the API description has 1 problem; nothing was written\n",
+            spec.display()
+        )),
+        "{stderr}"
+    );
+    assert!(failed.stdout.is_empty(), "{}", text(&failed.stdout));
+}
+
+/// The JSON lines on stdout, parsed.
+fn json_lines(stdout: &[u8]) -> Vec<serde_json::Value> {
+    text(stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}")))
+        .collect()
+}
+
+#[test]
+fn message_format_json_writes_one_object_per_diagnostic_on_stdout() {
+    let dir = scratch("json");
+    let spec = dir.join("bad.yaml");
+    let out = dir.join("crate");
+    std::fs::write(&spec, spec_with_problems()).expect("write spec");
+    let (spec_arg, out_arg) = (spec.to_string_lossy(), out.to_string_lossy());
+    let args = [
+        "codegen",
+        "--spec",
+        &spec_arg,
+        "--out",
+        &out_arg,
+        "--message-format",
+        "json",
+    ];
+
+    let failed = xtask(&args);
+    assert_eq!(failed.status.code(), Some(1), "{}", text(&failed.stderr));
+    let lines = json_lines(&failed.stdout);
+    // Every warning, none capped, and the error.
+    assert_eq!(lines.len(), 13, "{}", text(&failed.stdout));
+    let error = lines
+        .iter()
+        .find(|line| line["severity"] == "error")
+        .expect("the error is written");
+    assert_eq!(
+        *error,
+        serde_json::json!({
+            "file": spec_arg,
+            "severity": "error",
+            "pointer": "#/paths/~1pets/get/responses/200/content/application~1json/schema/items/$ref",
+            "line": 13,
+            "column": 26,
+            "end_line": 13,
+            "end_column": 30,
+            "message": "`$ref: #/components/schemas/Missing` points to a schema that does not exist",
+        })
+    );
+    let warning = lines
+        .iter()
+        .find(|line| line["pointer"] == "#/paths/pets12");
+    assert_eq!(
+        warning.map(|w| (&w["severity"], &w["line"], &w["column"])),
+        Some((&"warning".into(), &25.into(), &3.into()))
+    );
+    assert!(
+        text(&failed.stderr).contains("has 1 problem; nothing was written"),
+        "{}",
+        text(&failed.stderr)
+    );
+
+    // A spec that generates: its warnings as JSON, and nothing else on stdout.
+    let fixed = spec_with_problems().replace("Missing", "Pet")
+        + "components:\n  schemas:\n    Pet: { type: object }\n";
+    std::fs::write(&spec, fixed).expect("write spec");
+    let generated = xtask(&args);
+    assert!(generated.status.success(), "{}", text(&generated.stderr));
+    let lines = json_lines(&generated.stdout);
+    assert_eq!(lines.len(), 12);
+    assert!(lines.iter().all(|line| line["severity"] == "warning"));
+    assert!(
+        text(&generated.stderr).contains("file(s) updated"),
+        "{}",
+        text(&generated.stderr)
+    );
+
+    let unknown = xtask(&["codegen", "--message-format", "xml"]);
+    assert!(!unknown.status.success());
+    assert!(
+        text(&unknown.stderr).contains("unknown message format `xml`"),
+        "{}",
+        text(&unknown.stderr)
+    );
+}
