@@ -51,18 +51,20 @@ impl ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// Authenticates every request with a bearer token, sent as `Authorization: Bearer <token>`. The token never appears in `Debug` output or in errors.
+    /// Authenticates with a bearer token, sent as `Authorization: Bearer <token>`. It never appears in `Debug` output or in errors.
+    ///
+    /// Requests send it when their operation accepts the `bearerAuth` scheme.
     ///
     /// The workspace API key (a JWT), sent in the `Authorization` header as `Authorization: Bearer <token>`.
     pub fn bearer_token(self, token: impl Into<String>) -> Self {
-        self.secret_header("authorization", format!("Bearer {}", token.into()))
+        self.credential("bearerAuth", crate::auth::Credential::Bearer(token.into()))
     }
 
     /// Builds the client.
     ///
     /// # Errors
     ///
-    /// [`Error::Config`] when the base URL or a header value is invalid.
+    /// [`Error::Config`] when the base URL or a credential is invalid.
     pub fn build(self) -> Result<Client, Error> {
         Ok(Client {
             transport: self.build_transport()?,
@@ -98,11 +100,20 @@ impl Client {
         &self,
         params: &ListUnifiedConnectionsParams,
     ) -> Result<Vec<Connection>, Error> {
+        let response = self.list_unified_connections_with_response(params).await;
+        response.map(crate::Response::into_value)
+    }
+
+    /// [`Client::list_unified_connections`], returning the response's status and headers with its value.
+    pub async fn list_unified_connections_with_response(
+        &self,
+        params: &ListUnifiedConnectionsParams,
+    ) -> Result<crate::Response<Vec<Connection>>, Error> {
         let url = self.transport.url(&["unified", "connection"])?;
-        let response = self
-            .transport
-            .send(reqwest::Method::GET, url, &params.query(), &[], None)
-            .await?;
+        let request = crate::request::Request::new(reqwest::Method::GET, url)
+            .query(params.query())
+            .auth(crate::auth::Auth::AnyOf(&[&["bearerAuth"]]));
+        let response = self.transport.send(request).await?;
         response.json()
     }
 
@@ -119,12 +130,21 @@ impl Client {
         &self,
         body: &ConnectionInput,
     ) -> Result<Connection, Error> {
+        let response = self.create_unified_connection_with_response(body).await;
+        response.map(crate::Response::into_value)
+    }
+
+    /// [`Client::create_unified_connection`], returning the response's status and headers with its value.
+    pub async fn create_unified_connection_with_response(
+        &self,
+        body: &ConnectionInput,
+    ) -> Result<crate::Response<Connection>, Error> {
         let url = self.transport.url(&["unified", "connection"])?;
-        let body = crate::transport::json_body(body)?;
-        let response = self
-            .transport
-            .send(reqwest::Method::POST, url, &[], &[], Some(&body))
-            .await?;
+        let body = Some(crate::request::json_body("application/json", body)?);
+        let request = crate::request::Request::new(reqwest::Method::POST, url)
+            .auth(crate::auth::Auth::AnyOf(&[&["bearerAuth"]]))
+            .body(body);
+        let response = self.transport.send(request).await?;
         response.json()
     }
 
@@ -138,11 +158,19 @@ impl Client {
     ///
     /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a success response does not match the API description, [`Error::Transport`] or [`Error::Timeout`] when no response arrives.
     pub async fn get_unified_connection(&self, id: &str) -> Result<Connection, Error> {
+        let response = self.get_unified_connection_with_response(id).await;
+        response.map(crate::Response::into_value)
+    }
+
+    /// [`Client::get_unified_connection`], returning the response's status and headers with its value.
+    pub async fn get_unified_connection_with_response(
+        &self,
+        id: &str,
+    ) -> Result<crate::Response<Connection>, Error> {
         let url = self.transport.url(&["unified", "connection", id])?;
-        let response = self
-            .transport
-            .send(reqwest::Method::GET, url, &[], &[], None)
-            .await?;
+        let request = crate::request::Request::new(reqwest::Method::GET, url)
+            .auth(crate::auth::Auth::AnyOf(&[&["bearerAuth"]]));
+        let response = self.transport.send(request).await?;
         response.json()
     }
 
@@ -160,12 +188,22 @@ impl Client {
         id: &str,
         body: &ConnectionInput,
     ) -> Result<Connection, Error> {
+        let response = self.update_unified_connection_with_response(id, body).await;
+        response.map(crate::Response::into_value)
+    }
+
+    /// [`Client::update_unified_connection`], returning the response's status and headers with its value.
+    pub async fn update_unified_connection_with_response(
+        &self,
+        id: &str,
+        body: &ConnectionInput,
+    ) -> Result<crate::Response<Connection>, Error> {
         let url = self.transport.url(&["unified", "connection", id])?;
-        let body = crate::transport::json_body(body)?;
-        let response = self
-            .transport
-            .send(reqwest::Method::PUT, url, &[], &[], Some(&body))
-            .await?;
+        let body = Some(crate::request::json_body("application/json", body)?);
+        let request = crate::request::Request::new(reqwest::Method::PUT, url)
+            .auth(crate::auth::Auth::AnyOf(&[&["bearerAuth"]]))
+            .body(body);
+        let response = self.transport.send(request).await?;
         response.json()
     }
 
@@ -179,11 +217,19 @@ impl Client {
     ///
     /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a success response does not match the API description, [`Error::Transport`] or [`Error::Timeout`] when no response arrives.
     pub async fn remove_unified_connection(&self, id: &str) -> Result<(), Error> {
+        let response = self.remove_unified_connection_with_response(id).await;
+        response.map(crate::Response::into_value)
+    }
+
+    /// [`Client::remove_unified_connection`], returning the response's status and headers with its value.
+    pub async fn remove_unified_connection_with_response(
+        &self,
+        id: &str,
+    ) -> Result<crate::Response<()>, Error> {
         let url = self.transport.url(&["unified", "connection", id])?;
-        let response = self
-            .transport
-            .send(reqwest::Method::DELETE, url, &[], &[], None)
-            .await?;
+        let request = crate::request::Request::new(reqwest::Method::DELETE, url)
+            .auth(crate::auth::Auth::AnyOf(&[&["bearerAuth"]]));
+        let response = self.transport.send(request).await?;
         response.empty()
     }
 
@@ -201,12 +247,22 @@ impl Client {
         id: &str,
         body: &ConnectionPatch,
     ) -> Result<Connection, Error> {
+        let response = self.patch_unified_connection_with_response(id, body).await;
+        response.map(crate::Response::into_value)
+    }
+
+    /// [`Client::patch_unified_connection`], returning the response's status and headers with its value.
+    pub async fn patch_unified_connection_with_response(
+        &self,
+        id: &str,
+        body: &ConnectionPatch,
+    ) -> Result<crate::Response<Connection>, Error> {
         let url = self.transport.url(&["unified", "connection", id])?;
-        let body = crate::transport::json_body(body)?;
-        let response = self
-            .transport
-            .send(reqwest::Method::PATCH, url, &[], &[], Some(&body))
-            .await?;
+        let body = Some(crate::request::json_body("application/json", body)?);
+        let request = crate::request::Request::new(reqwest::Method::PATCH, url)
+            .auth(crate::auth::Auth::AnyOf(&[&["bearerAuth"]]))
+            .body(body);
+        let response = self.transport.send(request).await?;
         response.json()
     }
 
@@ -270,37 +326,37 @@ pub struct ListUnifiedConnectionsParams {
 }
 
 impl ListUnifiedConnectionsParams {
-    /// The query pairs, in declaration order; repeated keys for exploded arrays.
-    fn query(&self) -> Vec<(&str, String)> {
+    /// The query pairs, in declaration order.
+    pub(crate) fn query(&self) -> Vec<(String, String)> {
         let mut pairs = Vec::new();
         if let Some(values) = &self.limit {
-            pairs.push(("limit", values.to_string()));
+            pairs.push(("limit".to_owned(), values.to_string()));
         }
         if let Some(values) = &self.offset {
-            pairs.push(("offset", values.to_string()));
+            pairs.push(("offset".to_owned(), values.to_string()));
         }
         if let Some(values) = &self.updated_gte {
             pairs
                 .push((
-                    "updated_gte",
+                    "updated_gte".to_owned(),
                     values.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
                 ));
         }
         if let Some(values) = &self.sort {
-            pairs.push(("sort", values.as_str().to_owned()));
+            pairs.push(("sort".to_owned(), values.as_str().to_owned()));
         }
         if let Some(values) = &self.order {
-            pairs.push(("order", values.as_str().to_owned()));
+            pairs.push(("order".to_owned(), values.as_str().to_owned()));
         }
         if let Some(values) = &self.env {
-            pairs.push(("env", values.clone()));
+            pairs.push(("env".to_owned(), values.clone()));
         }
         if let Some(values) = &self.external_xref {
-            pairs.push(("external_xref", values.clone()));
+            pairs.push(("external_xref".to_owned(), values.clone()));
         }
         if let Some(values) = &self.categories {
             for value in values {
-                pairs.push(("categories", value.as_str().to_owned()));
+                pairs.push(("categories".to_owned(), value.as_str().to_owned()));
             }
         }
         pairs

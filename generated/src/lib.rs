@@ -49,19 +49,23 @@
 //! - Failed requests are retried for idempotent methods (see [`RetryPolicy`]), and every failure is an [`Error`] carrying what is known: status, headers and body of an API error, the path of a field that failed to decode.
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
+mod auth;
 mod client;
 mod enums;
 mod error;
 mod models;
 mod open_enum;
 mod paging;
+mod request;
+mod response;
 mod retry;
 mod transport;
 
 pub use client::*;
 pub use enums::*;
-pub use error::{ApiError, DecodeError, Error, ErrorBody};
+pub use error::{ApiError, DecodeError, Error, ErrorBody, Problem};
 pub use models::*;
+pub use response::{Download, Response};
 pub use retry::RetryPolicy;
 pub use transport::ClientBuilder;
 

@@ -2,22 +2,23 @@
 // edit: change the runtime crate and regenerate.
 
 //! Configuration of the client and the HTTP exchange shared by every operation: URL
-//! building, authentication headers, timeouts, retries and response decoding.
+//! building, credentials, timeouts, retries, and reading the response.
 
-// Which helpers a client uses depends on its API description (a client without
-// form bodies never builds `Body::Form`, one without authentication never calls
-// `secret_header`), so unused ones are expected.
+// Which of these helpers a client uses depends on its API description, so unused ones
+// are expected.
 #![allow(dead_code)]
 
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
-use bytes::Bytes;
-use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
-use reqwest::{Method, StatusCode, Url};
+use reqwest::header::{ACCEPT, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
+use reqwest::{StatusCode, Url};
 
-use crate::error::{ApiError, DecodeError, Error};
+use crate::auth::{Credential, Credentials};
+use crate::error::{ApiError, Error};
+use crate::request::Request;
+use crate::response::{Download, Received};
 use crate::retry::{RetryPolicy, is_retryable_status, retry_after};
 
 /// The longest chain of redirects followed by a client built by [`ClientBuilder`].
@@ -35,7 +36,7 @@ const MAX_REDIRECTS: usize = 10;
 #[derive(Clone)]
 pub struct ClientBuilder {
     base_url: String,
-    secret_headers: Vec<(&'static str, String)>,
+    credentials: Credentials,
     user_agent: String,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
@@ -45,14 +46,9 @@ pub struct ClientBuilder {
 
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let secrets: Vec<(&str, &str)> = self
-            .secret_headers
-            .iter()
-            .map(|(name, _)| (*name, "***"))
-            .collect();
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
-            .field("secret_headers", &secrets)
+            .field("credentials", &self.credentials)
             .field("user_agent", &self.user_agent)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
@@ -67,7 +63,7 @@ impl ClientBuilder {
     pub(crate) fn new(default_base_url: &str) -> Self {
         ClientBuilder {
             base_url: default_base_url.to_owned(),
-            secret_headers: Vec::new(),
+            credentials: Credentials::default(),
             user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_owned(),
             timeout: Some(Duration::from_secs(60)),
             connect_timeout: Some(Duration::from_secs(10)),
@@ -109,9 +105,9 @@ impl ClientBuilder {
 
     /// Sends requests with this HTTP client (for its proxy, TLS or connection-pool
     /// settings) instead of one created by the builder. The [`timeout`](Self::timeout),
-    /// the `User-Agent`, the authentication headers and the retry policy still apply to
-    /// every request; [`connect_timeout`](Self::connect_timeout) does not, and redirects
-    /// follow the given client's own policy.
+    /// the `User-Agent`, the credentials and the retry policy still apply to every
+    /// request; [`connect_timeout`](Self::connect_timeout) does not, and redirects follow
+    /// the given client's own policy.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -123,40 +119,24 @@ impl ClientBuilder {
         self
     }
 
-    /// Sends the header `name: value` with every request. The value is a secret: it is
-    /// marked sensitive and never printed. Setting the same header again replaces it.
-    pub(crate) fn secret_header(mut self, name: &'static str, value: String) -> Self {
-        self.secret_headers
-            .retain(|(existing, _)| !existing.eq_ignore_ascii_case(name));
-        self.secret_headers.push((name, value));
+    /// Sets the credential of the security scheme `scheme` (its key in the API
+    /// description), replacing an earlier one. Requests send it when their operation
+    /// asks for that scheme. It is never printed.
+    pub(crate) fn credential(mut self, scheme: &'static str, credential: Credential) -> Self {
+        self.credentials.set(scheme, credential);
         self
     }
 
     /// Checks the configuration and creates the transport.
     pub(crate) fn build_transport(self) -> Result<Transport, Error> {
         let base_url = parse_base_url(&self.base_url)?;
-
-        let mut headers = HeaderMap::new();
-        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         let user_agent = HeaderValue::from_str(&self.user_agent).map_err(|_| {
             Error::Config(format!(
                 "invalid user agent {:?}: it must be visible ASCII text",
                 self.user_agent
             ))
         })?;
-        headers.insert(USER_AGENT, user_agent);
-        for (name, value) in &self.secret_headers {
-            let header_name = HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| Error::Config(format!("invalid header name {name:?}")))?;
-            let mut header_value = HeaderValue::from_str(value).map_err(|_| {
-                Error::Config(format!(
-                    "invalid value for the `{name}` header (value not shown): it must be visible ASCII text"
-                ))
-            })?;
-            header_value.set_sensitive(true);
-            headers.insert(header_name, header_value);
-        }
-
+        self.credentials.check()?;
         let http = match self.http {
             Some(http) => http,
             None => {
@@ -170,12 +150,12 @@ impl ClientBuilder {
                     .map_err(|e| Error::Config(format!("could not create the HTTP client: {e}")))?
             }
         };
-
         Ok(Transport {
             inner: Arc::new(Inner {
                 base_url,
                 http,
-                headers,
+                user_agent,
+                credentials: self.credentials,
                 timeout: self.timeout,
                 retry: self.retry,
             }),
@@ -218,7 +198,7 @@ fn same_origin_redirects(attempt: reqwest::redirect::Attempt<'_>) -> reqwest::re
     }
 }
 
-/// Sends requests: the configured HTTP client, base URL, headers, timeout and retries.
+/// Sends requests: the configured HTTP client, base URL, credentials, timeout and retries.
 #[derive(Clone)]
 pub(crate) struct Transport {
     inner: Arc<Inner>,
@@ -227,8 +207,8 @@ pub(crate) struct Transport {
 struct Inner {
     base_url: Url,
     http: reqwest::Client,
-    /// Sent with every request; secret values are marked sensitive.
-    headers: HeaderMap,
+    user_agent: HeaderValue,
+    credentials: Credentials,
     timeout: Option<Duration>,
     retry: RetryPolicy,
 }
@@ -240,161 +220,24 @@ impl fmt::Debug for Transport {
             // Only fails for URLs without a host, which `parse_base_url` rejects.
             let _ = base_url.set_password(Some("***"));
         }
-        let headers: Vec<(&str, &str)> = self
-            .inner
-            .headers
-            .iter()
-            .map(|(name, value)| {
-                let shown = if value.is_sensitive() {
-                    "***"
-                } else {
-                    value.to_str().unwrap_or("<binary>")
-                };
-                (name.as_str(), shown)
-            })
-            .collect();
         f.debug_struct("Transport")
             .field("base_url", &base_url.as_str())
-            .field("headers", &headers)
+            .field("user_agent", &self.inner.user_agent)
+            .field("credentials", &self.inner.credentials)
             .field("timeout", &self.inner.timeout)
             .field("retry", &self.inner.retry)
             .finish()
     }
 }
 
-/// An encoded request body, kept so that a retry resends exactly the same bytes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Body {
-    /// JSON, sent as `application/json`.
-    Json(Vec<u8>),
-    /// Plain text, sent as `text/plain; charset=utf-8`.
-    Text(String),
-    /// An already URL-encoded form, sent as `application/x-www-form-urlencoded`.
-    Form(String),
-}
-
-impl Body {
-    fn content_type(&self) -> HeaderValue {
-        HeaderValue::from_static(match self {
-            Body::Json(_) => "application/json",
-            Body::Text(_) => "text/plain; charset=utf-8",
-            Body::Form(_) => "application/x-www-form-urlencoded",
-        })
-    }
-
-    fn to_bytes(&self) -> Bytes {
-        match self {
-            Body::Json(bytes) => Bytes::copy_from_slice(bytes),
-            Body::Text(text) | Body::Form(text) => Bytes::copy_from_slice(text.as_bytes()),
-        }
-    }
-}
-
-/// Encodes `value` as a JSON request body.
-pub(crate) fn json_body<T: serde::Serialize + ?Sized>(value: &T) -> Result<Body, Error> {
-    serde_json::to_vec(value)
-        .map(Body::Json)
-        .map_err(Error::Encode)
-}
-
-/// Encodes `value` as an `application/x-www-form-urlencoded` request body.
-pub(crate) fn form_body<T: serde::Serialize + ?Sized>(value: &T) -> Result<Body, Error> {
-    serde_urlencoded::to_string(value)
-        .map(Body::Form)
-        .map_err(|error| Error::InvalidRequest(format!("the form body cannot be encoded: {error}")))
-}
-
-/// The text of a parameter value that is not a plain scalar: a string as it is (a union
-/// whose value is a name, say), anything else as JSON.
-pub(crate) fn param_text<T: serde::Serialize + ?Sized>(value: &T) -> String {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::String(text)) => text,
-        Ok(other) => other.to_string(),
-        Err(_) => String::new(),
-    }
-}
-
-/// A complete response with a success status.
-#[derive(Debug)]
-pub(crate) struct Response {
-    /// The HTTP status.
-    pub(crate) status: StatusCode,
-    /// The response headers.
-    pub(crate) headers: HeaderMap,
-    /// The whole body.
-    pub(crate) body: Bytes,
-}
-
-impl Response {
-    /// Decodes the JSON body as `T`. An empty body, a body that does not match `T` or
-    /// trailing data after the JSON value gives [`Error::Decode`], with the path of the
-    /// failing field when there is one.
-    pub(crate) fn json<T: serde::de::DeserializeOwned>(self) -> Result<T, Error> {
-        let Response {
-            status,
-            headers,
-            body,
-        } = self;
-        if body.iter().all(u8::is_ascii_whitespace) {
-            return Err(Error::Decode(Box::new(DecodeError::empty(
-                status, headers, body,
-            ))));
-        }
-        let mut deserializer = serde_json::Deserializer::from_slice(&body);
-        let value = match serde_path_to_error::deserialize(&mut deserializer) {
-            Ok(value) => value,
-            Err(e) => {
-                let path = e.path().to_string();
-                let source = e.into_inner();
-                return Err(decode_json(status, headers, body, path, source));
-            }
-        };
-        if let Err(source) = deserializer.end() {
-            return Err(decode_json(status, headers, body, String::new(), source));
-        }
-        Ok(value)
-    }
-
-    /// The body as text; a body that is not valid UTF-8 gives [`Error::Decode`].
-    pub(crate) fn text(self) -> Result<String, Error> {
-        match std::str::from_utf8(&self.body) {
-            Ok(text) => Ok(text.to_owned()),
-            Err(source) => Err(Error::Decode(Box::new(DecodeError::utf8(
-                self.status,
-                self.headers,
-                self.body,
-                source,
-            )))),
-        }
-    }
-
-    /// The raw body.
-    pub(crate) fn bytes(self) -> Bytes {
-        self.body
-    }
-
-    /// Discards the body, whatever it contains.
-    pub(crate) fn empty(self) -> Result<(), Error> {
-        Ok(())
-    }
-}
-
-fn decode_json(
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Bytes,
-    path: String,
-    source: serde_json::Error,
-) -> Error {
-    Error::Decode(Box::new(DecodeError::json(
-        status, headers, body, path, source,
-    )))
-}
-
-/// How one try failed before a complete response was read.
+/// How one try failed before a response was read.
 enum AttemptError {
     Timeout(reqwest::Error),
     Transport(reqwest::Error),
+    /// The body is a stream that an earlier try used up.
+    Unrepeatable,
+    /// The request cannot be sent as given.
+    Invalid(Error),
 }
 
 impl AttemptError {
@@ -407,9 +250,18 @@ impl AttemptError {
     }
 }
 
+/// A request ready for its tries: URL with query, headers, and what to redact.
+struct Prepared<'r> {
+    request: &'r Request,
+    url: Url,
+    headers: HeaderMap,
+    /// The URL as errors show it: query credentials replaced by `***`.
+    shown_url: Option<Url>,
+}
+
 impl Transport {
     /// Joins the base URL with path segments. Each segment is percent-encoded as one
-    /// segment, so a value containing `/`, `?`, `#`, spaces or non-ASCII characters
+    /// segment, so a value containing `/`, `?`, `#`, `%`, spaces or non-ASCII characters
     /// cannot change the path. A segment that is empty, `.` or `..` would designate
     /// another resource and gives [`Error::InvalidRequest`].
     pub(crate) fn url(&self, segments: &[&str]) -> Result<Url, Error> {
@@ -428,52 +280,67 @@ impl Transport {
     }
 
     /// Sends a request and reads the whole response, trying again as the retry policy
-    /// allows. The query pairs are appended in order (a key may repeat); the header pairs
-    /// are the operation's header parameters. Returns the response for a 2xx status and
-    /// [`Error::Api`] for any other.
-    pub(crate) async fn send(
+    /// allows. Returns the response for a 2xx status and [`Error::Api`] for any other.
+    pub(crate) async fn send(&self, request: Request) -> Result<Received, Error> {
+        let response = self.exchange(&request).await?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.bytes().await.map_err(Error::reading)?;
+        Ok(Received {
+            status,
+            headers,
+            body,
+        })
+    }
+
+    /// Gets `url` (the next page a `Link` header names), with the credentials `auth` names:
+    /// only on the configured server's origin, so that credentials never go elsewhere.
+    pub(crate) async fn follow(
         &self,
-        method: Method,
-        mut url: Url,
-        query: &[(&str, String)],
-        headers: &[(&str, String)],
-        body: Option<&Body>,
-    ) -> Result<Response, Error> {
-        if !query.is_empty() {
-            url.query_pairs_mut()
-                .extend_pairs(query.iter().map(|(key, value)| (*key, value.as_str())));
+        url: Url,
+        auth: crate::auth::Auth,
+        accept: &'static str,
+    ) -> Result<Received, Error> {
+        if url.origin() != self.inner.base_url.origin() {
+            return Err(Error::InvalidRequest(format!(
+                "the next page is on another server ({}); it is not followed",
+                url.origin().ascii_serialization()
+            )));
         }
-        let mut extra = HeaderMap::with_capacity(headers.len());
-        for (name, value) in headers {
-            let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
-                Error::InvalidRequest(format!("`{name}` is not a valid header name"))
-            })?;
-            let value = HeaderValue::from_str(value).map_err(|_| {
-                Error::InvalidRequest(format!(
-                    "the value of the `{name}` header is not valid header text"
-                ))
-            })?;
-            extra.append(name, value);
-        }
-        let payload = body.map(|body| (body.content_type(), body.to_bytes()));
+        let request = Request::new(reqwest::Method::GET, url)
+            .auth(auth)
+            .accept(accept);
+        self.send(request).await
+    }
+
+    /// The next page a `Link` header names, relative links resolved against the base URL.
+    pub(crate) fn next_link(&self, headers: &HeaderMap) -> Option<Url> {
+        crate::paging::next_link(headers, &self.inner.base_url)
+    }
+
+    /// Sends a request and returns the response as soon as its status and headers are
+    /// in, for a download read as it arrives; error responses are read whole.
+    pub(crate) async fn send_streaming(&self, request: Request) -> Result<Download, Error> {
+        self.exchange(&request).await.map(Download::new)
+    }
+
+    /// The tries of a request, until a success status or an error the policy does not
+    /// retry. An error response's body is read whole (it becomes an [`ApiError`]).
+    async fn exchange(&self, request: &Request) -> Result<reqwest::Response, Error> {
+        let prepared = self.prepare(request)?;
         let retry = &self.inner.retry;
-        let may_retry = retry.allows_method(&method);
+        let may_retry = retry.allows_method(&request.method);
         let started = Instant::now();
         let mut attempts: u32 = 0;
         loop {
             attempts = attempts.saturating_add(1);
-            let outcome = self.attempt(&method, &url, &extra, payload.as_ref()).await;
-            let (error, retry_after) = match outcome {
-                Ok(response) if response.status.is_success() => return Ok(response),
+            let (error, wait) = match self.attempt(&prepared).await {
+                Ok(response) if response.status().is_success() => return Ok(response),
                 Ok(response) => {
-                    let retryable = may_retry && is_retryable_status(response.status);
-                    let wait = retry_after(&response.headers, SystemTime::now());
-                    let error = Error::Api(Box::new(ApiError::new(
-                        response.status,
-                        response.headers,
-                        response.body,
-                        attempts,
-                    )));
+                    let status = response.status();
+                    let retryable = may_retry && is_retryable_status(status);
+                    let wait = retry_after(response.headers(), SystemTime::now());
+                    let error = api_error(response, attempts).await;
                     if !retryable {
                         return Err(error);
                     }
@@ -481,6 +348,14 @@ impl Transport {
                 }
                 Err(AttemptError::Timeout(source)) => {
                     return Err(Error::Timeout { attempts, source });
+                }
+                Err(AttemptError::Invalid(error)) => return Err(error),
+                Err(AttemptError::Unrepeatable) => {
+                    return Err(Error::InvalidRequest(
+                        "the body is a stream, already sent by a failed try: it cannot be sent \
+                         again"
+                            .to_owned(),
+                    ));
                 }
                 Err(AttemptError::Transport(source)) => {
                     let retryable = may_retry && (source.is_connect() || source.is_request());
@@ -491,43 +366,114 @@ impl Transport {
                     (error, None)
                 }
             };
-            match retry.next_delay(attempts, started.elapsed(), retry_after) {
+            match retry.next_delay(attempts, started.elapsed(), wait) {
                 Some(delay) => tokio::time::sleep(delay).await,
                 None => return Err(error),
             }
         }
     }
 
-    /// One try: sends the request and reads the whole body.
-    async fn attempt(
-        &self,
-        method: &Method,
-        url: &Url,
-        extra: &HeaderMap,
-        payload: Option<&(HeaderValue, Bytes)>,
-    ) -> Result<Response, AttemptError> {
-        let inner = &*self.inner;
-        let mut request = inner
-            .http
-            .request(method.clone(), url.clone())
-            .headers(inner.headers.clone())
-            .headers(extra.clone());
-        if let Some(timeout) = inner.timeout {
-            request = request.timeout(timeout);
+    /// The URL with its query (parameters, then credentials) and the headers of every try.
+    fn prepare<'r>(&self, request: &'r Request) -> Result<Prepared<'r>, Error> {
+        let credentials = self.inner.credentials.chosen(request.auth);
+        let mut url = request.url.clone();
+        let keys = crate::auth::query_pairs(&credentials);
+        if !request.query.is_empty() || !keys.is_empty() {
+            let mut pairs = url.query_pairs_mut();
+            pairs.extend_pairs(request.query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+            pairs.extend_pairs(keys.iter().copied());
         }
-        if let Some((content_type, bytes)) = payload {
-            request = request
-                .header(CONTENT_TYPE, content_type.clone())
-                .body(bytes.clone());
+        let shown_url = (!keys.is_empty()).then(|| redacted(&url, &keys));
+        let mut headers = HeaderMap::with_capacity(request.headers.len() + 2);
+        headers.insert(USER_AGENT, self.inner.user_agent.clone());
+        headers.insert(ACCEPT, HeaderValue::from_static(request.accept));
+        for (name, value) in &request.headers {
+            let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                Error::InvalidRequest(format!("`{name}` is not a valid header name"))
+            })?;
+            let value = HeaderValue::from_str(value).map_err(|_| {
+                Error::InvalidRequest(format!(
+                    "the value of the `{name}` header is not valid header text"
+                ))
+            })?;
+            headers.append(name, value);
         }
-        let response = request.send().await.map_err(AttemptError::classify)?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(AttemptError::classify)?;
-        Ok(Response {
-            status,
+        Ok(Prepared {
+            request,
+            url,
             headers,
-            body,
+            shown_url,
         })
     }
+
+    /// One try: sends the request and returns the response once its headers are in.
+    async fn attempt(&self, prepared: &Prepared<'_>) -> Result<reqwest::Response, AttemptError> {
+        let inner = &*self.inner;
+        let request = prepared.request;
+        let mut builder = inner
+            .http
+            .request(request.method.clone(), prepared.url.clone())
+            .headers(prepared.headers.clone());
+        if let Some(timeout) = inner.timeout {
+            builder = builder.timeout(timeout);
+        }
+        let cookies = cookie_header(&request.cookies);
+        let credentials = inner.credentials.chosen(request.auth);
+        builder = crate::auth::apply(&credentials, builder, cookies.as_deref())
+            .map_err(AttemptError::Invalid)?;
+        if let Some(body) = &request.body {
+            builder = body.attach(builder).ok_or(AttemptError::Unrepeatable)?;
+        }
+        builder.send().await.map_err(|error| {
+            let error = match &prepared.shown_url {
+                Some(shown) => error.with_url(shown.clone()),
+                None => error,
+            };
+            AttemptError::classify(error)
+        })
+    }
+}
+
+/// Reads an error response whole into an [`Error::Api`] (or the error that reading it
+/// ran into).
+async fn api_error(response: reqwest::Response, attempts: u32) -> Error {
+    let status: StatusCode = response.status();
+    let headers = response.headers().clone();
+    match response.bytes().await {
+        Ok(body) => Error::Api(Box::new(ApiError::new(status, headers, body, attempts))),
+        Err(source) if source.is_timeout() => Error::Timeout { attempts, source },
+        Err(source) => Error::Transport { attempts, source },
+    }
+}
+
+/// The `Cookie` header value of cookie parameters.
+fn cookie_header(cookies: &[(&str, String)]) -> Option<String> {
+    (!cookies.is_empty()).then(|| {
+        cookies
+            .iter()
+            .map(|(name, value)| format!("{name}={value}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    })
+}
+
+/// `url` with the values of the query keys that are credentials replaced by `***`.
+fn redacted(url: &Url, keys: &[(&str, &str)]) -> Url {
+    let mut shown = url.clone();
+    let pairs: Vec<(String, String)> = url
+        .query_pairs()
+        .map(|(k, v)| {
+            let secret = keys.iter().any(|(name, _)| *name == k);
+            (
+                k.into_owned(),
+                if secret {
+                    "***".to_owned()
+                } else {
+                    v.into_owned()
+                },
+            )
+        })
+        .collect();
+    shown.query_pairs_mut().clear().extend_pairs(pairs);
+    shown
 }

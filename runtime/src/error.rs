@@ -1,10 +1,16 @@
 //! The error type returned by every operation of the client.
 
+// Which of these helpers a client uses depends on its API description, so unused ones
+// are expected.
+#![allow(dead_code)]
+
+use std::any::Any;
 use std::fmt;
+use std::sync::Arc;
 
 use bytes::Bytes;
 use reqwest::StatusCode;
-use reqwest::header::HeaderMap;
+use reqwest::header::{CONTENT_TYPE, HeaderMap};
 use serde::{Deserialize, Deserializer};
 
 /// One error type for every call.
@@ -94,6 +100,69 @@ impl Error {
             _ => None,
         }
     }
+
+    /// A failure while a body was read after a first try had its response.
+    pub(crate) fn reading(source: reqwest::Error) -> Error {
+        if source.is_timeout() {
+            Error::Timeout {
+                attempts: 1,
+                source,
+            }
+        } else {
+            Error::Transport {
+                attempts: 1,
+                source,
+            }
+        }
+    }
+
+    /// Decodes the body of an [`Error::Api`] as the type the API description gives for
+    /// its status (see [`ApiError::typed`]); other errors are returned as they are.
+    pub(crate) fn with_typed_body(self, decode: ErrorBodyDecoder) -> Error {
+        match self {
+            Error::Api(mut api) => {
+                api.typed = decode(api.status, &api.body);
+                Error::Api(api)
+            }
+            other => other,
+        }
+    }
+}
+
+/// Decodes an error response's body, by status, into the type the API description gives
+/// it; `None` when it gives none or the body does not match.
+pub(crate) type ErrorBodyDecoder = fn(StatusCode, &[u8]) -> Option<Arc<dyn TypedBody>>;
+
+/// A decoded error body, whatever its type (see [`ApiError::typed`]).
+pub(crate) trait TypedBody: Any + fmt::Debug + Send + Sync {
+    /// The body, to be downcast.
+    fn as_any(&self) -> &dyn Any;
+}
+
+impl<T: Any + fmt::Debug + Send + Sync> TypedBody for T {
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// Decodes `body` as `T` and wraps it in the variant `wrap` of an operation's error enum,
+/// for an [`ErrorBodyDecoder`].
+pub(crate) fn typed_variant<T, E>(body: &[u8], wrap: fn(T) -> E) -> Option<Arc<dyn TypedBody>>
+where
+    T: serde::de::DeserializeOwned,
+    E: fmt::Debug + Send + Sync + 'static,
+{
+    let value: T = serde_json::from_slice(body).ok()?;
+    Some(Arc::new(wrap(value)))
+}
+
+/// Decodes `body` as `T`, for an [`ErrorBodyDecoder`].
+pub(crate) fn typed_body<T>(body: &[u8]) -> Option<Arc<dyn TypedBody>>
+where
+    T: serde::de::DeserializeOwned + fmt::Debug + Send + Sync + 'static,
+{
+    let value: T = serde_json::from_slice(body).ok()?;
+    Some(Arc::new(value))
 }
 
 /// Formats an attempt count as "1 attempt" or "N attempts".
@@ -139,6 +208,8 @@ pub struct ApiError {
     headers: HeaderMap,
     body: Bytes,
     parsed: Option<ErrorBody>,
+    problem: Option<Problem>,
+    typed: Option<Arc<dyn TypedBody>>,
     attempts: u32,
 }
 
@@ -151,13 +222,28 @@ impl ApiError {
             .ok()
             .and_then(|object| ErrorBody::deserialize(serde_json::Value::Object(object)).ok())
             .filter(|parsed| !parsed.is_empty());
+        let problem = Problem::read(&headers, &body);
         ApiError {
             status,
             headers,
             body,
             parsed,
+            problem,
+            typed: None,
             attempts,
         }
+    }
+
+    /// The body decoded as the type the API description gives for this status, if it
+    /// gives one, `T` is that type, and the body matches it. Each operation's
+    /// documentation names the type (one type, or an enum of them when statuses differ).
+    pub fn typed<T: Any>(&self) -> Option<&T> {
+        self.typed.as_deref()?.as_any().downcast_ref()
+    }
+
+    /// The body as RFC 9457 problem details, when it is `application/problem+json`.
+    pub fn problem(&self) -> Option<&Problem> {
+        self.problem.as_ref()
     }
 
     /// The HTTP status of the response.
@@ -193,6 +279,17 @@ impl ApiError {
 
     /// The most informative one-line description of the body, if any.
     fn summary(&self) -> Option<String> {
+        if let Some(problem) = &self.problem {
+            let parts: Vec<&str> = [&problem.title, &problem.detail]
+                .into_iter()
+                .flatten()
+                .map(String::as_str)
+                .filter(|part| !part.trim().is_empty())
+                .collect();
+            if !parts.is_empty() {
+                return Some(one_line(&parts.join(": ")));
+            }
+        }
         if let Some(parsed) = &self.parsed {
             let reason = self.status.canonical_reason().unwrap_or("");
             let useful = |s: &&String| {
@@ -235,6 +332,42 @@ impl fmt::Display for ApiError {
 }
 
 impl std::error::Error for ApiError {}
+
+/// Problem details (RFC 9457), the body of `application/problem+json` responses.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, serde::Serialize)]
+#[non_exhaustive]
+pub struct Problem {
+    /// A URI naming the kind of problem (`type`).
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// A short summary of the kind of problem.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The HTTP status, repeated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// What went wrong this time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// A URI naming this occurrence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance: Option<String>,
+    /// The problem type's own members.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Problem {
+    /// The problem details of a body whose content type says it has them.
+    fn read(headers: &HeaderMap, body: &[u8]) -> Option<Problem> {
+        let content_type = headers.get(CONTENT_TYPE)?.to_str().ok()?;
+        let essence = content_type.split(';').next()?.trim();
+        if !essence.eq_ignore_ascii_case("application/problem+json") {
+            return None;
+        }
+        serde_json::from_slice(body).ok()
+    }
+}
 
 /// The `{statusCode, error, message}` JSON error shape many APIs use.
 ///

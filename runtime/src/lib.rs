@@ -17,20 +17,26 @@
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 
+// Which helpers a generated crate uses depends on its API description (a client without
+// form bodies never encodes one, one without API keys never sends one): the modules that
+// have such helpers allow unused ones themselves, so that the copies in generated crates
+// do too.
+mod auth;
 mod error;
-// Only the enums a generated crate defines use it.
-#[allow(dead_code)]
 mod open_enum;
 mod paging;
+mod request;
+mod response;
 mod retry;
 mod transport;
-// Only the tagged unions a generated crate defines use it.
-#[allow(dead_code)]
 mod union;
+mod upload;
 
-pub use error::{ApiError, DecodeError, Error, ErrorBody};
+pub use error::{ApiError, DecodeError, Error, ErrorBody, Problem};
+pub use response::{Download, Response};
 pub use retry::RetryPolicy;
 pub use transport::ClientBuilder;
+pub use upload::Upload;
 
 /// Stands in for the client a generated crate defines in its `client.rs`, so that links
 /// from the runtime's documentation to `crate::Client` resolve here too.

@@ -7,43 +7,38 @@ use quote::quote;
 use super::docs;
 use super::ty;
 use crate::Options;
-use crate::model::{Api, Derivation, Operation, Response, Scalar, Ty, TypeKind};
+use crate::model::{Api, Content, Derivation, Operation, Scalar, Success, Ty, TypeKind};
 
-/// The crate root.
+/// The crate root: the generated modules, the runtime's, and what users name.
 pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
     let text = crate_docs(api, options);
     let crate_docs = docs::inner_lines(&text);
-    // Without enums there is no `enums` module, nor the runtime it uses.
-    let enums = super::has_enums(api);
-    let enums_mod = enums.then(|| {
-        quote!(
-            mod enums;
-        )
+    let mut modules: Vec<&str> = vec!["client"];
+    if super::has_enums(api) {
+        modules.push("enums");
+    }
+    if super::has_models(api) {
+        modules.push("models");
+    }
+    modules.extend(super::runtime_modules(api));
+    modules.sort_unstable();
+    let modules = modules.iter().map(|module| {
+        let module = ty::ident(module);
+        quote!(mod #module;)
     });
-    let open_enum_mod = enums.then(|| {
-        quote!(
-            mod open_enum;
-        )
-    });
-    let union_mod = super::has_tagged_unions(api).then(|| {
-        quote!(
-            mod union;
-        )
-    });
-    let enums_use = enums.then(|| {
+    let enums_use = super::has_enums(api).then(|| {
         quote!(
             pub use enums::*;
         )
     });
-    let models = super::has_models(api);
-    let models_mod = models.then(|| {
-        quote!(
-            mod models;
-        )
-    });
-    let models_use = models.then(|| {
+    let models_use = super::has_models(api).then(|| {
         quote!(
             pub use models::*;
+        )
+    });
+    let upload_use = super::uses_uploads(api).then(|| {
+        quote!(
+            pub use upload::Upload;
         )
     });
     quote! {
@@ -51,22 +46,16 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         #![warn(missing_docs)]
         #![forbid(unsafe_code)]
 
-        mod client;
-        #enums_mod
-        mod error;
-        #models_mod
-        #open_enum_mod
-        mod paging;
-        mod retry;
-        mod transport;
-        #union_mod
+        #( #modules )*
 
         pub use client::*;
         #enums_use
-        pub use error::{ApiError, DecodeError, Error, ErrorBody};
+        pub use error::{ApiError, DecodeError, Error, ErrorBody, Problem};
         #models_use
+        pub use response::{Download, Response};
         pub use retry::RetryPolicy;
         pub use transport::ClientBuilder;
+        #upload_use
 
         /// The HTTP client library, whose types (`StatusCode`, `HeaderMap`, `Client`) appear
         /// in this crate's API.
@@ -199,7 +188,7 @@ fn example(api: &Api, options: &Options) -> String {
     let gettable = |op: &&Operation| {
         op.method == crate::model::HttpMethod::Get
             && op.body.is_none()
-            && matches!(op.response, Response::Json(_))
+            && matches!(op.responses.success, Success::One(Content::Json(_)))
             && simple_args(api, op).is_some()
     };
     let call = api

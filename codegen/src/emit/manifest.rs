@@ -36,15 +36,20 @@ fastrand = "2"
 futures-core = "0.3"
 futures-util = {{ version = "0.3", default-features = false, features = ["alloc"] }}
 httpdate = "1"
-reqwest = {{ version = "0.12", default-features = false }}
+reqwest = {{ version = "0.12", default-features = false{reqwest_features} }}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 serde_path_to_error = "0.1"
-serde_urlencoded = "0.7"
+serde_html_form = "0.2"
 thiserror = "2"
 tokio = {{ version = "1", features = ["time"] }}
 {uuid}"#,
         name = options.crate_name,
+        reqwest_features = if super::uses_uploads(api) {
+            ", features = [\"multipart\", \"stream\"]"
+        } else {
+            ""
+        },
         uuid = if super::uses_uuid(api) {
             "uuid = { version = \"1\", features = [\"serde\"] }\n"
         } else {

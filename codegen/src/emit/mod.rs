@@ -7,7 +7,11 @@ mod docs;
 mod enums;
 mod example_tests;
 mod manifest;
+mod methods;
 mod models;
+mod params;
+mod responses;
+mod streams;
 mod ty;
 mod unions;
 
@@ -52,21 +56,19 @@ macro_rules! runtime_module {
     };
 }
 
-/// The runtime: the spec-independent modules every generated crate gets.
-const RUNTIME: [RuntimeModule; 6] = [
+/// The runtime: the spec-independent modules generated crates get.
+const RUNTIME: [RuntimeModule; 10] = [
+    runtime_module!("auth"),
     runtime_module!("error"),
     runtime_module!("open_enum"),
     runtime_module!("paging"),
+    runtime_module!("request"),
+    runtime_module!("response"),
     runtime_module!("retry"),
     runtime_module!("transport"),
     runtime_module!("union"),
+    runtime_module!("upload"),
 ];
-
-/// The runtime module only a crate with enums needs.
-const ENUM_RUNTIME: &str = "src/open_enum.rs";
-
-/// The runtime module only a crate with tagged unions needs.
-const UNION_RUNTIME: &str = "src/union.rs";
 
 /// Every file of the crate, by path relative to the crate's root.
 pub fn files(api: &Api, options: &Options) -> Vec<(String, File)> {
@@ -95,12 +97,11 @@ pub fn files(api: &Api, options: &Options) -> Vec<(String, File)> {
             files.push(("tests/examples.rs".to_owned(), File::Rust(tests)));
         }
     }
-    let unions = has_tagged_unions(api);
+    let wanted = runtime_modules(api);
     files.extend(
         RUNTIME
             .iter()
-            .filter(|module| enums || module.path != ENUM_RUNTIME)
-            .filter(|module| unions || module.path != UNION_RUNTIME)
+            .filter(|module| wanted.contains(&module.name()))
             .map(|module| {
                 let file = File::Runtime {
                     source: module.source,
@@ -126,6 +127,55 @@ fn has_models(api: &Api) -> bool {
     api.types
         .iter()
         .any(|def| !matches!(def.kind, TypeKind::Enum(_)))
+}
+
+impl RuntimeModule {
+    /// The module's name (`transport`).
+    fn name(&self) -> &'static str {
+        self.path
+            .strip_prefix("src/")
+            .and_then(|p| p.strip_suffix(".rs"))
+            .unwrap_or(self.path)
+    }
+}
+
+/// The runtime modules the crate needs: those every client uses, and those only some
+/// APIs need (open enums, tagged unions, uploads), which would need dependencies or
+/// features the crate does not otherwise have.
+pub fn runtime_modules(api: &Api) -> Vec<&'static str> {
+    let mut modules = vec![
+        "auth",
+        "error",
+        "paging",
+        "request",
+        "response",
+        "retry",
+        "transport",
+    ];
+    if has_enums(api) {
+        modules.push("open_enum");
+    }
+    if has_tagged_unions(api) {
+        modules.push("union");
+    }
+    if uses_uploads(api) {
+        modules.push("upload");
+    }
+    modules.sort_unstable();
+    modules
+}
+
+/// Whether a request body is bytes or a multipart form, which the `upload` module sends.
+pub fn uses_uploads(api: &Api) -> bool {
+    api.operations
+        .iter()
+        .flat_map(|op| op.body.iter().chain(&op.other_bodies))
+        .any(|body| {
+            matches!(
+                body.media,
+                crate::model::BodyMedia::Binary | crate::model::BodyMedia::Multipart(_)
+            )
+        })
 }
 
 /// Whether the crate has a tagged union, whose decoding uses the `union` runtime module.

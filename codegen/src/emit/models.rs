@@ -78,6 +78,9 @@ struct Defaults {
 }
 
 fn struct_def(api: &Api, def: &TypeDef, strukt: &Struct, defaults: &mut Defaults) -> TokenStream {
+    if strukt.multipart {
+        return multipart_def(api, def, strukt);
+    }
     let name = ident(&def.name);
     let doc = docs::attrs(&def.docs, &[]);
     let (fields, default_fns): (Vec<TokenStream>, Vec<Option<String>>) = strukt
@@ -116,6 +119,50 @@ fn struct_def(api: &Api, def: &TypeDef, strukt: &Struct, defaults: &mut Defaults
         #constructor
         #debug
         #from
+    }
+}
+
+/// A multipart form's type: a struct of its parts, without serde, with the `parts` method
+/// that writes them.
+fn multipart_def(api: &Api, def: &TypeDef, strukt: &Struct) -> TokenStream {
+    let name = ident(&def.name);
+    let doc = docs::attrs(&def.docs, &[]);
+    let fields = strukt.fields.iter().map(|field| {
+        let member = ident(&field.name);
+        let doc = field_docs(strukt, field);
+        let field_ty = field_type(api, strukt, field);
+        quote!(#doc pub #member: #field_ty,)
+    });
+    let derive_default = strukt.fields.iter().all(Field::is_option);
+    let default = derive_default.then(|| quote!(Default,));
+    let constructor = (!derive_default).then(|| {
+        let no_defaults = vec![None; strukt.fields.len()];
+        constructor(api, def, strukt, &no_defaults)
+    });
+    let parts = api
+        .operations
+        .iter()
+        .flat_map(|op| op.body.iter().chain(&op.other_bodies))
+        .find_map(|body| match (&body.media, &body.ty) {
+            (crate::model::BodyMedia::Multipart(parts), Ty::Named(id))
+                if api.ty(*id).name == def.name =>
+            {
+                Some(parts.as_slice())
+            }
+            _ => None,
+        })
+        .unwrap_or_default();
+    let parts = super::methods::multipart_parts(parts);
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, #default)]
+        pub struct #name {
+            #( #fields )*
+        }
+        #constructor
+        impl #name {
+            #parts
+        }
     }
 }
 

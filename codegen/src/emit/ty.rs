@@ -46,6 +46,7 @@ fn scalar_tokens(scalar: Scalar) -> TokenStream {
         Scalar::U32 => quote!(u32),
         Scalar::U64 => quote!(u64),
         Scalar::Uuid => quote!(uuid::Uuid),
+        Scalar::Upload => quote!(crate::Upload),
         Scalar::F64 => quote!(f64),
         Scalar::DateTime => quote!(chrono::DateTime<chrono::Utc>),
         Scalar::Date => quote!(chrono::NaiveDate),

@@ -282,11 +282,14 @@ fn used_besides_patch_bodies(api: &Api) -> HashSet<TypeId> {
         for param in operation.path_params.iter().chain(&operation.params) {
             crate::model::visit_ty(&param.ty, &mut note);
         }
-        if let Some(body) = operation.body.as_ref().filter(|_| !patch_body) {
+        let bodies = operation.body.iter().chain(&operation.other_bodies);
+        for body in bodies.filter(|_| !patch_body) {
             crate::model::visit_ty(&body.ty, &mut note);
         }
-        if let crate::model::Response::Json(ty) = &operation.response {
-            crate::model::visit_ty(ty, &mut note);
+        for content in operation.responses.contents() {
+            if let crate::model::Content::Json(ty) = content {
+                crate::model::visit_ty(ty, &mut note);
+            }
         }
     }
     used
@@ -379,6 +382,7 @@ impl Deriver<'_> {
                 extra,
                 derived: Some((id, derivation)),
                 partial: derivation == Derivation::Patch,
+                multipart: false,
             });
         }
         derived

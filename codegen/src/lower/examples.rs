@@ -150,6 +150,7 @@ impl Checker<'_> {
 fn scalar_fits(scalar: Scalar, value: &Value) -> Result<(), String> {
     let fits = match scalar {
         Scalar::Json => true,
+        Scalar::Upload => false,
         Scalar::String => value.is_string(),
         Scalar::Bool => value.is_boolean(),
         Scalar::F64 => value.is_number(),
@@ -195,6 +196,7 @@ fn scalar_name(scalar: Scalar) -> &'static str {
         Scalar::Date => "a date (YYYY-MM-DD)",
         Scalar::Uuid => "a UUID",
         Scalar::Json => "any value",
+        Scalar::Upload => "bytes to upload",
         Scalar::I8 | Scalar::I16 | Scalar::I32 | Scalar::I64 => "an integer in range",
         Scalar::U8 | Scalar::U16 | Scalar::U32 | Scalar::U64 => "a non-negative integer in range",
     }

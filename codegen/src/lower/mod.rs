@@ -3,23 +3,27 @@
 //!
 //! Problems are collected, not returned at the first: a bad spec is reported whole.
 
+mod bodies;
 mod derive;
 mod examples;
 mod operation;
+mod paging;
+mod params;
+mod refs;
+mod responses;
 mod schema;
+mod security;
 mod shape;
 mod union;
 
 use std::collections::{HashMap, HashSet};
 
-use openapiv3::{OpenAPI, ReferenceOr, SecurityScheme};
+use openapiv3::OpenAPI;
 
 use crate::diagnostic::{Diagnostics, Pointer};
 use crate::load::Document;
 use crate::load::schema::{SchemaId, Schemas};
-use crate::model::{
-    Api, AuthKind, AuthScheme, Docs, Example, Server, TypeDef, TypeId, TypeKind, Untyped,
-};
+use crate::model::{Api, AuthScheme, Docs, Example, Server, TypeDef, TypeId, TypeKind, Untyped};
 use crate::naming::{self, Namespace};
 use shape::Analysis;
 
@@ -29,9 +33,10 @@ pub fn lower(document: &Document, diagnostics: &mut Diagnostics) -> Option<Api> 
     let mut lowerer = Lowerer::new(document, diagnostics);
     lowerer.declare_components();
     lowerer.lower_components();
+    lowerer.auth = lowerer.security_schemes();
     let operations = lowerer.lower_operations();
     let servers = lowerer.servers();
-    let auth = lowerer.auth();
+    let auth = std::mem::take(&mut lowerer.auth);
     let mut api = Api {
         title: spec.info.title.clone(),
         version: spec.info.version.clone(),
@@ -77,6 +82,8 @@ struct Lowerer<'a> {
     examples: Vec<Example>,
     /// Schemas whose examples are recorded.
     examples_seen: HashSet<SchemaId>,
+    /// The security schemes the client supports, which operations refer to by index.
+    auth: Vec<AuthScheme>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -93,6 +100,7 @@ impl<'a> Lowerer<'a> {
             untyped: Vec::new(),
             examples: Vec::new(),
             examples_seen: HashSet::new(),
+            auth: Vec::new(),
         }
     }
 
@@ -128,7 +136,13 @@ impl<'a> Lowerer<'a> {
             .unwrap_or_default()
     }
 
-    /// The kind of a declared type.
+    /// What a declared type is (so far: a type being lowered is an alias of JSON until it
+    /// is done).
+    fn type_kind(&self, id: TypeId) -> Option<&TypeKind> {
+        self.types.get(id.0).map(|def| &def.kind)
+    }
+
+    /// Sets what a declared type is.
     fn set_kind(&mut self, id: TypeId, kind: TypeKind) {
         if let Some(def) = self.types.get_mut(id.0) {
             def.kind = kind;
@@ -175,61 +189,6 @@ impl<'a> Lowerer<'a> {
         }
         servers
     }
-
-    fn auth(&mut self) -> Vec<AuthScheme> {
-        let Some(components) = &self.spec.components else {
-            return Vec::new();
-        };
-        let pointer = Pointer::root().push("components").push("securitySchemes");
-        let mut schemes = Vec::new();
-        for (key, scheme) in &components.security_schemes {
-            let at = pointer.push(key);
-            let ReferenceOr::Item(scheme) = scheme else {
-                self.diagnostics
-                    .warning(&at, "a `$ref` security scheme is not supported; ignored");
-                continue;
-            };
-            let (kind, description) = match scheme {
-                SecurityScheme::HTTP {
-                    scheme,
-                    description,
-                    ..
-                } if scheme.eq_ignore_ascii_case("bearer") => (AuthKind::Bearer, description),
-                SecurityScheme::APIKey {
-                    location: openapiv3::APIKeyLocation::Header,
-                    name,
-                    description,
-                    ..
-                } => (
-                    AuthKind::ApiKeyHeader {
-                        header: name.clone(),
-                    },
-                    description,
-                ),
-                SecurityScheme::OAuth2 { description, .. }
-                | SecurityScheme::OpenIDConnect { description, .. } => {
-                    // Both end in an access token sent as a bearer token.
-                    (AuthKind::Bearer, description)
-                }
-                _ => {
-                    self.diagnostics.warning(
-                        &at,
-                        "only bearer, OAuth2/OpenID Connect and header API keys are \
-                         supported; this scheme is ignored",
-                    );
-                    continue;
-                }
-            };
-            schemes.push(AuthScheme {
-                key: key.clone(),
-                method: String::new(),
-                description: description.clone(),
-                kind,
-            });
-        }
-        name_auth_methods(&mut schemes);
-        schemes
-    }
 }
 
 /// Where a named type's schema is written, for the docs of an undocumented one.
@@ -258,76 +217,8 @@ impl Origin<'_> {
     }
 }
 
-/// The methods `ClientBuilder` has whatever the spec (the runtime's and the generated
-/// `server` and `build`), which a security scheme's method must not take.
-const BUILDER_METHODS: [&str; 11] = [
-    "new",
-    "base_url",
-    "timeout",
-    "connect_timeout",
-    "user_agent",
-    "http_client",
-    "retry_policy",
-    "secret_header",
-    "build_transport",
-    "server",
-    "build",
-];
-
-/// Names the builder method of each scheme: `bearer_token` or `api_key` when the API has
-/// one scheme, prefixed by the scheme's key when it has several.
-fn name_auth_methods(schemes: &mut [AuthScheme]) {
-    let mut names = Namespace::default();
-    for taken in BUILDER_METHODS {
-        names.reserve(taken);
-    }
-    let single = schemes.len() == 1;
-    for scheme in schemes {
-        let plain = match scheme.kind {
-            AuthKind::Bearer => "bearer_token",
-            AuthKind::ApiKeyHeader { .. } => "api_key",
-        };
-        let base = if single {
-            plain.to_owned()
-        } else {
-            naming::snake_name(&format!("{} {plain}", scheme.key))
-        };
-        scheme.method = names.claim(&base);
-    }
-}
-
 /// The host of a URL, for naming a server that has no description.
 fn url_host(url: &str) -> &str {
     let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
     rest.split(['/', ':']).next().unwrap_or(rest)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The runtime's `ClientBuilder` methods are edited apart from the generator: each must
-    /// be one a security scheme cannot take.
-    #[test]
-    fn every_builder_method_of_the_runtime_is_reserved() {
-        let transport = include_str!("../../../runtime/src/transport.rs");
-        let mut in_builder = false;
-        for line in transport.lines() {
-            if line.starts_with("impl ClientBuilder") {
-                in_builder = true;
-            } else if line.starts_with('}') {
-                in_builder = false;
-            } else if let Some(rest) = line.trim_start().split("fn ").nth(1).filter(|_| in_builder)
-            {
-                let name: String = rest
-                    .chars()
-                    .take_while(|c| c.is_alphanumeric() || *c == '_')
-                    .collect();
-                assert!(
-                    BUILDER_METHODS.contains(&name.as_str()),
-                    "`ClientBuilder::{name}` is not reserved"
-                );
-            }
-        }
-    }
 }

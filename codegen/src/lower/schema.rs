@@ -192,6 +192,7 @@ impl Lowerer<'_> {
             extra,
             derived: None,
             partial: false,
+            multipart: false,
         }
     }
 
@@ -362,6 +363,7 @@ impl Lowerer<'_> {
                 ty: ty.clone(),
                 value: value.clone(),
                 mismatch: None,
+                form: false,
             });
         }
     }

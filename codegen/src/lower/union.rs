@@ -403,7 +403,7 @@ fn scalar_rank(scalar: Scalar) -> u8 {
         Scalar::DateTime => 31,
         Scalar::Date => 32,
         Scalar::String => 39,
-        Scalar::Json => 99,
+        Scalar::Json | Scalar::Upload => 99,
     }
 }
 
@@ -416,6 +416,7 @@ fn scalar_variant(scalar: Scalar) -> &'static str {
         Scalar::DateTime => "DateTime",
         Scalar::Date => "Date",
         Scalar::Json => "Value",
+        Scalar::Upload => "Upload",
         _ => "Integer",
     }
 }

@@ -7,7 +7,8 @@ mod operation;
 mod types;
 
 pub use operation::{
-    Body, BodyMedia, HttpMethod, Operation, Paging, Param, ParamLocation, PathPart, Response,
+    Body, BodyMedia, Content, HttpMethod, Operation, Paging, PagingKind, Param, ParamLocation,
+    ParamStyle, Part, PartKind, PathPart, Responses, Security, Status, StatusBody, Success,
 };
 pub use types::{
     Derivation, Docs, Enum, Extra, Field, Scalar, Struct, Tagging, Ty, TypeDef, TypeId, TypeKind,
@@ -89,6 +90,9 @@ pub struct Example {
     pub value: serde_json::Value,
     /// Why the value cannot be decoded into `ty`, when it does not match its own schema.
     pub mismatch: Option<String>,
+    /// The example is of a form body (`application/x-www-form-urlencoded`): its values
+    /// travel as text, and it is checked by encoding and decoding a form.
+    pub form: bool,
 }
 
 impl Api {
@@ -112,11 +116,13 @@ impl Api {
             for param in operation.path_params.iter().chain(&operation.params) {
                 visit_ty(&param.ty, visit);
             }
-            if let Some(body) = &operation.body {
+            for body in operation.body.iter().chain(&operation.other_bodies) {
                 visit_ty(&body.ty, visit);
             }
-            if let Response::Json(ty) = &operation.response {
-                visit_ty(ty, visit);
+            for content in operation.responses.contents() {
+                if let Content::Json(ty) = content {
+                    visit_ty(ty, visit);
+                }
             }
         }
     }
@@ -168,8 +174,8 @@ pub struct Server {
 pub struct AuthScheme {
     /// The scheme's key in `components/securitySchemes`.
     pub key: String,
-    /// The `ClientBuilder` method that sets the credential (`bearer_token`, `api_key`,
-    /// or prefixed by the key when the API has several schemes).
+    /// The `ClientBuilder` method that sets the credential (`bearer_token`, `basic_auth`,
+    /// `api_key`, or prefixed by the key when the API has several schemes).
     pub method: String,
     /// `description`.
     pub description: Option<String>,
@@ -180,11 +186,27 @@ pub struct AuthScheme {
 /// How a credential is attached to a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AuthKind {
-    /// `type: http, scheme: bearer`: `Authorization: Bearer <token>`.
+    /// `type: http, scheme: bearer`, and OAuth2 or OpenID Connect access tokens the caller
+    /// obtains: `Authorization: Bearer <token>`.
     Bearer,
-    /// `type: apiKey, in: header`: the key as the value of the named header.
-    ApiKeyHeader {
-        /// The header's name.
-        header: String,
+    /// `type: http, scheme: basic`: `Authorization: Basic <user:password in base64>`.
+    Basic,
+    /// `type: apiKey`: the key in a header, a query parameter or a cookie.
+    ApiKey {
+        /// Where it travels.
+        location: ApiKeyLocation,
+        /// The header, parameter or cookie name.
+        name: String,
     },
+}
+
+/// Where an API key travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApiKeyLocation {
+    /// A request header.
+    Header,
+    /// A query parameter.
+    Query,
+    /// A cookie.
+    Cookie,
 }

@@ -44,6 +44,9 @@ impl HttpMethod {
 pub struct Operation {
     /// The method name, snake_case and unique.
     pub name: String,
+    /// The name of the method that returns the response's status and headers too
+    /// (`get_pet_with_response`).
+    pub with_response: String,
     /// The HTTP method.
     pub method: HttpMethod,
     /// The path template as written (`/unified/connection/{id}`), for docs.
@@ -56,15 +59,20 @@ pub struct Operation {
     pub deprecated: bool,
     /// Path parameters, in the order they appear in the path.
     pub path_params: Vec<Param>,
-    /// Query and header parameters, gathered in a generated parameter struct.
+    /// Query, header and cookie parameters, gathered in a generated parameter struct.
     pub params: Vec<Param>,
     /// The name of that struct, when there are any such parameters.
     pub params_type: Option<String>,
-    /// The request body.
+    /// The request body, in the media type a caller most likely wants (see
+    /// [`Operation::other_bodies`]).
     pub body: Option<Body>,
-    /// What a successful response holds.
-    pub response: Response,
-    /// Offset/limit paging, when the operation supports it.
+    /// The other media types the operation accepts, each sent by a method of its own.
+    pub other_bodies: Vec<Body>,
+    /// The responses: what a success holds, and the typed bodies of errors.
+    pub responses: Responses,
+    /// The credentials the operation takes.
+    pub security: Security,
+    /// How a list operation pages, when it does.
     pub paging: Option<Paging>,
 }
 
@@ -86,6 +94,24 @@ pub enum ParamLocation {
     Query,
     /// As a request header.
     Header,
+    /// In the `Cookie` header.
+    Cookie,
+}
+
+/// How an array or object parameter is written (`style` and `explode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamStyle {
+    /// `form`, exploded: a key per value (`a=1&a=2`), an object's properties as keys.
+    FormExploded,
+    /// `form` not exploded, and `simple` (headers, paths): values joined with commas
+    /// (`a=1,2`), an object as `key,value` pairs.
+    Comma,
+    /// `spaceDelimited`: array values joined with spaces.
+    Space,
+    /// `pipeDelimited`: array values joined with `|`.
+    Pipe,
+    /// `deepObject`: an object's properties as `name[key]=value`.
+    DeepObject,
 }
 
 /// One parameter.
@@ -101,8 +127,8 @@ pub struct Param {
     pub ty: Ty,
     /// `required: true`.
     pub required: bool,
-    /// `explode` for arrays in the query: repeat the key (`a=1&a=2`) or join with commas.
-    pub explode: bool,
+    /// How arrays and objects are written.
+    pub style: ParamStyle,
     /// `deprecated: true`.
     pub deprecated: bool,
     /// `default`, for docs and paging.
@@ -114,57 +140,208 @@ pub struct Param {
 }
 
 /// How a request body is encoded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum BodyMedia {
-    /// `application/json` (or any `+json`).
+    /// JSON (`application/json` or any `+json`), from the body's type.
     Json,
-    /// `application/x-www-form-urlencoded`.
+    /// `application/x-www-form-urlencoded`: the body's properties as form fields, arrays
+    /// as repeated keys.
     Form,
-    /// `text/plain` and other text: sent as a string.
+    /// `multipart/form-data`: one part per property of the body's type (a struct whose
+    /// binary properties are files).
+    Multipart(Vec<Part>),
+    /// Text (`text/*`), sent as it is.
     Text,
+    /// Raw bytes or a stream of them (`application/octet-stream`, `image/*`, ...).
+    Binary,
+}
+
+/// One part of a multipart body: a property of the body's type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Part {
+    /// The part's name (the property's JSON key).
+    pub wire: String,
+    /// The Rust field of the body's type that holds it.
+    pub field: String,
+    /// How the part is written.
+    pub kind: PartKind,
+    /// The part's `Content-Type` from the media type's `encoding`, if it gives one.
+    pub content_type: Option<String>,
+}
+
+/// How a multipart part is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartKind {
+    /// A file: bytes with a file name and content type (an [`Scalar::Upload`]).
+    File,
+    /// A list of files under one name.
+    Files,
+    /// Text: a string, number, boolean or enum value as it is written in a query.
+    Text,
+    /// Anything else, as JSON (`application/json`).
+    Json,
 }
 
 /// A request body.
 #[derive(Debug, Clone)]
 pub struct Body {
-    /// The body's type.
+    /// The body's type: the schema's for JSON, form and multipart bodies, `String` for
+    /// text, an upload for binary bodies.
     pub ty: Ty,
     /// How it is encoded.
     pub media: BodyMedia,
+    /// The media type as the description gives it, sent as `Content-Type`.
+    pub content_type: String,
     /// `required: true`; otherwise the method takes an `Option`.
     pub required: bool,
+    /// For a body in another media type than the operation's first: the name of the
+    /// method that sends it (`upload_photo_form`; before naming, the suffix `form`).
+    pub method_suffix: Option<String>,
+    /// For such a body, the name of its method that returns the response's status and
+    /// headers too.
+    pub with_response: Option<String>,
     /// Its documentation.
     pub docs: Docs,
 }
 
-/// What a successful response holds.
+/// The responses of an operation.
+#[derive(Debug, Clone)]
+pub struct Responses {
+    /// What a success holds: one kind for every success status, or an enum of them.
+    pub success: Success,
+    /// Error responses whose bodies have types, by status.
+    pub errors: Vec<StatusBody>,
+    /// The name of the enum of the typed error bodies, when they are of more than one
+    /// type.
+    pub error_enum: Option<String>,
+    /// The `Accept` header: the media types the responses have.
+    pub accept: String,
+    /// A success response declares a `Link` header (whose `rel="next"` link is the next
+    /// page of a list).
+    pub next_link: bool,
+}
+
+impl Responses {
+    /// Every content the responses have: the successes', then the errors'.
+    pub fn contents(&self) -> impl Iterator<Item = &Content> {
+        let success: Vec<&Content> = match &self.success {
+            Success::One(content) => vec![content],
+            Success::Several { variants, .. } => variants.iter().map(|(s, _)| &s.content).collect(),
+        };
+        success
+            .into_iter()
+            .chain(self.errors.iter().map(|e| &e.content))
+    }
+}
+
+/// What a successful call returns.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Response {
+pub enum Success {
+    /// One kind of content for every success status.
+    One(Content),
+    /// Different content for different success statuses: an enum named `name`.
+    Several {
+        /// The enum's name.
+        name: String,
+        /// Each status and what it holds, with the variant's name.
+        variants: Vec<(StatusBody, String)>,
+    },
+}
+
+/// A status (or range, or `default`) and the content of its response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusBody {
+    /// The status.
+    pub status: Status,
+    /// What its body holds.
+    pub content: Content,
+    /// The variant's name in the error enum, for error bodies.
+    pub variant: String,
+}
+
+/// A response status as the description lists it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Status {
+    /// One status code.
+    Code(u16),
+    /// A range: `2XX` is `Range(2)`.
+    Range(u16),
+    /// `default`: any status the others do not list.
+    Default,
+}
+
+/// What a response body holds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Content {
     /// No body (or one the client ignores).
     Empty,
     /// JSON decoded into this type.
     Json(Ty),
+    /// An `application/problem+json` body: RFC 9457 problem details.
+    Problem,
     /// Text, returned as a `String`.
     Text,
-    /// Anything else, returned as raw bytes.
-    Bytes,
+    /// Anything else, returned as a stream of bytes (a download is not buffered).
+    Binary,
 }
 
-/// Offset/limit paging of a list operation.
+/// Which credentials an operation sends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Security {
+    /// The description says nothing: every credential the client is given is sent.
+    Unspecified,
+    /// `security: []` (or only `{}`): no credentials.
+    None,
+    /// Alternatives, each a set of schemes (indexes into [`super::Api::auth`]) sent
+    /// together; the first alternative whose credentials the client has is used. An empty
+    /// alternative (`{}`) means the call may also go without.
+    AnyOf(Vec<Vec<usize>>),
+}
+
+/// How a list operation pages.
 #[derive(Debug, Clone)]
 pub struct Paging {
-    /// Index in [`Operation::params`] of the page-size parameter.
-    pub limit: usize,
-    /// Index in [`Operation::params`] of the offset parameter.
-    pub offset: usize,
-    /// The type of one item of the returned array.
+    /// The type of one item.
     pub item: Ty,
-    /// The page size when the caller sets none: the limit's `default`, else 100, and never
-    /// above `max_page_size`.
-    pub default_page_size: u64,
-    /// The limit's `maximum`: a larger page size is lowered to it, since a server that caps
-    /// pages would otherwise return a short page that ends the stream early.
-    pub max_page_size: Option<u64>,
+    /// How the next page is asked for.
+    pub kind: PagingKind,
     /// The name of the client method that streams every item (`list_pets_stream`).
     pub method: String,
+}
+
+/// How the next page is asked for.
+#[derive(Debug, Clone)]
+pub enum PagingKind {
+    /// `limit` and `offset` query parameters; the response is the array of items, and a
+    /// short page is the last.
+    Offset {
+        /// Index in [`Operation::params`] of the page-size parameter.
+        limit: usize,
+        /// Index in [`Operation::params`] of the offset parameter.
+        offset: usize,
+        /// The page size when the caller sets none: the limit's `default`, else 100, and
+        /// never above `max_page_size`.
+        default_page_size: u64,
+        /// The limit's `maximum`: a larger page size is lowered to it, since a server that
+        /// caps pages would otherwise return a short page that ends the stream early.
+        max_page_size: Option<u64>,
+    },
+    /// A cursor: the response is an object holding the items and the cursor of the next
+    /// page, which the next request sends in a query parameter; no cursor (or an empty
+    /// one) ends the stream.
+    Cursor {
+        /// Index in [`Operation::params`] of the cursor parameter.
+        param: usize,
+        /// The response field holding the items (its Rust name).
+        items: String,
+        /// The response field holding the next cursor (its Rust name).
+        next: String,
+        /// The items field is an `Option`.
+        items_optional: bool,
+        /// The next-cursor field is an `Option`.
+        next_optional: bool,
+    },
+    /// A `Link` response header with `rel="next"`: the next page is that URL; the
+    /// response is the array of items.
+    LinkHeader,
 }

@@ -66,6 +66,9 @@ pub struct Struct {
     /// A partial update (a PATCH body): every field may be left out, and a nullable field
     /// can be set to `null`, which is not the same as leaving it out.
     pub partial: bool,
+    /// A multipart form: sent as parts, not as JSON, so it has no serde impls; its binary
+    /// properties are uploads.
+    pub multipart: bool,
 }
 
 /// The properties an object may have besides its declared ones.
@@ -276,6 +279,8 @@ pub enum Scalar {
     Date,
     /// `uuid::Uuid` (`format: uuid`).
     Uuid,
+    /// Bytes to send (a binary body, a file of a multipart form): the runtime's `Upload`.
+    Upload,
     /// `serde_json::Value`: any JSON.
     Json,
 }

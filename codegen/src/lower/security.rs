@@ -1,0 +1,212 @@
+//! Security schemes (how the client is given credentials) and each operation's `security`
+//! (which of them its requests send).
+
+use openapiv3::{APIKeyLocation, ReferenceOr, SecurityRequirement, SecurityScheme};
+
+use super::Lowerer;
+use crate::diagnostic::Pointer;
+use crate::model::{ApiKeyLocation, AuthKind, AuthScheme, Security};
+use crate::naming::{self, Namespace};
+
+/// The methods `ClientBuilder` has whatever the spec (the runtime's and the generated
+/// `server` and `build`), which a security scheme's method must not take.
+const BUILDER_METHODS: [&str; 11] = [
+    "new",
+    "base_url",
+    "timeout",
+    "connect_timeout",
+    "user_agent",
+    "http_client",
+    "retry_policy",
+    "credential",
+    "build_transport",
+    "server",
+    "build",
+];
+
+impl Lowerer<'_> {
+    /// The security schemes the client can send, each with its builder method.
+    pub(super) fn security_schemes(&mut self) -> Vec<AuthScheme> {
+        let Some(components) = &self.spec.components else {
+            return Vec::new();
+        };
+        let pointer = Pointer::root().push("components").push("securitySchemes");
+        let mut schemes = Vec::new();
+        for (key, scheme) in &components.security_schemes {
+            let at = pointer.push(key);
+            let ReferenceOr::Item(scheme) = scheme else {
+                self.diagnostics
+                    .warning(&at, "a `$ref` security scheme is not supported; ignored");
+                continue;
+            };
+            let Some((kind, description)) = self.scheme_kind(scheme, &at) else {
+                continue;
+            };
+            schemes.push(AuthScheme {
+                key: key.clone(),
+                method: String::new(),
+                description: description.clone(),
+                kind,
+            });
+        }
+        name_auth_methods(&mut schemes);
+        schemes
+    }
+
+    fn scheme_kind<'s>(
+        &mut self,
+        scheme: &'s SecurityScheme,
+        at: &Pointer,
+    ) -> Option<(AuthKind, &'s Option<String>)> {
+        Some(match scheme {
+            SecurityScheme::HTTP {
+                scheme,
+                description,
+                ..
+            } if scheme.eq_ignore_ascii_case("bearer") => (AuthKind::Bearer, description),
+            SecurityScheme::HTTP {
+                scheme,
+                description,
+                ..
+            } if scheme.eq_ignore_ascii_case("basic") => (AuthKind::Basic, description),
+            SecurityScheme::APIKey {
+                location,
+                name,
+                description,
+                ..
+            } => {
+                let location = match location {
+                    APIKeyLocation::Header => ApiKeyLocation::Header,
+                    APIKeyLocation::Query => ApiKeyLocation::Query,
+                    APIKeyLocation::Cookie => ApiKeyLocation::Cookie,
+                };
+                let kind = AuthKind::ApiKey {
+                    location,
+                    name: name.clone(),
+                };
+                (kind, description)
+            }
+            // Both end in an access token, which the caller obtains and the client sends
+            // as a bearer token.
+            SecurityScheme::OAuth2 { description, .. }
+            | SecurityScheme::OpenIDConnect { description, .. } => (AuthKind::Bearer, description),
+            SecurityScheme::HTTP { scheme, .. } => {
+                self.diagnostics.warning(
+                    &at.push("scheme"),
+                    format!(
+                        "the HTTP `{scheme}` scheme is not supported (bearer and basic are); \
+                         this scheme is ignored"
+                    ),
+                );
+                return None;
+            }
+        })
+    }
+
+    /// Which credentials an operation sends: its own `security`, else the document's;
+    /// `Unspecified` when neither says.
+    pub(super) fn operation_security(
+        &mut self,
+        operation: &openapiv3::Operation,
+        pointer: &Pointer,
+    ) -> Security {
+        let (requirements, at) = match (&operation.security, &self.spec.security) {
+            (Some(own), _) => (own, pointer.push("security")),
+            (None, Some(document)) => (document, Pointer::root().push("security")),
+            (None, None) => return Security::Unspecified,
+        };
+        let mut alternatives: Vec<Vec<usize>> = Vec::new();
+        for (index, requirement) in requirements.iter().enumerate() {
+            match self.requirement(requirement) {
+                Some(schemes) => {
+                    if !alternatives.contains(&schemes) {
+                        alternatives.push(schemes);
+                    }
+                }
+                None => self.diagnostics.warning(
+                    &at.push(index),
+                    "this requirement names a security scheme the client does not support; \
+                     requests never send it",
+                ),
+            }
+        }
+        match alternatives.as_slice() {
+            [] if requirements.is_empty() => Security::None,
+            [only] if only.is_empty() => Security::None,
+            _ => Security::AnyOf(alternatives),
+        }
+    }
+
+    /// The schemes of one requirement, as indexes into the supported schemes; `None` when
+    /// it names one that is not supported.
+    fn requirement(&self, requirement: &SecurityRequirement) -> Option<Vec<usize>> {
+        requirement
+            .keys()
+            .map(|name| self.auth.iter().position(|scheme| &scheme.key == name))
+            .collect()
+    }
+}
+
+/// Names the builder method of each scheme: `bearer_token`, `basic_auth` or `api_key`
+/// when the API has one scheme of that kind, prefixed by the scheme's key otherwise.
+fn name_auth_methods(schemes: &mut [AuthScheme]) {
+    let mut names = Namespace::default();
+    for taken in BUILDER_METHODS {
+        names.reserve(taken);
+    }
+    let plain = |kind: &AuthKind| match kind {
+        AuthKind::Bearer => "bearer_token",
+        AuthKind::Basic => "basic_auth",
+        AuthKind::ApiKey { .. } => "api_key",
+    };
+    let kinds: Vec<&'static str> = schemes.iter().map(|s| plain(&s.kind)).collect();
+    for scheme in schemes {
+        let base = plain(&scheme.kind);
+        let alone = kinds.iter().filter(|kind| **kind == base).count() == 1;
+        let name = if alone {
+            base.to_owned()
+        } else {
+            naming::snake_name(&format!("{} {base}", scheme.key))
+        };
+        scheme.method = names.claim(&name);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The runtime's `ClientBuilder` methods are edited apart from the generator: each must
+    /// be one a security scheme cannot take.
+    #[test]
+    fn every_builder_method_of_the_runtime_is_reserved() {
+        let transport = include_str!("../../../runtime/src/transport.rs");
+        let file = syn::parse_file(transport).expect("the runtime parses");
+        let mut found = 0;
+        for item in file.items {
+            let syn::Item::Impl(block) = item else {
+                continue;
+            };
+            if block.trait_.is_some() {
+                continue;
+            }
+            let syn::Type::Path(path) = &*block.self_ty else {
+                continue;
+            };
+            if !path.path.is_ident("ClientBuilder") {
+                continue;
+            }
+            for item in block.items {
+                if let syn::ImplItem::Fn(function) = item {
+                    let name = function.sig.ident.to_string();
+                    assert!(
+                        BUILDER_METHODS.contains(&name.as_str()),
+                        "`ClientBuilder::{name}` is not reserved"
+                    );
+                    found += 1;
+                }
+            }
+        }
+        assert!(found >= 8, "the runtime's builder methods were not found");
+    }
+}
