@@ -172,7 +172,7 @@ pub struct Part {
 /// How a multipart part is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PartKind {
-    /// A file: bytes with a file name and content type (an [`Scalar::Upload`]).
+    /// A file: bytes with a file name and content type (an [`super::Scalar::Upload`]).
     File,
     /// A list of files under one name.
     Files,
