@@ -9,7 +9,7 @@ use crate::report::{MessageFormat, Report};
 use crate::tree;
 
 /// The options of `cargo xtask codegen`.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Args {
     /// Compare only.
     pub check: bool,
@@ -27,28 +27,75 @@ pub struct Args {
     pub message_format: MessageFormat,
 }
 
+/// The crates of this workspace that the generator writes: the client of the API (its
+/// description in `spec/`) and the client the wire tests run against, from a description
+/// of every body, response, credential and paging kind (`tests/fixtures/wire.yaml`).
+/// Each is `(description, crate folder, package name)`.
+pub const COMMITTED: [(&str, &str, &str); 2] = [
+    (
+        "spec/unified-connection.yaml",
+        "generated",
+        "unified-connection",
+    ),
+    (
+        "tests/fixtures/wire.yaml",
+        "tests/wire-client",
+        "wire-client",
+    ),
+];
+
 pub fn run(args: &Args) -> Result<ExitCode, String> {
-    let root = crate::workspace_root();
-    let (spec_path, source) = match &args.spec {
-        Some(spec) => (spec.clone(), spec.display().to_string()),
-        None => (
-            root.join("spec/unified-connection.yaml"),
-            "spec/unified-connection.yaml".to_owned(),
-        ),
-    };
     if args.spec.is_some() && args.out.is_none() {
         return Err(
-            "--spec needs --out: generated/ is made from spec/unified-connection.yaml only"
-                .to_owned(),
+            "--spec needs --out: without them, the workspace's own crates are generated".to_owned(),
         );
     }
-    let out = args.out.clone().unwrap_or_else(|| root.join("generated"));
+    if args.spec.is_some() {
+        return run_one(args);
+    }
+    let root = crate::workspace_root();
+    let mut code = ExitCode::SUCCESS;
+    for (spec, out, name) in COMMITTED {
+        let one = Args {
+            spec: Some(root.join(spec)),
+            out: Some(root.join(out)),
+            name: Some(name.to_owned()),
+            ..args.clone()
+        };
+        if run_one_committed(&one, spec)? != ExitCode::SUCCESS {
+            code = ExitCode::FAILURE;
+        }
+    }
+    Ok(code)
+}
+
+/// One of the workspace's own crates, named in headers by its path in the workspace.
+fn run_one_committed(args: &Args, source: &str) -> Result<ExitCode, String> {
+    generate_into(args, source, false)
+}
+
+/// A crate from `--spec` into `--out`: a crate of its own, outside this workspace.
+fn run_one(args: &Args) -> Result<ExitCode, String> {
+    let source = args
+        .spec
+        .as_ref()
+        .map(|spec| spec.display().to_string())
+        .unwrap_or_default();
+    generate_into(args, &source, true)
+}
+
+fn generate_into(args: &Args, source: &str, standalone: bool) -> Result<ExitCode, String> {
+    let source = source.to_owned();
+    let (Some(spec_path), Some(out)) = (args.spec.clone(), args.out.clone()) else {
+        return Err("a description and an output folder are needed".to_owned());
+    };
     let mut options = Options::new(
         args.name.as_deref().unwrap_or("unified-connection"),
         source.clone(),
     );
-    // The committed crate is a member of this workspace; any other output is a crate of its own.
-    options.standalone = args.out.is_some();
+    // The committed crates are members of this workspace; any other output is a crate of
+    // its own.
+    options.standalone = standalone;
     options.example_tests = args.example_tests;
 
     let text = std::fs::read_to_string(&spec_path).map_err(|e| {

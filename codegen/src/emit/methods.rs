@@ -10,7 +10,7 @@ use super::params::{PathArg, path_arg};
 use super::responses;
 use super::ty::{self, ident};
 use crate::model::{
-    Api, Body, BodyMedia, HttpMethod, Operation, Part, PartKind, PathPart, Security,
+    Api, Body, BodyMedia, HttpMethod, Operation, Part, PartKind, PathPart, Security, Struct,
 };
 
 /// Every method of an operation.
@@ -220,30 +220,42 @@ fn body_encoding(api: &Api, body: &Body) -> (TokenStream, TokenStream) {
     }
 }
 
-/// The `parts` method of a multipart body's type: one part per property.
-pub fn multipart_parts(parts: &[Part]) -> TokenStream {
-    let pushes = parts.iter().map(|part| {
-        let field = ident(&part.field);
+/// The `parts` method of a multipart body's type: one part per property that is set (a
+/// list of files or values, one part per item).
+pub fn multipart_parts(strukt: &Struct, parts: &[Part]) -> TokenStream {
+    let pushes = parts.iter().filter_map(|part| {
+        let field = strukt.fields.iter().find(|f| f.name == part.field)?;
+        let member = ident(&part.field);
         let wire = part.wire.as_str();
         let content_type = match &part.content_type {
             Some(content_type) => quote!(Some(#content_type)),
             None => quote!(None),
         };
-        let make = match part.kind {
-            PartKind::File => quote!(parts.push(crate::upload::Part::file(#wire, value.clone()).with_content_type(#content_type));),
+        let with_type = quote!(.with_content_type(#content_type));
+        let push = match part.kind {
+            PartKind::File => {
+                quote!(parts.push(crate::upload::Part::file(#wire, value.clone()) #with_type);)
+            }
             PartKind::Files => quote! {
                 for file in value {
-                    parts.push(crate::upload::Part::file(#wire, file.clone()).with_content_type(#content_type));
+                    parts.push(crate::upload::Part::file(#wire, file.clone()) #with_type);
                 }
             },
-            PartKind::Text => quote!(parts.push(crate::upload::Part::text(#wire, crate::request::param_text(value)).with_content_type(#content_type));),
-            PartKind::Json => quote!(parts.push(crate::upload::Part::json(#wire, value)?.with_content_type(#content_type));),
+            PartKind::Text => quote! {
+                parts.push(crate::upload::Part::text(#wire, crate::request::param_text(value)) #with_type);
+            },
+            PartKind::Texts => quote! {
+                for item in value {
+                    parts.push(crate::upload::Part::text(#wire, crate::request::param_text(item)) #with_type);
+                }
+            },
+            PartKind::Json => quote!(parts.push(crate::upload::Part::json(#wire, value)? #with_type);),
         };
-        quote! {
-            for value in Some(&self.#field).into_iter().flatten() {
-                #make
-            }
-        }
+        Some(if field.is_option() {
+            quote! { if let Some(value) = &self.#member { #push } }
+        } else {
+            quote! { { let value = &self.#member; #push } }
+        })
     });
     quote! {
         /// The parts of the form: one per property that is set, files with their file

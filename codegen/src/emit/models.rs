@@ -152,7 +152,7 @@ fn multipart_def(api: &Api, def: &TypeDef, strukt: &Struct) -> TokenStream {
             _ => None,
         })
         .unwrap_or_default();
-    let parts = super::methods::multipart_parts(parts);
+    let parts = super::methods::multipart_parts(strukt, parts);
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, #default)]

@@ -290,7 +290,7 @@ impl Lowerer<'_> {
             match kind {
                 PartKind::File => field.ty = Ty::Scalar(Scalar::Upload),
                 PartKind::Files => field.ty = Ty::Vec(Box::new(Ty::Scalar(Scalar::Upload))),
-                PartKind::Text | PartKind::Json => {}
+                PartKind::Text | PartKind::Texts | PartKind::Json => {}
             }
             let content_type = media
                 .encoding
@@ -318,10 +318,10 @@ impl Lowerer<'_> {
                 return PartKind::Files;
             }
         }
-        if self.is_form_value(ty, false) {
-            PartKind::Text
-        } else {
-            PartKind::Json
+        match ty.non_null() {
+            _ if self.is_form_value(ty, false) => PartKind::Text,
+            Ty::Vec(item) if self.is_form_value(item, false) => PartKind::Texts,
+            _ => PartKind::Json,
         }
     }
 

@@ -148,7 +148,8 @@ impl Lowerer<'_> {
 }
 
 /// Names the builder method of each scheme: `bearer_token`, `basic_auth` or `api_key`
-/// when the API has one scheme of that kind, prefixed by the scheme's key otherwise.
+/// when the API has one scheme of that kind; otherwise the scheme's key, followed by that
+/// name unless the key says it already (`api_key_query`, `partner_bearer_token`).
 fn name_auth_methods(schemes: &mut [AuthScheme]) {
     let mut names = Namespace::default();
     for taken in BUILDER_METHODS {
@@ -163,10 +164,13 @@ fn name_auth_methods(schemes: &mut [AuthScheme]) {
     for scheme in schemes {
         let base = plain(&scheme.kind);
         let alone = kinds.iter().filter(|kind| **kind == base).count() == 1;
+        let key = naming::snake_name(&scheme.key);
         let name = if alone {
             base.to_owned()
+        } else if key.contains(base) {
+            key
         } else {
-            naming::snake_name(&format!("{} {base}", scheme.key))
+            format!("{}_{base}", key.trim_end_matches('_'))
         };
         scheme.method = names.claim(&name);
     }

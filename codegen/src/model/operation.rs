@@ -178,6 +178,8 @@ pub enum PartKind {
     Files,
     /// Text: a string, number, boolean or enum value as it is written in a query.
     Text,
+    /// A list of such values, one part each under the same name.
+    Texts,
     /// Anything else, as JSON (`application/json`).
     Json,
 }

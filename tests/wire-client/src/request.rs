@@ -1,0 +1,200 @@
+// Copied by `cargo xtask codegen` from `runtime/src/request.rs`, without its tests. Do not
+// edit: change the runtime crate and regenerate.
+
+//! What an operation sends: the request (method, URL, parameters, credentials) and its
+//! body, encoded once so that a retry sends the same bytes.
+
+// Which of these helpers a client uses depends on its API description, so unused ones
+// are expected.
+#![allow(dead_code)]
+
+use std::fmt;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use reqwest::header::HeaderValue;
+use reqwest::{Method, Url};
+
+use crate::auth::Auth;
+use crate::error::Error;
+
+/// One request of an operation, before credentials are added.
+#[derive(Debug)]
+pub(crate) struct Request {
+    pub(crate) method: Method,
+    pub(crate) url: Url,
+    /// Query pairs, in order (a key may repeat).
+    pub(crate) query: Vec<(String, String)>,
+    /// Header parameters.
+    pub(crate) headers: Vec<(&'static str, String)>,
+    /// Cookie parameters.
+    pub(crate) cookies: Vec<(&'static str, String)>,
+    pub(crate) body: Option<Body>,
+    /// Which credentials to send.
+    pub(crate) auth: Auth,
+    /// The `Accept` header: the media types the operation's responses have.
+    pub(crate) accept: &'static str,
+}
+
+impl Request {
+    /// A request without parameters, body or credentials, accepting JSON.
+    pub(crate) fn new(method: Method, url: Url) -> Self {
+        Request {
+            method,
+            url,
+            query: Vec::new(),
+            headers: Vec::new(),
+            cookies: Vec::new(),
+            body: None,
+            auth: Auth::All,
+            accept: "application/json",
+        }
+    }
+
+    /// Adds query pairs.
+    pub(crate) fn query(mut self, pairs: Vec<(String, String)>) -> Self {
+        self.query.extend(pairs);
+        self
+    }
+
+    /// Adds header parameters.
+    pub(crate) fn headers(mut self, pairs: Vec<(&'static str, String)>) -> Self {
+        self.headers.extend(pairs);
+        self
+    }
+
+    /// Adds cookie parameters.
+    pub(crate) fn cookies(mut self, pairs: Vec<(&'static str, String)>) -> Self {
+        self.cookies.extend(pairs);
+        self
+    }
+
+    /// Sets the body.
+    pub(crate) fn body(mut self, body: Option<Body>) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sets which credentials are sent.
+    pub(crate) fn auth(mut self, auth: Auth) -> Self {
+        self.auth = auth;
+        self
+    }
+
+    /// Sets the `Accept` header.
+    pub(crate) fn accept(mut self, accept: &'static str) -> Self {
+        self.accept = accept;
+        self
+    }
+}
+
+/// An encoded request body, kept so that a retry resends exactly the same bytes.
+#[derive(Clone)]
+pub(crate) enum Body {
+    /// Bytes with their content type: JSON, a form, text, raw bytes.
+    Bytes {
+        /// The `Content-Type`.
+        content_type: HeaderValue,
+        /// The body.
+        bytes: Bytes,
+    },
+    /// A body built anew for each try: a multipart form, a stream.
+    Built(Arc<dyn Payload>),
+}
+
+impl fmt::Debug for Body {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Body::Bytes {
+                content_type,
+                bytes,
+            } => f
+                .debug_struct("Bytes")
+                .field("content_type", content_type)
+                .field("len", &bytes.len())
+                .finish(),
+            Body::Built(_) => f.write_str("Built"),
+        }
+    }
+}
+
+/// A body built for each try of a request.
+pub(crate) trait Payload: Send + Sync {
+    /// Puts the body on the request; `None` when it cannot be sent again (a stream that
+    /// a first try used up).
+    fn attach(&self, request: reqwest::RequestBuilder) -> Option<reqwest::RequestBuilder>;
+}
+
+impl Body {
+    /// A body of bytes with a content type given by the API description.
+    pub(crate) fn bytes(content_type: &'static str, bytes: impl Into<Bytes>) -> Body {
+        Body::Bytes {
+            content_type: HeaderValue::from_static(content_type),
+            bytes: bytes.into(),
+        }
+    }
+
+    /// Text, sent with the description's text media type (`text/plain`, `text/csv`...).
+    pub(crate) fn text(content_type: &'static str, text: &str) -> Body {
+        Body::bytes(content_type, Bytes::copy_from_slice(text.as_bytes()))
+    }
+
+    /// Puts the body on one try of a request; `None` when it cannot be sent again.
+    pub(crate) fn attach(
+        &self,
+        request: reqwest::RequestBuilder,
+    ) -> Option<reqwest::RequestBuilder> {
+        match self {
+            Body::Bytes {
+                content_type,
+                bytes,
+            } => Some(
+                request
+                    .header(reqwest::header::CONTENT_TYPE, content_type.clone())
+                    .body(bytes.clone()),
+            ),
+            Body::Built(payload) => payload.attach(request),
+        }
+    }
+}
+
+/// Encodes `value` as a JSON request body of media type `content_type`.
+pub(crate) fn json_body<T: serde::Serialize + ?Sized>(
+    content_type: &'static str,
+    value: &T,
+) -> Result<Body, Error> {
+    serde_json::to_vec(value)
+        .map(|bytes| Body::bytes(content_type, bytes))
+        .map_err(Error::Encode)
+}
+
+/// Encodes `value` as an `application/x-www-form-urlencoded` body: a field per property,
+/// a repeated key per item of a list, nothing for an unset field.
+pub(crate) fn form_body<T: serde::Serialize + ?Sized>(value: &T) -> Result<Body, Error> {
+    serde_html_form::to_string(value)
+        .map(|text| Body::bytes("application/x-www-form-urlencoded", text))
+        .map_err(|error| Error::InvalidRequest(format!("the form body cannot be encoded: {error}")))
+}
+
+/// The properties of an object parameter as name and text pairs (for `deepObject` and
+/// exploded `form` styles): strings as they are, other values as JSON.
+pub(crate) fn object_entries<T: serde::Serialize + ?Sized>(value: &T) -> Vec<(String, String)> {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::Object(entries)) => entries
+            .into_iter()
+            .filter(|(_, value)| !value.is_null())
+            .map(|(key, value)| (key, param_text(&value)))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The text of a parameter value that is not a plain scalar: a string as it is (a union
+/// whose value is a name, say), anything else as JSON.
+pub(crate) fn param_text<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(text)) => text,
+        Ok(other) => other.to_string(),
+        Err(_) => String::new(),
+    }
+}
