@@ -273,6 +273,13 @@ pub fn format(
                 format!("{}{text}", format::runtime_header(source))
             }
             emit::File::Manifest(text) => format!("{}{text}", format::header(&options.source, "#")),
+            emit::File::Source(text) => {
+                syn::parse_file(&text).map_err(|error| Error::Internal {
+                    file: path.clone(),
+                    message: error.to_string(),
+                })?;
+                format!("{rust_header}{text}")
+            }
         };
         out.insert(path, text);
     }

@@ -14,6 +14,11 @@ use crate::model::Docs;
 /// `#[doc = "..."]` lines for `docs`, followed by `extra` paragraphs the generator writes
 /// itself (already valid rustdoc).
 pub fn attrs(docs: &Docs, extra: &[String]) -> TokenStream {
+    lines(&text(docs, extra))
+}
+
+/// The rustdoc text of `docs` and `extra` paragraphs (see [`attrs`]).
+pub fn text(docs: &Docs, extra: &[String]) -> String {
     let mut paragraphs: Vec<String> = Vec::new();
     if let Some(summary) = &docs.summary {
         paragraphs.push(sanitize(summary));
@@ -26,7 +31,7 @@ pub fn attrs(docs: &Docs, extra: &[String]) -> TokenStream {
     }
     paragraphs.extend(docs.rustdoc.iter().cloned());
     paragraphs.extend(extra.iter().cloned());
-    lines(&paragraphs.join("\n\n"))
+    paragraphs.join("\n\n")
 }
 
 /// `#[doc = "..."]` attributes for text that is already valid rustdoc.
@@ -44,7 +49,7 @@ pub fn inner_lines(text: &str) -> TokenStream {
 /// The lines of a doc comment, each after the space that `///` is followed by. Every doc
 /// the generator writes passes here, so this is where text is made visible, and where a
 /// lone `\r` (which Rust refuses in a doc comment, and `str::lines` keeps) ends a line.
-fn doc_lines(text: &str) -> Vec<String> {
+pub fn doc_lines(text: &str) -> Vec<String> {
     visible(text)
         .replace("\r\n", "\n")
         .replace('\r', "\n")
