@@ -779,8 +779,14 @@ fn main() {
         settings.warmup
     );
     println!(
-        "serde-bench-setup items={} known_bytes={} mixed_bytes={} unknown_values={} rounds={} warmup={}",
+        "serde-bench-setup items={} profile={} known_bytes={} mixed_bytes={} unknown_values={} rounds={} warmup={}",
         settings.items,
+        // `cargo bench` builds in the bench profile unless given another, such as dev.
+        if cfg!(debug_assertions) {
+            "dev"
+        } else {
+            "bench"
+        },
         data.known.len(),
         data.mixed.len(),
         data.unknown_values,

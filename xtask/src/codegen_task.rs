@@ -3,8 +3,10 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use codegen::{Options, Severity};
+use anyhow::{Context, bail};
+use codegen::{Diagnostic, Options, Severity};
 
+use crate::annotation;
 use crate::tree;
 
 /// How many warnings are printed one by one before the rest are only counted.
@@ -23,7 +25,7 @@ pub struct Args {
     pub name: Option<String>,
 }
 
-pub fn run(args: &Args) -> Result<ExitCode, String> {
+pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let root = crate::workspace_root();
     let (spec_path, source) = match &args.spec {
         Some(spec) => (spec.clone(), spec.display().to_string()),
@@ -33,10 +35,7 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         ),
     };
     if args.spec.is_some() && args.out.is_none() {
-        return Err(
-            "--spec needs --out: generated/ is made from spec/unified-connection.yaml only"
-                .to_owned(),
-        );
+        bail!("--spec needs --out: generated/ is made from spec/unified-connection.yaml only");
     }
     let out = args.out.clone().unwrap_or_else(|| root.join("generated"));
     let mut options = Options::new(
@@ -46,16 +45,13 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
     // The committed crate is a member of this workspace; any other output is a crate of its own.
     options.standalone = args.out.is_some();
 
-    let text = std::fs::read_to_string(&spec_path).map_err(|e| {
-        format!(
-            "cannot read the API description {}: {e}",
-            spec_path.display()
-        )
-    })?;
+    let text = std::fs::read_to_string(&spec_path)
+        .with_context(|| format!("cannot read the API description {}", spec_path.display()))?;
     let output = match codegen::generate(&text, &options) {
         Ok(output) => output,
         Err(error) => {
-            return Err(format!("{source}: {error}\nnothing was written"));
+            annotate(&source, error.diagnostics());
+            bail!("{source}: {error}\nnothing was written");
         }
     };
     report_warnings(&source, &output.warnings);
@@ -63,15 +59,11 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
     if !args.check {
         // Before comparing, so that a run that finds nothing to change still cleans up
         // after one that was interrupted.
-        tree::recover(&out).map_err(|e| {
-            format!(
-                "cannot recover {} from an interrupted run: {e}",
-                out.display()
-            )
-        })?;
+        tree::recover(&out)
+            .with_context(|| format!("cannot recover {} from an interrupted run", out.display()))?;
     }
     let plan = tree::plan(&out, &output.files)
-        .map_err(|e| format!("cannot read {}: {e}", out.display()))?;
+        .with_context(|| format!("cannot read {} to compare it", out.display()))?;
     if plan.is_empty() {
         if !args.check {
             println!("{} is up to date", out.display());
@@ -79,17 +71,12 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         return Ok(ExitCode::SUCCESS);
     }
     if args.check {
-        eprint!("{}", plan.diff(&out));
-        eprintln!(
-            "error: {} is stale: {} file(s) differ from what {source} generates; run `cargo xtask codegen` and commit the result",
-            out.display(),
-            plan.len()
-        );
+        report_stale(&out, &plan, &source);
         return Ok(ExitCode::FAILURE);
     }
-    tree::write(&out, &output.files).map_err(|e| {
+    tree::write(&out, &output.files).with_context(|| {
         format!(
-            "cannot write {}: {e} (the previous output is left as it was)",
+            "cannot write {} (the previous output is left as it was)",
             out.display()
         )
     })?;
@@ -97,8 +84,31 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn report_warnings(source: &str, warnings: &[codegen::Diagnostic]) {
-    let warnings: Vec<_> = warnings
+/// `--check` found differences: the diff, what to run, and an annotation on each file.
+fn report_stale(out: &std::path::Path, plan: &tree::Plan, source: &str) {
+    eprint!("{}", plan.diff(out));
+    eprintln!(
+        "error: {} is stale: {} file(s) differ from what {source} generates; run `cargo xtask codegen` and commit the result",
+        out.display(),
+        plan.len()
+    );
+    let root = crate::workspace_root();
+    for path in plan.paths() {
+        let file = out.join(path);
+        let shown = file.strip_prefix(&root).unwrap_or(&file);
+        annotation::annotate(
+            Severity::Error,
+            &shown.display().to_string(),
+            None,
+            &format!(
+                "differs from what {source} generates: run `cargo xtask codegen` and commit the result"
+            ),
+        );
+    }
+}
+
+fn report_warnings(source: &str, warnings: &[Diagnostic]) {
+    let warnings: Vec<&Diagnostic> = warnings
         .iter()
         .filter(|d| d.severity == Severity::Warning)
         .collect();
@@ -112,6 +122,21 @@ fn report_warnings(source: &str, warnings: &[codegen::Diagnostic]) {
         eprintln!(
             "warning: {source}: {} more warning(s) like these",
             warnings.len() - WARNINGS_SHOWN
+        );
+    }
+    annotate(source, warnings.into_iter().take(WARNINGS_SHOWN));
+}
+
+/// On GitHub Actions, each diagnostic as an annotation on the spec file. Diagnostics
+/// carry a JSON pointer, not a line, so the annotation is on the whole file, the pointer
+/// leading its message.
+fn annotate<'a>(source: &str, diagnostics: impl IntoIterator<Item = &'a Diagnostic>) {
+    for diagnostic in diagnostics {
+        annotation::annotate(
+            diagnostic.severity,
+            source,
+            None,
+            &format!("{}: {}", diagnostic.pointer, diagnostic.message),
         );
     }
 }
@@ -180,12 +205,15 @@ paths:
             name: Some("pets".to_owned()),
         };
         fs::write(&spec, GOOD).expect("written");
-        assert_eq!(run(&args), Ok(ExitCode::SUCCESS));
+        assert_eq!(
+            run(&args).expect("a good spec generates"),
+            ExitCode::SUCCESS
+        );
         fs::write(out.join("Cargo.lock"), "# lock\n").expect("written");
         let before = snapshot(temp.path());
 
         fs::write(&spec, BAD).expect("written");
-        let error = run(&args).expect_err("a bad spec fails");
+        let error = format!("{:#}", run(&args).expect_err("a bad spec fails"));
         assert!(error.contains("#/paths/~1pets~1{id}/get"), "{error}");
         assert!(error.contains("nothing was written"), "{error}");
         let mut after = snapshot(temp.path());
