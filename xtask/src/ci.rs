@@ -297,3 +297,49 @@ fn report_pending_snapshots(root: &Path, pending: &[PathBuf]) {
 fn bench_smoke() -> anyhow::Result<bool> {
     bench::smoke()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::fs;
+
+    use super::*;
+
+    #[test]
+    fn pending_snapshots_are_the_ones_written_since_the_tests_started() {
+        let temp = tempfile::tempdir().expect("a temporary folder");
+        let root = temp.path();
+        let snapshots = root.join("tests/tests/snapshots/generated");
+        fs::create_dir_all(&snapshots).expect("created");
+        fs::create_dir_all(root.join("target/x")).expect("created");
+        let write = |path: &Path| fs::write(path, "---\n").expect("written");
+        let old = snapshots.join("old.rs.snap.new");
+        write(&old);
+        let an_hour_ago = SystemTime::now() - Duration::from_secs(3600);
+        fs::File::options()
+            .write(true)
+            .open(&old)
+            .and_then(|file| file.set_modified(an_hour_ago))
+            .expect("backdated");
+        let since = SystemTime::now() - Duration::from_secs(60);
+        for new in ["models.rs.snap.new", "lib.rs.snap.new", "models.rs.snap"] {
+            write(&snapshots.join(new));
+        }
+        write(&root.join("tests/inline.pending-snap"));
+        write(&root.join("target/x/ignored.snap.new"));
+
+        let found = pending_snapshots(root, since).expect("listed");
+        let found: Vec<_> = found
+            .iter()
+            .map(|path| path.strip_prefix(root).expect("inside").to_path_buf())
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "tests/inline.pending-snap",
+                "tests/tests/snapshots/generated/lib.rs.snap.new",
+                "tests/tests/snapshots/generated/models.rs.snap.new",
+            ]
+            .map(PathBuf::from)
+        );
+    }
+}
