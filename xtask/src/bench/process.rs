@@ -129,15 +129,32 @@ fn run_once(exe: &Path, spec: &Path, out: &Path, log: &Path) -> anyhow::Result<(
     Ok((wall_ns as f64 / 1e6, rss))
 }
 
+/// A copy of this binary in `folder`, which the measured runs execute. A build during the
+/// run may replace `target/<profile>/xtask` (`cargo xtask ci` runs the smoke round after
+/// `cargo test`, which rebuilds it); the copy stays. On Linux the copy is made from
+/// `/proc/self/exe`, which still reads this process's binary when its file was replaced.
+fn copy_of_this_binary(folder: &Path) -> anyhow::Result<PathBuf> {
+    let proc_exe = Path::new("/proc/self/exe");
+    let this = if proc_exe.exists() {
+        proc_exe.to_path_buf()
+    } else {
+        std::env::current_exe().context("cannot find the path of this binary")?
+    };
+    let copy = folder.join("xtask-measured");
+    std::fs::copy(&this, &copy)
+        .with_context(|| format!("cannot copy {} to {}", this.display(), copy.display()))?;
+    Ok(copy)
+}
+
 pub fn measure(
     paths: &Paths,
     specs: &[(&str, &Path)],
     effort: Effort,
 ) -> anyhow::Result<Vec<Process>> {
-    let exe = std::env::current_exe().context("cannot find the path of this binary")?;
     let folder: PathBuf = paths.scratch.join("process");
     std::fs::create_dir_all(&folder)
         .with_context(|| format!("cannot create {}", folder.display()))?;
+    let exe = copy_of_this_binary(&folder)?;
     let mut results = Vec::new();
     for (name, spec) in specs {
         let runs = match *name {
