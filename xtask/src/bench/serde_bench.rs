@@ -46,20 +46,34 @@ pub fn parse(stdout: &str) -> Serde {
     serde
 }
 
-/// The cargo command line (without `cargo`) that runs the bench with this effort. A smoke
-/// run builds it in the dev profile, whose dependencies the tests have already built, and
-/// runs it on a few connections, once: every check the bench makes of its data still runs.
+/// The cargo command line (without `cargo`) that runs the bench with this effort.
+///
+/// A smoke run builds it in the dev profile and with the whole workspace's features, as
+/// `cargo test --workspace` builds the dependencies, so that it reuses them, and runs it on
+/// a few connections, once: every check the bench makes of its data still runs.
 pub fn command(effort: Effort) -> Vec<&'static str> {
-    let mut args = vec!["bench", "--package", "tests", "--bench", "serde"];
     match effort {
-        Effort::Standard => {}
-        Effort::Quick => args.extend(["--", "--quick"]),
-        Effort::Smoke => {
-            args.splice(1..1, ["--profile", "dev"]);
-            args.extend(["--", "--smoke"]);
-        }
+        Effort::Standard => vec!["bench", "--package", "tests", "--bench", "serde"],
+        Effort::Quick => vec![
+            "bench",
+            "--package",
+            "tests",
+            "--bench",
+            "serde",
+            "--",
+            "--quick",
+        ],
+        Effort::Smoke => vec![
+            "bench",
+            "--profile",
+            "dev",
+            "--workspace",
+            "--bench",
+            "serde",
+            "--",
+            "--smoke",
+        ],
     }
-    args
 }
 
 pub fn run(paths: &Paths, effort: Effort) -> anyhow::Result<Serde> {
@@ -186,8 +200,7 @@ mod tests {
                 "bench",
                 "--profile",
                 "dev",
-                "--package",
-                "tests",
+                "--workspace",
                 "--bench",
                 "serde",
                 "--",
