@@ -9,6 +9,7 @@ mod operation;
 mod schema;
 mod shape;
 mod union;
+mod webhook;
 
 use std::collections::{HashMap, HashSet};
 
@@ -28,8 +29,10 @@ pub fn lower(document: &Document, diagnostics: &mut Diagnostics) -> Option<Api> 
     let spec = &document.spec;
     let mut lowerer = Lowerer::new(document, diagnostics);
     lowerer.declare_components();
+    lowerer.check_reference_siblings(document.version);
     lowerer.lower_components();
     let operations = lowerer.lower_operations();
+    lowerer.lower_webhooks();
     let servers = lowerer.servers();
     let auth = lowerer.auth();
     let mut api = Api {
