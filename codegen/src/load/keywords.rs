@@ -381,14 +381,15 @@ impl<'d, 'g> Reader<'d, 'g> {
                 }
                 None => {
                     only_null = false;
-                    self.diagnostics.error(
-                        &here,
-                        format!(
+                    let message = match name {
+                        Some(name) => format!(
                             "`{}` is not a JSON type (`string`, `number`, `integer`, `boolean`, \
                              `array`, `object` or `null`)",
-                            name.unwrap_or("?").replace('`', "'")
+                            name.replace('`', "'")
                         ),
-                    );
+                        None => "a type name is a string, but this one is not".to_owned(),
+                    };
+                    self.diagnostics.error(&here, message);
                 }
             }
         }

@@ -53,8 +53,8 @@ impl Lowerer<'_> {
                 .map(|r| r.raw.replace('`', "'"))
                 .unwrap_or_default();
             let conflict = format!(
-                "`type: {}` beside `$ref` contradicts the schema it names: `{target}` allows \
-                 only `{}`",
+                "`type: {}` beside `$ref: {target}` contradicts that schema, which allows only \
+                 `{}`",
                 match own.as_slice() {
                     [only] => only.name().to_owned(),
                     several => format!("[{}]", type_names(several, ", ")),
@@ -65,11 +65,14 @@ impl Lowerer<'_> {
             match version {
                 Version::V3_1 => self.diagnostics.error(
                     &at,
-                    format!("{conflict}: no value can match both; remove one of them"),
+                    format!("{conflict}: no value matches both; remove one of the two"),
                 ),
                 Version::V3_0 => self.diagnostics.warning(
                     &at,
-                    format!("{conflict}; ignored, as OpenAPI 3.0 ignores keywords beside `$ref`"),
+                    format!(
+                        "{conflict}; the `type` is ignored, as OpenAPI 3.0 ignores keywords beside \
+                         `$ref`"
+                    ),
                 ),
             }
         }
@@ -96,11 +99,24 @@ impl Lowerer<'_> {
     /// Objects, string lists and alternatives written in place become named types called
     /// `hint`.
     pub(super) fn ty_of(&mut self, id: SchemaId, hint: &str) -> Ty {
-        let mut ty = self.ty_without_null(id, hint);
-        if self.analysis.nullable(id) {
-            ty = ty.nullable();
-        }
+        let bare = self.ty_without_null(id, hint);
+        let ty = if self.analysis.nullable(id) {
+            bare.clone().nullable()
+        } else {
+            bare.clone()
+        };
         self.note_examples(id, &ty);
+        // The examples of a schema this one refers to that is not a component (a `$defs`
+        // entry, any place a `$ref` names), which no other use records.
+        let target = self.analysis.resolve(id);
+        if target != id && !self.schemas.components().iter().any(|(_, c)| *c == target) {
+            let target_ty = if self.analysis.nullable(target) {
+                bare.nullable()
+            } else {
+                bare
+            };
+            self.note_examples(target, &target_ty);
+        }
         ty
     }
 

@@ -407,9 +407,7 @@ impl<'a> Analysis<'a> {
     }
 
     fn object_parts_of(&self, schema: &Schema) -> Shape {
-        let mut parts = ObjectParts::default();
-        add_local(schema, &mut parts);
-        Shape::Object(parts)
+        Shape::Object(local_object_parts(schema))
     }
 
     /// The properties of an object schema, merged through references and `allOf`; `None`
@@ -579,18 +577,25 @@ pub fn array_shape(schema: &Schema) -> Shape {
     let count = prefix.len();
     if !schema.closed_items {
         return Shape::Unsupported(format!(
-            "a tuple (`prefixItems`) that allows items after its {count} is not typed \
-             (`items: false` with `minItems: {count}` makes it a Rust tuple)"
+            "a tuple (`prefixItems`) open to further items is not typed (`items: false` with \
+             `minItems: {count}` makes it a Rust tuple)"
         ));
     }
     let required = schema.min_items.unwrap_or(0);
     if usize::try_from(required).is_ok_and(|required| required < count) {
         return Shape::Unsupported(format!(
-            "a tuple (`prefixItems`) that may have fewer than its {count} items is not typed \
-             (`minItems: {count}` makes it a Rust tuple)"
+            "a tuple (`prefixItems`) whose items may be missing is not typed (`minItems: \
+             {count}` makes it a Rust tuple)"
         ));
     }
     Shape::Tuple(prefix.clone())
+}
+
+/// A schema's own properties, `required` and `additionalProperties`.
+pub fn local_object_parts(schema: &Schema) -> ObjectParts {
+    let mut parts = ObjectParts::default();
+    add_local(schema, &mut parts);
+    parts
 }
 
 /// Adds a schema's own properties, `required` and `additionalProperties` to `parts`.

@@ -308,7 +308,9 @@ impl Lowerer<'_> {
                     )),
                 },
                 JsonType::Object if has_properties => {
-                    let parts = self.analysis.object_parts(id).unwrap_or_default();
+                    // The schema's own properties: `object_parts` refuses a schema that
+                    // allows other types besides objects.
+                    let parts = super::shape::local_object_parts(self.analysis.get(id));
                     let pointer = self.analysis.get(id).pointer.clone();
                     let type_id = self.declare(
                         &format!("{name}Object"),
