@@ -159,7 +159,10 @@ mod tests {
     fn a_macro_enum_reads_and_writes_listed_and_unknown_values() {
         assert_eq!(Shade::KNOWN, [Shade::Light, Shade::DarkBlue]);
         assert_eq!(Shade::from("dark-blue"), Shade::DarkBlue);
-        assert_eq!("pink".parse::<Shade>(), Ok(Shade::Unknown("pink".to_owned())));
+        assert_eq!(
+            "pink".parse::<Shade>(),
+            Ok(Shade::Unknown("pink".to_owned()))
+        );
         assert_eq!(Shade::Unknown("pink".to_owned()).to_string(), "pink");
         let read: Vec<Shade> = serde_json::from_str(r#"["light", "neon"]"#).unwrap();
         assert_eq!(read, [Shade::Light, Shade::Unknown("neon".to_owned())]);

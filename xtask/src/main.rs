@@ -28,7 +28,7 @@ usage: cargo xtask codegen [--check] [--spec FILE] [--out DIR] [--name CRATE]
 
   codegen          regenerate the client crate from the API description
     --check        write nothing; fail with a diff if the output is stale
-    --spec FILE    the OpenAPI 3.0 document (default: spec/unified-connection.yaml)
+    --spec FILE    the OpenAPI 3.0 or 3.1 document (default: spec/unified-connection.yaml)
     --out DIR      the crate's folder (default: generated)
     --name CRATE   the crate's package name (default: unified-connection)
     --example-tests  add tests/examples.rs: every example of the description decoded

@@ -24,7 +24,10 @@ pub fn open_enum(def: &TypeDef, e: &Enum, out: &mut String) {
         let text = if variant.docs.summary.is_none() && variant.docs.description.is_none() {
             docs::code(&variant.wire)
         } else {
-            docs::text(&variant.docs, &[format!("On the wire: {}.", docs::code(&variant.wire))])
+            docs::text(
+                &variant.docs,
+                &[format!("On the wire: {}.", docs::code(&variant.wire))],
+            )
         };
         comment(&text, "        ", out);
         let wire = proc_macro2::Literal::string(&variant.wire);

@@ -578,6 +578,20 @@ fn convert(api: &Api, expr: TokenStream, from: &Ty, to: &Ty) -> TokenStream {
             let inner = convert(api, quote!(item), a, b);
             quote!(#expr.into_iter().map(|(key, item)| (key, #inner)).collect())
         }
+        (Ty::Tuple(a), Ty::Tuple(b)) if a.len() == b.len() => {
+            let names: Vec<proc_macro2::Ident> = (0..a.len())
+                .map(|i| quote::format_ident!("item{i}"))
+                .collect();
+            let converted = a
+                .iter()
+                .zip(b)
+                .zip(&names)
+                .map(|((a, b), name)| convert(api, quote!(#name), a, b));
+            quote!({
+                let (#(#names,)*) = #expr;
+                (#(#converted,)*)
+            })
+        }
         _ => expr,
     }
 }

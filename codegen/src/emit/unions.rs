@@ -231,6 +231,10 @@ fn canonical(api: &Api, ty: &crate::model::Ty) -> String {
         Ty::Vec(inner) => format!("Vec<{}>", canonical(api, inner)),
         Ty::Map(inner) => format!("Map<{}>", canonical(api, inner)),
         Ty::Option(inner) => format!("Option<{}>", canonical(api, inner)),
+        Ty::Tuple(items) => {
+            let items: Vec<String> = items.iter().map(|item| canonical(api, item)).collect();
+            format!("({})", items.join(", "))
+        }
         Ty::Scalar(_) => ty::tokens(api, ty).to_string(),
     }
 }
@@ -251,6 +255,8 @@ fn what_it_holds(api: &Api, ty: Option<&crate::model::Ty>) -> String {
         Ty::Scalar(Scalar::Json) => "Any JSON value.".to_owned(),
         Ty::Scalar(_) => "An integer.".to_owned(),
         Ty::Vec(_) => "A list.".to_owned(),
+        Ty::Tuple(items) if items.len() == 1 => "A list of exactly one value.".to_owned(),
+        Ty::Tuple(items) => format!("A list of exactly {} values.", items.len()),
         Ty::Map(_) => "An object of named values.".to_owned(),
         Ty::Named(id) => format!("A [`{}`].", api.ty(*id).name),
         Ty::Option(_) => "A value or `null`.".to_owned(),

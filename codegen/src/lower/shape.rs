@@ -29,6 +29,8 @@ pub enum Shape {
     Types(Vec<JsonType>),
     /// An array of `items`.
     Array(Option<SchemaId>),
+    /// An array of exactly these items, in this order (`prefixItems`, closed).
+    Tuple(Vec<SchemaId>),
     /// An object without declared properties: a map of values.
     Map(Option<SchemaId>),
     /// A built-in scalar.
@@ -301,10 +303,34 @@ impl<'a> Analysis<'a> {
             .collect();
         match (reference, parts.as_slice(), self.has_own_type(schema)) {
             (Some(target), [], false) => Shape::Same(target),
+            // Contradicting keywords (reported): the reference wins, as OpenAPI 3.0 says.
+            (Some(target), [], true) if self.reference_conflict(id).is_some() => {
+                Shape::Same(target)
+            }
             (None, [only], false) => Shape::Same(*only),
             (None, [], _) => self.local_shape(schema),
             _ => self.combined_shape(id),
         }
+    }
+
+    /// The schema's own `type` and the JSON types of the schema its `$ref` names, when they
+    /// have none in common: no value can match both.
+    pub fn reference_conflict(&self, id: SchemaId) -> Option<(Vec<JsonType>, Vec<JsonType>)> {
+        let schema = self.get(id);
+        let target = schema.reference.as_ref()?.target?;
+        let own: Vec<JsonType> = schema.types.non_null().collect();
+        if own.is_empty() {
+            return None;
+        }
+        let mut theirs = self.json_types(target);
+        theirs.retain(|ty| *ty != JsonType::Null);
+        let numbers = [JsonType::Integer, JsonType::Number];
+        let overlap = own.iter().any(|a| {
+            theirs
+                .iter()
+                .any(|b| a == b || (numbers.contains(a) && numbers.contains(b)))
+        });
+        (!theirs.is_empty() && !overlap).then_some((own, theirs))
     }
 
     /// The shape of a schema made of a reference, `allOf` parts and keywords of its own.
@@ -366,7 +392,7 @@ impl<'a> Analysis<'a> {
         }
         match types.as_slice() {
             [] if !schema.properties.is_empty() => self.object_parts_of(schema),
-            [] if schema.items.is_some() => Shape::Array(schema.items),
+            [] if schema.items.is_some() || !schema.prefix_items.is_empty() => array_shape(schema),
             [] if schema.only_null => Shape::Any,
             [] => Shape::Any,
             [JsonType::Object] if schema.properties.is_empty() => match schema.additional {
@@ -374,19 +400,14 @@ impl<'a> Analysis<'a> {
                 _ => Shape::Map(None),
             },
             [JsonType::Object] => self.object_parts_of(schema),
-            [JsonType::Array] if !schema.prefix_items.is_empty() => Shape::Unsupported(
-                "a tuple (`prefixItems`) is not typed; its items are kept as JSON".to_owned(),
-            ),
-            [JsonType::Array] => Shape::Array(schema.items),
+            [JsonType::Array] => array_shape(schema),
             [single] => Shape::Scalar(scalar(*single, schema.format.as_deref())),
             several => Shape::Types(several.to_vec()),
         }
     }
 
     fn object_parts_of(&self, schema: &Schema) -> Shape {
-        let mut parts = ObjectParts::default();
-        add_local(schema, &mut parts);
-        Shape::Object(parts)
+        Shape::Object(local_object_parts(schema))
     }
 
     /// The properties of an object schema, merged through references and `allOf`; `None`
@@ -525,7 +546,7 @@ impl<'a> Analysis<'a> {
         match self.shape(self.resolve(id)) {
             Shape::Object(_) | Shape::Map(_) => vec![JsonType::Object],
             Shape::StringEnum(_) => vec![JsonType::String],
-            Shape::Array(_) => vec![JsonType::Array],
+            Shape::Array(_) | Shape::Tuple(_) => vec![JsonType::Array],
             Shape::Types(types) => types,
             Shape::Scalar(scalar) => vec![scalar_type(scalar)],
             Shape::Union(alternatives) => {
@@ -542,6 +563,39 @@ impl<'a> Analysis<'a> {
             Shape::Same(_) | Shape::Any | Shape::Unsupported(_) => Vec::new(),
         }
     }
+}
+
+/// What an array schema describes: a `Vec` of its `items`, or a tuple of its
+/// `prefixItems`. A Rust tuple holds exactly its items, so `prefixItems` are a tuple only
+/// when no other array is valid: `items: false` (no items after them) and a `minItems` of
+/// at least their number (none of them missing). Otherwise the array is not typed.
+pub fn array_shape(schema: &Schema) -> Shape {
+    let prefix = &schema.prefix_items;
+    if prefix.is_empty() {
+        return Shape::Array(schema.items);
+    }
+    let count = prefix.len();
+    if !schema.closed_items {
+        return Shape::Unsupported(format!(
+            "a tuple (`prefixItems`) open to further items is not typed (`items: false` with \
+             `minItems: {count}` makes it a Rust tuple)"
+        ));
+    }
+    let required = schema.min_items.unwrap_or(0);
+    if usize::try_from(required).is_ok_and(|required| required < count) {
+        return Shape::Unsupported(format!(
+            "a tuple (`prefixItems`) whose items may be missing is not typed (`minItems: \
+             {count}` makes it a Rust tuple)"
+        ));
+    }
+    Shape::Tuple(prefix.clone())
+}
+
+/// A schema's own properties, `required` and `additionalProperties`.
+pub fn local_object_parts(schema: &Schema) -> ObjectParts {
+    let mut parts = ObjectParts::default();
+    add_local(schema, &mut parts);
+    parts
 }
 
 /// Adds a schema's own properties, `required` and `additionalProperties` to `parts`.

@@ -227,6 +227,8 @@ pub enum Ty {
     Map(Box<Ty>),
     /// `Option<T>`: `null` is a valid value.
     Option(Box<Ty>),
+    /// A tuple, `(A, B)`: an array of exactly these items, in this order (`prefixItems`).
+    Tuple(Vec<Ty>),
 }
 
 impl Ty {
