@@ -263,7 +263,14 @@ pub fn format(
     for (path, file) in files {
         let text = match file {
             emit::File::Rust(tokens) => {
-                let body = format::rust(tokens).map_err(|error| Error::Internal {
+                let body = format::rust(tokens, &[]).map_err(|error| Error::Internal {
+                    file: path.clone(),
+                    message: error.to_string(),
+                })?;
+                format!("{rust_header}{body}")
+            }
+            emit::File::Importing(tokens, imports) => {
+                let body = format::rust(tokens, &imports).map_err(|error| Error::Internal {
                     file: path.clone(),
                     message: error.to_string(),
                 })?;

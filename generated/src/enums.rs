@@ -5,9 +5,11 @@
 //! list decode into a catch-all variant and encode back unchanged.
 
 crate::open_enum::open_enum! {
-    /// A permission that a connection can grant. The API adds values over time, so clients must accept values that are not listed here.
+    /// A permission that a connection can grant. The API adds values over time, so clients must
+    /// accept values that are not listed here.
     ///
-    /// Values this version does not list are kept in [`Permission::Unknown`] and written back unchanged, so a value added to the API later never breaks decoding.
+    /// Values this version does not list are kept in [`Permission::Unknown`] and written back
+    /// unchanged, so a value added to the API later never breaks decoding.
     Permission, Unknown {
         /// `accounting_account_read`
         AccountingAccountRead = "accounting_account_read",
@@ -633,9 +635,11 @@ crate::open_enum::open_enum! {
 }
 
 crate::open_enum::open_enum! {
-    /// An integration category. The API adds values over time, so clients must accept values that are not listed here.
+    /// An integration category. The API adds values over time, so clients must accept values
+    /// that are not listed here.
     ///
-    /// Values this version does not list are kept in [`Category::Unknown`] and written back unchanged, so a value added to the API later never breaks decoding.
+    /// Values this version does not list are kept in [`Category::Unknown`] and written back
+    /// unchanged, so a value added to the API later never breaks decoding.
     Category, Unknown {
         /// `passthrough`
         Passthrough = "passthrough",
@@ -713,7 +717,8 @@ crate::open_enum::open_enum! {
     ///
     /// Values of the `sort` parameter.
     ///
-    /// Values this version does not list are kept in [`ListUnifiedConnectionsSort::Unknown`] and written back unchanged, so a value added to the API later never breaks decoding.
+    /// Values this version does not list are kept in [`ListUnifiedConnectionsSort::Unknown`]
+    /// and written back unchanged, so a value added to the API later never breaks decoding.
     ListUnifiedConnectionsSort, Unknown {
         /// `name`
         Name = "name",
@@ -729,7 +734,8 @@ crate::open_enum::open_enum! {
     ///
     /// Values of the `order` parameter.
     ///
-    /// Values this version does not list are kept in [`ListUnifiedConnectionsOrder::Unknown`] and written back unchanged, so a value added to the API later never breaks decoding.
+    /// Values this version does not list are kept in [`ListUnifiedConnectionsOrder::Unknown`]
+    /// and written back unchanged, so a value added to the API later never breaks decoding.
     ListUnifiedConnectionsOrder, Unknown {
         /// `asc`
         Asc = "asc",

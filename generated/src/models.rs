@@ -3,9 +3,7 @@
 
 //! Request and response types: one struct per object schema, one enum per set of
 //! alternatives.
-
-#[allow(unused_imports)]
-use crate::enums::*;
+use crate::enums::{Category, Permission};
 
 /// A connection represents a specific authentication of an integration.
 #[allow(deprecated)]
@@ -16,12 +14,14 @@ pub struct Connection {
     /// Read-only: set by the server, never sent in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The date that this integration object was created (ISO-8601 / YYYY-MM-DDTHH:MM:SSZ format)
+    /// The date that this integration object was created (ISO-8601 / YYYY-MM-DDTHH:MM:SSZ
+    /// format)
     ///
     /// Read-only: set by the server, never sent in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The last date that this integration object was updated (ISO-8601 / YYYY-MM-DDTHH:MM:SSZ format)
+    /// The last date that this integration object was updated (ISO-8601 / YYYY-MM-DDTHH:MM:SSZ
+    /// format)
     ///
     /// Read-only: set by the server, never sent in a request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -43,7 +43,9 @@ pub struct Connection {
     pub permissions: Vec<Permission>,
     /// The Integration categories that this connection supports
     pub categories: Vec<Category>,
-    /// An authentication object that represents a specific authorized user's connection to an integration. It holds customer credentials: properties marked `format: password` are secrets and must never be logged.
+    /// An authentication object that represents a specific authorized user's connection to an
+    /// integration. It holds customer credentials: properties marked `format: password` are
+    /// secrets and must never be logged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth: Option<ConnectionAuth>,
     /// Whether this integration has exceed the monthly limit of the plan
@@ -73,19 +75,23 @@ pub struct Connection {
     /// the key/path/name of the secret within the vault
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secretsmanager_key: Option<String>,
-    /// the AWS ARN / secretID for the stored auth field. Deprecated: use secretsmanager_id and secretsmanager_key.
+    /// the AWS ARN / secretID for the stored auth field. Deprecated: use secretsmanager_id and
+    /// secretsmanager_key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[deprecated(note = "deprecated in the API description")]
     pub auth_aws_arn: Option<String>,
-    /// the Azure Key Vault ID for the stored auth field. Deprecated: use secretsmanager_id and secretsmanager_key.
+    /// the Azure Key Vault ID for the stored auth field. Deprecated: use secretsmanager_id and
+    /// secretsmanager_key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[deprecated(note = "deprecated in the API description")]
     pub auth_azure_keyvault_id: Option<String>,
-    /// the Google Cloud Secret Manager name for the stored auth field. Deprecated: use secretsmanager_id and secretsmanager_key.
+    /// the Google Cloud Secret Manager name for the stored auth field. Deprecated: use
+    /// secretsmanager_id and secretsmanager_key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[deprecated(note = "deprecated in the API description")]
     pub auth_gcp_secret_name: Option<String>,
-    /// the HashiCorp Vault path for the stored auth field. Deprecated: use secretsmanager_id and secretsmanager_key.
+    /// the HashiCorp Vault path for the stored auth field. Deprecated: use secretsmanager_id
+    /// and secretsmanager_key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[deprecated(note = "deprecated in the API description")]
     pub auth_hashi_vault_path: Option<String>,
@@ -131,7 +137,8 @@ impl Connection {
     }
 }
 
-/// A partial update of a connection: only the properties sent are changed; a nullable property sent as `null` is cleared.
+/// A partial update of a connection: only the properties sent are changed; a nullable
+/// property sent as `null` is cleared.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ConnectionPatch {
     /// The integration type
@@ -159,7 +166,9 @@ pub struct ConnectionPatch {
     /// The Integration categories that this connection supports
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub categories: Option<Vec<Category>>,
-    /// An authentication object that represents a specific authorized user's connection to an integration. It holds customer credentials: properties marked `format: password` are secrets and must never be logged.
+    /// An authentication object that represents a specific authorized user's connection to an
+    /// integration. It holds customer credentials: properties marked `format: password` are
+    /// secrets and must never be logged.
     ///
     /// `Some(None)` sends `null`, which clears the value; `None` leaves it unchanged.
     #[serde(
@@ -202,7 +211,9 @@ pub struct ConnectionPatch {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// An authentication object that represents a specific authorized user's connection to an integration. It holds customer credentials: properties marked `format: password` are secrets and must never be logged.
+/// An authentication object that represents a specific authorized user's connection to an
+/// integration. It holds customer credentials: properties marked `format: password` are
+/// secrets and must never be logged.
 #[derive(Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ConnectionAuth {
     /// Secret: shown as `"***"` by `Debug`.
@@ -253,7 +264,8 @@ pub struct ConnectionAuth {
     /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// When integration.auth_type = "other", this field contains the authentication credentials in the same order as token_names
+    /// When integration.auth_type = "other", this field contains the authentication credentials
+    /// in the same order as token_names
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub other_auth_info: Option<Vec<String>>,
     /// Secret: shown as `"***"` by `Debug`.
@@ -289,7 +301,6 @@ pub struct ConnectionAuth {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[allow(deprecated)]
 impl std::fmt::Debug for ConnectionAuth {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ConnectionAuth")
@@ -324,7 +335,8 @@ impl std::fmt::Debug for ConnectionAuth {
     }
 }
 
-/// [`Connection`] as sent in a request: the same fields without the read-only ones, which only the server sets.
+/// [`Connection`] as sent in a request: the same fields without the read-only ones, which
+/// only the server sets.
 #[allow(deprecated)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ConnectionInput {
@@ -340,7 +352,9 @@ pub struct ConnectionInput {
     pub permissions: Vec<Permission>,
     /// The Integration categories that this connection supports
     pub categories: Vec<Category>,
-    /// An authentication object that represents a specific authorized user's connection to an integration. It holds customer credentials: properties marked `format: password` are secrets and must never be logged.
+    /// An authentication object that represents a specific authorized user's connection to an
+    /// integration. It holds customer credentials: properties marked `format: password` are
+    /// secrets and must never be logged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth: Option<ConnectionAuth>,
     /// Defaults to `"Production"`.
@@ -355,19 +369,23 @@ pub struct ConnectionInput {
     /// the key/path/name of the secret within the vault
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secretsmanager_key: Option<String>,
-    /// the AWS ARN / secretID for the stored auth field. Deprecated: use secretsmanager_id and secretsmanager_key.
+    /// the AWS ARN / secretID for the stored auth field. Deprecated: use secretsmanager_id and
+    /// secretsmanager_key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[deprecated(note = "deprecated in the API description")]
     pub auth_aws_arn: Option<String>,
-    /// the Azure Key Vault ID for the stored auth field. Deprecated: use secretsmanager_id and secretsmanager_key.
+    /// the Azure Key Vault ID for the stored auth field. Deprecated: use secretsmanager_id and
+    /// secretsmanager_key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[deprecated(note = "deprecated in the API description")]
     pub auth_azure_keyvault_id: Option<String>,
-    /// the Google Cloud Secret Manager name for the stored auth field. Deprecated: use secretsmanager_id and secretsmanager_key.
+    /// the Google Cloud Secret Manager name for the stored auth field. Deprecated: use
+    /// secretsmanager_id and secretsmanager_key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[deprecated(note = "deprecated in the API description")]
     pub auth_gcp_secret_name: Option<String>,
-    /// the HashiCorp Vault path for the stored auth field. Deprecated: use secretsmanager_id and secretsmanager_key.
+    /// the HashiCorp Vault path for the stored auth field. Deprecated: use secretsmanager_id
+    /// and secretsmanager_key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[deprecated(note = "deprecated in the API description")]
     pub auth_hashi_vault_path: Option<String>,

@@ -16,7 +16,6 @@ mod ty;
 mod unions;
 
 use proc_macro2::TokenStream;
-use quote::quote;
 
 use crate::Options;
 use crate::model::{Api, Tagging, TypeKind};
@@ -25,6 +24,9 @@ use crate::model::{Api, Tagging, TypeKind};
 pub enum File {
     /// Rust code to format.
     Rust(TokenStream),
+    /// Rust code to format, which imports what it uses of other modules: each `use` lists
+    /// exactly the names the code refers to.
+    Importing(TokenStream, Vec<Import>),
     /// A module of the runtime, copied as it is.
     Runtime {
         /// Where it comes from, relative to the workspace's root
@@ -38,6 +40,14 @@ pub enum File {
     /// Rust source laid out already (a formatter would leave macro calls unformatted):
     /// checked to parse, not formatted again.
     Source(String),
+}
+
+/// Names a file may import from another module of the crate.
+pub struct Import {
+    /// The module (`crate::models`).
+    pub module: &'static str,
+    /// The names it defines.
+    pub names: std::collections::HashSet<String>,
 }
 
 /// A module of the runtime crate (`runtime/src/`): its path in the generated crate, where
@@ -84,12 +94,18 @@ pub fn files(api: &Api, options: &Options) -> Vec<(String, File)> {
             "src/lib.rs".to_owned(),
             File::Rust(crate_root::lib_rs(api, options)),
         ),
-        ("src/client.rs".to_owned(), File::Rust(client::module(api))),
+        (
+            "src/client.rs".to_owned(),
+            File::Importing(client::module(api), vec![models_import(api), enums_import(api)]),
+        ),
     ];
     // An empty module would leave its `pub use` unused, and without enums their runtime
     // would be unused too, which the crate's `-D warnings` builds refuse.
     if has_models(api) {
-        files.push(("src/models.rs".to_owned(), File::Rust(models::module(api))));
+        files.push((
+            "src/models.rs".to_owned(),
+            File::Importing(models::module(api), vec![enums_import(api)]),
+        ));
     }
     let enums = has_enums(api);
     if enums {
@@ -196,16 +212,6 @@ fn uses_uuid(api: &Api) -> bool {
     found
 }
 
-/// `use crate::models::*;` for a module that may name models, when there are any.
-fn use_models(api: &Api) -> Option<TokenStream> {
-    has_models(api).then(|| {
-        quote! {
-            #[allow(unused_imports)]
-            use crate::models::*;
-        }
-    })
-}
-
 /// Whether the crate has an `enums` module.
 fn has_enums(api: &Api) -> bool {
     api.types
@@ -213,14 +219,30 @@ fn has_enums(api: &Api) -> bool {
         .any(|def| matches!(def.kind, TypeKind::Enum(_)))
 }
 
-/// `use crate::enums::*;` for a module that may name enums, when there are any.
-fn use_enums(api: &Api) -> Option<TokenStream> {
-    has_enums(api).then(|| {
-        quote! {
-            #[allow(unused_imports)]
-            use crate::enums::*;
-        }
-    })
+/// What the `models` module defines (structs, unions, aliases).
+fn models_import(api: &Api) -> Import {
+    Import {
+        module: "crate::models",
+        names: api
+            .types
+            .iter()
+            .filter(|def| !matches!(def.kind, TypeKind::Enum(_)))
+            .map(|def| def.name.clone())
+            .collect(),
+    }
+}
+
+/// What the `enums` module defines.
+fn enums_import(api: &Api) -> Import {
+    Import {
+        module: "crate::enums",
+        names: api
+            .types
+            .iter()
+            .filter(|def| matches!(def.kind, TypeKind::Enum(_)))
+            .map(|def| def.name.clone())
+            .collect(),
+    }
 }
 
 fn enums_module(api: &Api) -> String {

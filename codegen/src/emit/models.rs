@@ -51,11 +51,9 @@ pub fn module(api: &Api) -> TokenStream {
             }
         }
     });
-    let use_enums = super::use_enums(api);
     quote! {
         //! Request and response types: one struct per object schema, one enum per set of
         //! alternatives.
-        #use_enums
         #( #items )*
         #null_or_value
         #defaults
@@ -369,15 +367,8 @@ fn default_literal(api: &Api, field_ty: &Ty, value: &serde_json::Value) -> Token
     match (ty::resolve(api, field_ty), value) {
         (Ty::Scalar(Scalar::String), serde_json::Value::String(s)) => quote!(#s.to_owned()),
         (Ty::Scalar(Scalar::Bool), serde_json::Value::Bool(b)) => quote!(#b),
-        (Ty::Scalar(Scalar::I32), v) => {
-            let n = v
-                .as_i64()
-                .and_then(|n| i32::try_from(n).ok())
-                .unwrap_or_default();
-            quote!(#n)
-        }
-        (Ty::Scalar(Scalar::I64), v) => {
-            let n = v.as_i64().unwrap_or_default();
+        (Ty::Scalar(Scalar::I32 | Scalar::I64), v) => {
+            let n = proc_macro2::Literal::i64_unsuffixed(v.as_i64().unwrap_or_default());
             quote!(#n)
         }
         (Ty::Scalar(Scalar::F64), v) => float_literal(v.as_f64().unwrap_or_default()),
@@ -389,10 +380,10 @@ fn default_literal(api: &Api, field_ty: &Ty, value: &serde_json::Value) -> Token
     }
 }
 
-/// An `f64` literal as short as Rust's own `Debug` writes it (`1.5e300f64`, where the
-/// token's default formatting spells out all 301 digits).
+/// A float literal as short as Rust's own `Debug` writes it (`1.5e300`, where the token's
+/// default formatting spells out all 301 digits).
 fn float_literal(value: f64) -> TokenStream {
-    let literal = format!("{:?}f64", value.abs()).parse::<proc_macro2::Literal>();
+    let literal = format!("{:?}", value.abs()).parse::<proc_macro2::Literal>();
     match literal {
         Ok(literal) if value.is_sign_negative() => quote!(-#literal),
         Ok(literal) => quote!(#literal),
@@ -422,8 +413,13 @@ fn debug_impl(def: &TypeDef, strukt: &Struct) -> TokenStream {
         let member = ident(field);
         quote!(.field(#field, &self.#member.keys().collect::<Vec<_>>()))
     });
+    let allow_deprecated = strukt
+        .fields
+        .iter()
+        .any(|f| f.deprecated)
+        .then(|| quote!(#[allow(deprecated)]));
     quote! {
-        #[allow(deprecated)]
+        #allow_deprecated
         impl std::fmt::Debug for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.debug_struct(#label)
@@ -472,8 +468,13 @@ fn from_impl(
         ),
     };
     let doc = docs::lines(&doc);
+    let allow_deprecated = base_struct
+        .fields
+        .iter()
+        .any(|f| f.deprecated)
+        .then(|| quote!(#[allow(deprecated)]));
     quote! {
-        #[allow(deprecated)]
+        #allow_deprecated
         impl From<#base_name> for #name {
             #doc
             fn from(value: #base_name) -> Self {

@@ -14,6 +14,7 @@ pub fn params_struct(api: &Api, op: &Operation) -> Option<TokenStream> {
     let params_type = op.params_type.as_ref()?;
     let name = ident(params_type);
     let doc = format!(" The parameters of [`Client::{}`].", op.name);
+    let doc = docs::lines(doc.trim_start());
     let fields = op.params.iter().map(|param| field(api, param));
     let derive_default = op.params.iter().all(|p| !p.required);
     let mut derives = vec![quote!(Debug), quote!(Clone), quote!(PartialEq)];
@@ -48,7 +49,7 @@ pub fn params_struct(api: &Api, op: &Operation) -> Option<TokenStream> {
         .any(|p| p.deprecated)
         .then(|| quote!(#[allow(deprecated)]));
     Some(quote! {
-        #[doc = #doc]
+        #doc
         #[derive(#(#derives),*)]
         pub struct #name {
             #( #fields )*
@@ -114,8 +115,9 @@ fn encoder(
         }
     });
     let doc = format!(" {doc}");
+    let doc = docs::lines(doc.trim_start());
     Some(quote! {
-        #[doc = #doc]
+        #doc
         pub(crate) fn #name(&self) -> Vec<(#key, String)> {
             let mut pairs = Vec::new();
             #( #pushes )*

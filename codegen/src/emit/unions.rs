@@ -181,13 +181,14 @@ fn conversions(api: &Api, def: &TypeDef, union: &Union) -> TokenStream {
             " The value, if it is a [`{0}::{1}`].",
             def.name, variant.name
         );
+        let doc = docs::lines(doc.trim_start());
         let access = if variant.boxed {
             quote!(Some(&**value))
         } else {
             quote!(Some(value))
         };
         accessors.push(quote! {
-            #[doc = #doc]
+            #doc
             pub fn #method(&self) -> Option<&#value_ty> {
                 match self {
                     Self::#member(value) => #access,

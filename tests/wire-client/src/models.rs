@@ -3,9 +3,7 @@
 
 //! Request and response types: one struct per object schema, one enum per set of
 //! alternatives.
-
-#[allow(unused_imports)]
-use crate::enums::*;
+use crate::enums::MessageStatus;
 
 /// The `NewMessage` schema of the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -218,7 +216,9 @@ impl Outage {
     }
 }
 
-/// The schema written in place at `#/paths/~1files/post/requestBody/content/multipart~1form-data/schema` in the API description.
+/// The schema written in place at
+/// `#/paths/~1files/post/requestBody/content/multipart~1form-data/schema` in the API
+/// description.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UploadFileMultipart {
     /// The `file` property.
@@ -287,7 +287,9 @@ impl UploadFileMultipart {
     }
 }
 
-/// The schema written in place at `#/paths/~1files/post/requestBody/content/multipart~1form-data/schema/properties/meta` in the API description.
+/// The schema written in place at
+/// `#/paths/~1files/post/requestBody/content/multipart~1form-data/schema/properties/meta`
+/// in the API description.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UploadFileMultipartMeta {
     /// The `author` property.
