@@ -325,9 +325,13 @@ impl Client {
 pub struct ListUnifiedConnectionsParams {
     /// Maximum number of connections to return (at most 100).
     ///
+    /// From 1 to 100.
+    ///
     /// The server's default: `100`.
     pub limit: Option<i64>,
     /// Zero-based index of the first connection to return.
+    ///
+    /// At least 0.
     ///
     /// The server's default: `0`.
     pub offset: Option<i64>,

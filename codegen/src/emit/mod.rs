@@ -3,6 +3,7 @@
 
 mod client;
 mod crate_root;
+mod describe;
 mod docs;
 mod enums;
 mod example_tests;

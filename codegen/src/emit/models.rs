@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs;
+use super::{describe, docs};
 use super::ty::{self, ident};
 use super::unions;
 use crate::model::{Api, Derivation, Extra, Field, Scalar, Struct, Ty, TypeDef, TypeId, TypeKind};
@@ -127,7 +127,7 @@ fn multipart_def(api: &Api, def: &TypeDef, strukt: &Struct) -> TokenStream {
     let doc = docs::attrs(&def.docs, &[]);
     let fields = strukt.fields.iter().map(|field| {
         let member = ident(&field.name);
-        let doc = field_docs(strukt, field);
+        let doc = field_docs(api, strukt, field);
         let field_ty = field_type(api, strukt, field);
         quote!(#doc pub #member: #field_ty,)
     });
@@ -282,7 +282,7 @@ fn field_def(
     defaults: &mut Defaults,
 ) -> (TokenStream, Option<String>) {
     let name = ident(&field.name);
-    let doc = field_docs(strukt, field);
+    let doc = field_docs(api, strukt, field);
     let mut serde_args = Vec::new();
     if field.name != field.wire {
         let wire = &field.wire;
@@ -334,7 +334,7 @@ fn field_def(
 
 /// A field's docs: the description's text, then what the generator knows (read-only,
 /// secret, default, how a partial update clears it).
-fn field_docs(strukt: &Struct, field: &Field) -> TokenStream {
+fn field_docs(api: &Api, strukt: &Struct, field: &Field) -> TokenStream {
     let mut notes = Vec::new();
     if field.read_only {
         notes.push("Read-only: set by the server, never sent in a request.".to_owned());
@@ -351,15 +351,13 @@ fn field_docs(strukt: &Struct, field: &Field) -> TokenStream {
                 .to_owned(),
         );
     }
-    let mut own = field.docs.clone();
-    if own.summary.is_none()
-        && own.description.is_none()
-        && own.notes.is_empty()
-        && notes.is_empty()
-    {
-        own.description = Some(format!("The `{}` property.", field.wire.replace('`', "'")));
+    notes.extend(describe::limits(&field.limits));
+    let docs = &field.docs;
+    let said = docs.summary.is_some() || docs.description.is_some() || !docs.notes.is_empty();
+    if !said && notes.is_empty() {
+        notes.push(describe::value(api, &field.ty));
     }
-    docs::attrs(&own, &notes)
+    docs::attrs(&field.docs, &notes)
 }
 
 /// A Rust expression for a default that `lower` checked fits the field's type.

@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs;
+use super::{describe, docs};
 use super::ty::{self, ident};
 use crate::model::{Api, Operation, Param, ParamLocation, ParamStyle, Scalar, Ty, TypeKind};
 
@@ -68,18 +68,27 @@ fn field(api: &Api, param: &Param) -> TokenStream {
     if !param.required {
         ty = quote!(Option<#ty>);
     }
-    let mut own = param.docs.clone();
-    if own.description.is_none() && own.summary.is_none() {
-        own.description = Some(format!("The `{}` parameter.", param.wire.replace('`', "'")));
-    }
-    let mut extra = Vec::new();
+    let mut extra: Vec<String> = describe::limits(&param.limits).into_iter().collect();
     if let Some(default) = &param.default {
         extra.push(format!(
             "The server's default: `{}`.",
             default.to_string().replace('`', "'")
         ));
     }
-    let doc = docs::attrs(&own, &extra);
+    if param.wire != param.name {
+        let place = match param.location {
+            ParamLocation::Path => "path parameter",
+            ParamLocation::Query => "query parameter",
+            ParamLocation::Header => "header",
+            ParamLocation::Cookie => "cookie",
+        };
+        extra.push(format!("Sent as the {} {place}.", docs::code(&param.wire)));
+    }
+    let said = param.docs.summary.is_some() || param.docs.description.is_some();
+    if !said && extra.is_empty() {
+        extra.push(describe::value(api, &param.ty));
+    }
+    let doc = docs::attrs(&param.docs, &extra);
     let deprecated = param
         .deprecated
         .then(|| quote!(#[deprecated(note = "deprecated in the API description")]));

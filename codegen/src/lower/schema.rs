@@ -279,13 +279,7 @@ impl Lowerer<'_> {
         };
         let mut annotations = super::shape::Annotations::default();
         for id in schemas {
-            let found = self.analysis.annotations(*id);
-            annotations.title = annotations.title.or(found.title);
-            annotations.description = annotations.description.or(found.description);
-            annotations.default = annotations.default.or(found.default);
-            annotations.read_only |= found.read_only;
-            annotations.deprecated |= found.deprecated;
-            annotations.secret |= found.secret;
+            annotations.merge(self.analysis.annotations(*id));
         }
         let mut docs = Docs {
             summary: annotations.title,
@@ -312,6 +306,7 @@ impl Lowerer<'_> {
             read_only: annotations.read_only,
             secret: annotations.secret,
             deprecated: annotations.deprecated,
+            limits: annotations.limits,
             docs,
         }
     }

@@ -7,8 +7,8 @@
 use std::cell::Cell;
 use std::collections::HashSet;
 
-use crate::load::schema::{Additional, JsonType, Schema, SchemaId, Schemas};
-use crate::model::Scalar;
+use crate::load::schema::{self as spec, Additional, JsonType, Schema, SchemaId, Schemas};
+use crate::model::{Bound, Limits, Scalar};
 
 /// How many references or wrappers a walk follows before it gives up on a chain.
 const MAX_HOPS: usize = 64;
@@ -97,6 +97,56 @@ pub struct Annotations {
     pub deprecated: bool,
     /// `format: password` or `x-secret`.
     pub secret: bool,
+    /// Bounds, lengths and pattern.
+    pub limits: Limits,
+}
+
+impl Annotations {
+    /// Adds what `other` says and `self` does not: the first text, default and limit
+    /// found win; a flag set by either is set.
+    pub fn merge(&mut self, other: Self) {
+        self.title = self.title.take().or(other.title);
+        self.description = self.description.take().or(other.description);
+        self.default = self.default.take().or(other.default);
+        self.read_only |= other.read_only;
+        self.deprecated |= other.deprecated;
+        self.secret |= other.secret;
+        let (limits, more) = (&mut self.limits, other.limits);
+        limits.minimum = limits.minimum.or(more.minimum);
+        limits.maximum = limits.maximum.or(more.maximum);
+        limits.min_length = limits.min_length.or(more.min_length);
+        limits.max_length = limits.max_length.or(more.max_length);
+        limits.min_items = limits.min_items.or(more.min_items);
+        limits.max_items = limits.max_items.or(more.max_items);
+        limits.pattern = limits.pattern.take().or(more.pattern);
+    }
+
+    /// What one schema says by itself.
+    fn of(schema: &Schema) -> Self {
+        let bound = |bound: Option<spec::Bound>| {
+            bound.map(|bound| Bound {
+                value: bound.value,
+                exclusive: bound.exclusive,
+            })
+        };
+        Self {
+            title: non_blank(&schema.title),
+            description: non_blank(&schema.description),
+            default: schema.default.clone(),
+            read_only: schema.read_only,
+            deprecated: schema.deprecated,
+            secret: schema.secret,
+            limits: Limits {
+                minimum: bound(schema.minimum),
+                maximum: bound(schema.maximum),
+                min_length: schema.min_length,
+                max_length: schema.max_length,
+                min_items: schema.min_items,
+                max_items: schema.max_items,
+                pattern: schema.pattern.clone(),
+            },
+        }
+    }
 }
 
 /// Looks at the schemas of a document.
@@ -255,12 +305,7 @@ impl<'a> Analysis<'a> {
                 continue;
             }
             let schema = self.get(id);
-            found.title = found.title.or_else(|| non_blank(&schema.title));
-            found.description = found.description.or_else(|| non_blank(&schema.description));
-            found.default = found.default.or_else(|| schema.default.clone());
-            found.read_only |= schema.read_only;
-            found.deprecated |= schema.deprecated;
-            found.secret |= schema.secret;
+            found.merge(Annotations::of(schema));
             // Annotations of what the schema refers to come after its own (stack order).
             queue.extend(schema.all_of.iter().rev());
             if let Some(target) = schema.reference.as_ref().and_then(|r| r.target) {

@@ -11,7 +11,7 @@ pub use operation::{
     ParamStyle, Part, PartKind, PathPart, Responses, Security, Status, StatusBody, Success,
 };
 pub use types::{
-    Derivation, Docs, Enum, Extra, Field, Scalar, Struct, Tagging, Ty, TypeDef, TypeId, TypeKind,
+    Bound, Derivation, Docs, Enum, Extra, Field, Limits, Scalar, Struct, Tagging, Ty, TypeDef, TypeId, TypeKind,
     Union, UnionVariant, Variant,
 };
 

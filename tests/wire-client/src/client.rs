@@ -575,9 +575,9 @@ impl Client {
 /// The parameters of [`Client::list_messages`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListMessagesParams {
-    /// The `page_token` parameter.
+    /// A string.
     pub page_token: Option<String>,
-    /// The `page_size` parameter.
+    /// From 1 to 50.
     pub page_size: Option<i32>,
 }
 
@@ -598,15 +598,15 @@ impl ListMessagesParams {
 /// The parameters of [`Client::get_report`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetReportParams {
-    /// The `X-Request-Id` parameter.
+    /// Sent as the `X-Request-Id` header.
     pub x_request_id: String,
-    /// The `theme` parameter.
+    /// A string.
     pub theme: Option<String>,
-    /// The `filter` parameter.
+    /// A [`GetReportFilter`].
     pub filter: Option<GetReportFilter>,
-    /// The `ids` parameter.
+    /// A list.
     pub ids: Option<Vec<i64>>,
-    /// The `fields` parameter.
+    /// A list.
     pub fields: Option<Vec<String>>,
 }
 
@@ -659,7 +659,7 @@ impl GetReportParams {
 /// The parameters of [`Client::list_events`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListEventsParams {
-    /// The `per_page` parameter.
+    /// An integer.
     pub per_page: Option<i64>,
 }
 
