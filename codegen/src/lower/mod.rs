@@ -4,6 +4,7 @@
 //! Problems are collected, not returned at the first: a bad spec is reported whole.
 
 mod bodies;
+mod dedup;
 mod derive;
 mod examples;
 mod operation;
@@ -17,7 +18,7 @@ mod shape;
 mod union;
 mod webhook;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use openapiv3::OpenAPI;
 
@@ -51,6 +52,7 @@ pub fn lower(document: &Document, diagnostics: &mut Diagnostics) -> Option<Api> 
         untyped: lowerer.untyped,
         examples: lowerer.examples,
     };
+    dedup::merge_identical(&mut api, &lowerer.inline_types);
     derive::box_recursive_fields(&mut api);
     derive::check_defaults(&mut api);
     derive::request_types(&mut api, &mut lowerer.type_names);
@@ -76,6 +78,8 @@ struct Lowerer<'a> {
     types: Vec<TypeDef>,
     /// Names taken by types.
     type_names: Namespace,
+    /// The types written in place, with where.
+    inline_types: BTreeMap<TypeId, Pointer>,
     /// Schemas that became named types, by the schema (so a schema reached again, even
     /// from inside itself, is one type).
     named: HashMap<SchemaId, TypeId>,
@@ -99,6 +103,7 @@ impl<'a> Lowerer<'a> {
             diagnostics,
             types: Vec::new(),
             type_names: Namespace::for_types(),
+            inline_types: BTreeMap::new(),
             named: HashMap::new(),
             untyped: Vec::new(),
             examples: Vec::new(),
@@ -118,6 +123,9 @@ impl<'a> Lowerer<'a> {
         }
         let name = self.type_names.claim(&naming::type_name(raw_name));
         let id = TypeId(self.types.len());
+        if let Origin::Inline(pointer) = origin {
+            self.inline_types.insert(id, pointer.clone());
+        }
         self.types.push(TypeDef {
             name,
             docs,

@@ -128,6 +128,49 @@ impl Api {
     }
 }
 
+impl Api {
+    /// Calls `visit` with every type expression of the API that may name a type, so that a
+    /// pass can point them elsewhere: those [`Api::visit_tys`] visits, paging items and
+    /// examples. Nested expressions are visited after the one holding them.
+    pub fn visit_tys_mut(&mut self, visit: &mut dyn FnMut(&mut Ty)) {
+        for def in &mut self.types {
+            match &mut def.kind {
+                TypeKind::Struct(strukt) => {
+                    for field in &mut strukt.fields {
+                        visit_ty_mut(&mut field.ty, visit);
+                    }
+                    if let Extra::Typed { ty, .. } = &mut strukt.extra {
+                        visit_ty_mut(ty, visit);
+                    }
+                }
+                TypeKind::Union(union) => {
+                    for ty in union.variants.iter_mut().filter_map(|v| v.ty.as_mut()) {
+                        visit_ty_mut(ty, visit);
+                    }
+                }
+                TypeKind::Alias(ty) => visit_ty_mut(ty, visit),
+                TypeKind::Enum(_) => {}
+            }
+        }
+        for operation in &mut self.operations {
+            operation.visit_tys_mut(visit);
+        }
+        for example in &mut self.examples {
+            visit_ty_mut(&mut example.ty, visit);
+        }
+    }
+}
+
+/// Calls `visit` with `ty` and every type expression nested in it, mutably.
+pub fn visit_ty_mut(ty: &mut Ty, visit: &mut dyn FnMut(&mut Ty)) {
+    visit(ty);
+    match ty {
+        Ty::Vec(inner) | Ty::Map(inner) | Ty::Option(inner) => visit_ty_mut(inner, visit),
+        Ty::Tuple(items) => items.iter_mut().for_each(|item| visit_ty_mut(item, visit)),
+        Ty::Scalar(_) | Ty::Named(_) => {}
+    }
+}
+
 /// Calls `visit` with every type expression a named type holds, nested ones included.
 pub fn visit_def_tys(def: &TypeDef, visit: &mut dyn FnMut(&Ty)) {
     match &def.kind {

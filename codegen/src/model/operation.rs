@@ -76,6 +76,35 @@ pub struct Operation {
     pub paging: Option<Paging>,
 }
 
+impl Operation {
+    /// Calls `visit` with every type expression of the operation (see
+    /// [`super::Api::visit_tys_mut`]).
+    pub fn visit_tys_mut(&mut self, visit: &mut dyn FnMut(&mut Ty)) {
+        for param in self.path_params.iter_mut().chain(&mut self.params) {
+            super::visit_ty_mut(&mut param.ty, visit);
+        }
+        for body in self.body.iter_mut().chain(&mut self.other_bodies) {
+            super::visit_ty_mut(&mut body.ty, visit);
+        }
+        let responses = &mut self.responses;
+        let successes: Vec<&mut Content> = match &mut responses.success {
+            Success::One(content) => vec![content],
+            Success::Several { variants, .. } => {
+                variants.iter_mut().map(|(status, _)| &mut status.content).collect()
+            }
+        };
+        let errors = responses.errors.iter_mut().map(|error| &mut error.content);
+        for content in successes.into_iter().chain(errors) {
+            if let Content::Json(ty) = content {
+                super::visit_ty_mut(ty, visit);
+            }
+        }
+        if let Some(paging) = &mut self.paging {
+            super::visit_ty_mut(&mut paging.item, visit);
+        }
+    }
+}
+
 /// A piece of a path segment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PathPart {
