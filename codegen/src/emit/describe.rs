@@ -1,48 +1,7 @@
-//! Sentences about a value that the generator writes itself: what a value of a type is,
-//! for fields, parameters and variants the description leaves undocumented, and what the
-//! description says a valid value is beyond its type (bounds, lengths, pattern).
+//! Sentences the generator writes about a value: what the description says a valid value
+//! is beyond its type (bounds, lengths, pattern).
 
-use crate::model::{Api, Bound, Limits, Scalar, Ty};
-
-/// One sentence saying what a value of `ty` is: `A date and time (RFC 3339).`
-pub fn value(api: &Api, ty: &Ty) -> String {
-    match ty {
-        Ty::Scalar(scalar) => scalar_value(*scalar).to_owned(),
-        Ty::Named(id) => format!("A [`{}`].", api.ty(*id).name),
-        Ty::Vec(item) => match item.as_ref() {
-            Ty::Named(id) => format!("A list of [`{}`].", api.ty(*id).name),
-            _ => "A list.".to_owned(),
-        },
-        Ty::Map(_) => "An object of named values.".to_owned(),
-        Ty::Option(inner) => {
-            let inner = value(api, inner);
-            format!("{}, or `null`.", inner.trim_end_matches('.'))
-        }
-        Ty::Tuple(items) if items.len() == 1 => "A list of exactly one value.".to_owned(),
-        Ty::Tuple(items) => format!("A list of exactly {} values.", items.len()),
-    }
-}
-
-fn scalar_value(scalar: Scalar) -> &'static str {
-    match scalar {
-        Scalar::String => "A string.",
-        Scalar::Bool => "A boolean.",
-        Scalar::I8
-        | Scalar::I16
-        | Scalar::I32
-        | Scalar::I64
-        | Scalar::U8
-        | Scalar::U16
-        | Scalar::U32
-        | Scalar::U64 => "An integer.",
-        Scalar::F64 => "A number.",
-        Scalar::DateTime => "A date and time (RFC 3339).",
-        Scalar::Date => "A date (`YYYY-MM-DD`).",
-        Scalar::Uuid => "A UUID.",
-        Scalar::Upload => "A file.",
-        Scalar::Json => "Any JSON value.",
-    }
-}
+use crate::model::{Bound, Limits};
 
 /// The sentences saying what `limits` allows, as one paragraph; `None` when they allow
 /// anything of the type.

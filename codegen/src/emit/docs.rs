@@ -34,10 +34,20 @@ pub fn text(docs: &Docs, extra: &[String]) -> String {
     paragraphs.join("\n\n")
 }
 
-/// `#[doc = "..."]` attributes for text that is already valid rustdoc.
+/// `#[doc = "..."]` attributes for text that is already valid rustdoc; nothing for no
+/// text.
 pub fn lines(text: &str) -> TokenStream {
+    if text.trim().is_empty() {
+        return TokenStream::new();
+    }
     let lines = doc_lines(text);
     quote! { #( #[doc = #lines] )* }
+}
+
+/// `#[allow(missing_docs)]` for an item with members that the description says nothing
+/// about: they have no docs rather than a sentence restating their name or type.
+pub fn allow_undocumented(any_undocumented: bool) -> Option<TokenStream> {
+    any_undocumented.then(|| quote!(#[allow(missing_docs)]))
 }
 
 /// Inner `#![doc = "..."]` attributes, for crate docs.

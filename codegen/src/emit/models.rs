@@ -106,9 +106,11 @@ fn struct_def(api: &Api, def: &TypeDef, strukt: &Struct, defaults: &mut Defaults
         .iter()
         .any(|f| f.deprecated)
         .then(|| quote!(#[allow(deprecated)]));
+    let allow_undocumented = allow_undocumented_fields(strukt);
     quote! {
         #doc
         #deprecated
+        #allow_undocumented
         #[derive(#(#derives,)* serde::Serialize, serde::Deserialize)]
         pub struct #name {
             #( #fields )*
@@ -127,7 +129,7 @@ fn multipart_def(api: &Api, def: &TypeDef, strukt: &Struct) -> TokenStream {
     let doc = docs::attrs(&def.docs, &[]);
     let fields = strukt.fields.iter().map(|field| {
         let member = ident(&field.name);
-        let doc = field_docs(api, strukt, field);
+        let doc = field_docs(strukt, field);
         let field_ty = field_type(api, strukt, field);
         quote!(#doc pub #member: #field_ty,)
     });
@@ -151,8 +153,10 @@ fn multipart_def(api: &Api, def: &TypeDef, strukt: &Struct) -> TokenStream {
         })
         .unwrap_or_default();
     let parts = super::methods::multipart_parts(strukt, parts);
+    let allow_undocumented = allow_undocumented_fields(strukt);
     quote! {
         #doc
+        #allow_undocumented
         #[derive(Debug, Clone, PartialEq, #default)]
         pub struct #name {
             #( #fields )*
@@ -282,7 +286,7 @@ fn field_def(
     defaults: &mut Defaults,
 ) -> (TokenStream, Option<String>) {
     let name = ident(&field.name);
-    let doc = field_docs(api, strukt, field);
+    let doc = field_docs(strukt, field);
     let mut serde_args = Vec::new();
     if field.name != field.wire {
         let wire = &field.wire;
@@ -332,9 +336,14 @@ fn field_def(
     (tokens, default_fn)
 }
 
-/// A field's docs: the description's text, then what the generator knows (read-only,
-/// secret, default, how a partial update clears it).
-fn field_docs(api: &Api, strukt: &Struct, field: &Field) -> TokenStream {
+/// A field's docs (see [`field_doc_text`]).
+fn field_docs(strukt: &Struct, field: &Field) -> TokenStream {
+    docs::lines(&field_doc_text(strukt, field))
+}
+
+/// A field's doc text: the description's, then what the generator knows (read-only,
+/// secret, default, limits, how a partial update clears it); empty when nothing is known.
+fn field_doc_text(strukt: &Struct, field: &Field) -> String {
     let mut notes = Vec::new();
     if field.read_only {
         notes.push("Read-only: set by the server, never sent in a request.".to_owned());
@@ -352,12 +361,16 @@ fn field_docs(api: &Api, strukt: &Struct, field: &Field) -> TokenStream {
         );
     }
     notes.extend(describe::limits(&field.limits));
-    let docs = &field.docs;
-    let said = docs.summary.is_some() || docs.description.is_some() || !docs.notes.is_empty();
-    if !said && notes.is_empty() {
-        notes.push(describe::value(api, &field.ty));
-    }
-    docs::attrs(&field.docs, &notes)
+    docs::text(&field.docs, &notes)
+}
+
+/// `#[allow(missing_docs)]` for a struct with a field that has no docs.
+fn allow_undocumented_fields(strukt: &Struct) -> Option<TokenStream> {
+    let undocumented = strukt
+        .fields
+        .iter()
+        .any(|field| field_doc_text(strukt, field).is_empty());
+    docs::allow_undocumented(undocumented)
 }
 
 /// A Rust expression for a default that `lower` checked fits the field's type.

@@ -48,8 +48,11 @@ pub fn params_struct(api: &Api, op: &Operation) -> Option<TokenStream> {
         .iter()
         .any(|p| p.deprecated)
         .then(|| quote!(#[allow(deprecated)]));
+    let undocumented = op.params.iter().any(|param| param_doc_text(param).is_empty());
+    let allow_undocumented = docs::allow_undocumented(undocumented);
     Some(quote! {
         #doc
+        #allow_undocumented
         #[derive(#(#derives),*)]
         pub struct #name {
             #( #fields )*
@@ -68,6 +71,16 @@ fn field(api: &Api, param: &Param) -> TokenStream {
     if !param.required {
         ty = quote!(Option<#ty>);
     }
+    let doc = docs::lines(&param_doc_text(param));
+    let deprecated = param
+        .deprecated
+        .then(|| quote!(#[deprecated(note = "deprecated in the API description")]));
+    quote! { #doc #deprecated pub #field: #ty, }
+}
+
+/// A parameter's doc text: the description's, its limits and default, its name on the
+/// wire when the field's differs; empty when nothing is known.
+fn param_doc_text(param: &Param) -> String {
     let mut extra: Vec<String> = describe::limits(&param.limits).into_iter().collect();
     if let Some(default) = &param.default {
         extra.push(format!(
@@ -84,15 +97,7 @@ fn field(api: &Api, param: &Param) -> TokenStream {
         };
         extra.push(format!("Sent as the {} {place}.", docs::code(&param.wire)));
     }
-    let said = param.docs.summary.is_some() || param.docs.description.is_some();
-    if !said && extra.is_empty() {
-        extra.push(describe::value(api, &param.ty));
-    }
-    let doc = docs::attrs(&param.docs, &extra);
-    let deprecated = param
-        .deprecated
-        .then(|| quote!(#[deprecated(note = "deprecated in the API description")]));
-    quote! { #doc #deprecated pub #field: #ty, }
+    docs::text(&param.docs, &extra)
 }
 
 /// The function writing the parameters of one location as name-value pairs.

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{describe, docs};
+use super::docs;
 use super::ty::{self, ident};
 use crate::model::{Api, Tagging, TypeDef, Union, UnionVariant};
 use crate::naming::{self, Namespace};
@@ -41,8 +41,14 @@ pub fn union_def(api: &Api, def: &TypeDef, union: &Union) -> TokenStream {
     };
     let derive_deserialize = deserialize.is_none().then(|| quote!(serde::Deserialize,));
     let conversions = conversions(api, def, union);
+    let undocumented = union
+        .variants
+        .iter()
+        .any(|variant| variant_doc_text(variant).is_empty());
+    let allow_undocumented = docs::allow_undocumented(undocumented);
     quote! {
         #doc
+        #allow_undocumented
         #[derive(Debug, Clone, PartialEq, serde::Serialize, #derive_deserialize)]
         #container
         pub enum #name {
@@ -83,19 +89,22 @@ fn representation(def: &TypeDef, union: &Union) -> String {
     }
 }
 
-fn variant_def(api: &Api, union: &Union, variant: &UnionVariant) -> TokenStream {
-    let name = ident(&variant.name);
+/// A variant's doc text: its schema's, or the tag that selects it; empty for an untagged
+/// variant that the description says nothing about (its payload's type says it all).
+fn variant_doc_text(variant: &UnionVariant) -> String {
     let mut own = variant.docs.clone();
+    own.notes.clear();
     let extra: Vec<String> = match (&variant.tag, &own.summary, &own.description) {
         (Some(tag), None, None) => vec![format!("Tagged {}.", docs::code(tag))],
-        (None, None, None) => vec![variant.ty.as_ref().map_or_else(
-            || "Nothing besides its tag.".to_owned(),
-            |ty| describe::value(api, ty),
-        )],
+        (None, None, None) if variant.ty.is_none() => vec!["Nothing besides its tag.".to_owned()],
         _ => Vec::new(),
     };
-    own.notes.clear();
-    let doc = docs::attrs(&own, &extra);
+    docs::text(&own, &extra)
+}
+
+fn variant_def(api: &Api, union: &Union, variant: &UnionVariant) -> TokenStream {
+    let name = ident(&variant.name);
+    let doc = docs::lines(&variant_doc_text(variant));
     let rename = match (&union.tagging, &variant.tag) {
         (Tagging::Internal { .. }, Some(tag)) => Some(quote!(#[serde(rename = #tag)])),
         _ => None,

@@ -573,9 +573,9 @@ impl Client {
 }
 
 /// The parameters of [`Client::list_messages`].
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListMessagesParams {
-    /// A string.
     pub page_token: Option<String>,
     /// From 1 to 50.
     pub page_size: Option<i32>,
@@ -596,17 +596,14 @@ impl ListMessagesParams {
 }
 
 /// The parameters of [`Client::get_report`].
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetReportParams {
     /// Sent as the `X-Request-Id` header.
     pub x_request_id: String,
-    /// A string.
     pub theme: Option<String>,
-    /// A [`GetReportFilter`].
     pub filter: Option<GetReportFilter>,
-    /// A list.
     pub ids: Option<Vec<i64>>,
-    /// A list.
     pub fields: Option<Vec<String>>,
 }
 
@@ -657,9 +654,9 @@ impl GetReportParams {
 }
 
 /// The parameters of [`Client::list_events`].
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListEventsParams {
-    /// An integer.
     pub per_page: Option<i64>,
 }
 

@@ -6,24 +6,19 @@
 use crate::enums::MessageStatus;
 
 /// The `NewMessage` schema of the API description.
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NewMessage {
-    /// A string.
     #[serde(rename = "To")]
     pub to: String,
-    /// A string.
     #[serde(rename = "Body")]
     pub body: String,
-    /// A list.
     #[serde(rename = "MediaUrl", default, skip_serializing_if = "Option::is_none")]
     pub media_url: Option<Vec<String>>,
-    /// A date and time (RFC 3339).
     #[serde(rename = "SendAt", default, skip_serializing_if = "Option::is_none")]
     pub send_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// An integer.
     #[serde(rename = "Priority", default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
-    /// A boolean.
     #[serde(rename = "Urgent", default, skip_serializing_if = "Option::is_none")]
     pub urgent: Option<bool>,
     /// Properties the API description does not declare, kept as received and
@@ -49,17 +44,13 @@ impl NewMessage {
 }
 
 /// The `Message` schema of the API description.
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Message {
-    /// A string.
     pub sid: String,
-    /// A string.
     pub to: String,
-    /// A string.
     pub body: String,
-    /// A [`MessageStatus`].
     pub status: MessageStatus,
-    /// A list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub media_urls: Option<Vec<String>>,
     /// Properties the API description does not declare, kept as received and
@@ -89,11 +80,10 @@ impl Message {
 }
 
 /// The `MessagePage` schema of the API description.
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MessagePage {
-    /// A list of [`Message`].
     pub messages: Vec<Message>,
-    /// A string, or `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
     /// Properties the API description does not declare, kept as received and
@@ -115,13 +105,11 @@ impl MessagePage {
 }
 
 /// The `StoredFile` schema of the API description.
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StoredFile {
-    /// A string.
     pub id: String,
-    /// An integer.
     pub size: i64,
-    /// A string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
     /// Properties the API description does not declare, kept as received and
@@ -144,11 +132,10 @@ impl StoredFile {
 }
 
 /// The `Event` schema of the API description.
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Event {
-    /// An integer.
     pub id: i64,
-    /// A string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     /// Properties the API description does not declare, kept as received and
@@ -170,11 +157,10 @@ impl Event {
 }
 
 /// The `Failure` schema of the API description.
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Failure {
-    /// An integer.
     pub code: i64,
-    /// A string.
     pub message: String,
     /// Properties the API description does not declare, kept as received and
     /// written back unchanged.
@@ -195,9 +181,9 @@ impl Failure {
 }
 
 /// The `Outage` schema of the API description.
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Outage {
-    /// An integer.
     pub retry_in: i64,
     /// Properties the API description does not declare, kept as received and
     /// written back unchanged.
@@ -219,15 +205,12 @@ impl Outage {
 /// The schema written in place at
 /// `#/paths/~1files/post/requestBody/content/multipart~1form-data/schema` in the API
 /// description.
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct UploadFileMultipart {
-    /// A file.
     pub file: crate::Upload,
-    /// A string.
     pub description: Option<String>,
-    /// A list.
     pub tags: Option<Vec<String>>,
-    /// A [`UploadFileMultipartMeta`].
     pub meta: Option<UploadFileMultipartMeta>,
 }
 
@@ -290,9 +273,9 @@ impl UploadFileMultipart {
 /// The schema written in place at
 /// `#/paths/~1files/post/requestBody/content/multipart~1form-data/schema/properties/meta`
 /// in the API description.
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UploadFileMultipartMeta {
-    /// A string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<String>,
     /// Properties the API description does not declare, kept as received and
@@ -302,12 +285,11 @@ pub struct UploadFileMultipartMeta {
 }
 
 /// Values of the `filter` parameter.
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetReportFilter {
-    /// A date (`YYYY-MM-DD`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<chrono::NaiveDate>,
-    /// A string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Properties the API description does not declare, kept as received and
