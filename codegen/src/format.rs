@@ -108,7 +108,11 @@ fn add_imports(file: &mut syn::File, imports: &[Import]) {
         let text = format!(
             "use {}::{{{}}};",
             import.module,
-            names.iter().map(|n| n.as_str()).collect::<Vec<_>>().join(", ")
+            names
+                .iter()
+                .map(|n| n.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         );
         if let Ok(item) = syn::parse_str::<syn::Item>(&text) {
             uses.push(item);

@@ -304,12 +304,24 @@ mod tests {
     fn long_lines_wrap_between_words_and_list_items_keep_their_indentation() {
         let long = "word ".repeat(30);
         let lines = doc_lines(&format!("{long}\n\n- {long}\n\n| a | b |{long}"));
-        assert!(lines.iter().all(|l| l.chars().count() <= WIDTH + 1 || l.starts_with(" |")));
-        let item: Vec<&String> = lines.iter().skip_while(|l| !l.starts_with(" - ")).take(2).collect();
+        assert!(
+            lines
+                .iter()
+                .all(|l| l.chars().count() <= WIDTH + 1 || l.starts_with(" |"))
+        );
+        let item: Vec<&String> = lines
+            .iter()
+            .skip_while(|l| !l.starts_with(" - "))
+            .take(2)
+            .collect();
         assert!(item[1].starts_with("   word"), "{item:?}");
         // A list marker is never left at the start of a wrapped line.
         let tricky = format!("{} - not a list", "x".repeat(WIDTH - 3));
-        assert!(doc_lines(&tricky).iter().all(|l| !l.trim_start().starts_with("- ")));
+        assert!(
+            doc_lines(&tricky)
+                .iter()
+                .all(|l| !l.trim_start().starts_with("- "))
+        );
     }
 
     #[test]

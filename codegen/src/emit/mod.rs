@@ -97,7 +97,10 @@ pub fn files(api: &Api, options: &Options) -> Vec<(String, File)> {
         ),
         (
             "src/client.rs".to_owned(),
-            File::Importing(client::module(api), vec![models_import(api), enums_import(api)]),
+            File::Importing(
+                client::module(api),
+                vec![models_import(api), enums_import(api)],
+            ),
         ),
     ];
     // An empty module would leave its `pub use` unused, and without enums their runtime

@@ -3,9 +3,9 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{describe, docs};
 use super::ty::{self, ident};
 use super::unions;
+use super::{describe, docs};
 use crate::model::{Api, Derivation, Extra, Field, Scalar, Struct, Ty, TypeDef, TypeId, TypeKind};
 use crate::naming::{self, Namespace};
 

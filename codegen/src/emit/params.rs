@@ -5,8 +5,8 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{describe, docs};
 use super::ty::{self, ident};
+use super::{describe, docs};
 use crate::model::{Api, Operation, Param, ParamLocation, ParamStyle, Scalar, Ty, TypeKind};
 
 /// The parameter struct of an operation with query, header or cookie parameters.
@@ -48,7 +48,10 @@ pub fn params_struct(api: &Api, op: &Operation) -> Option<TokenStream> {
         .iter()
         .any(|p| p.deprecated)
         .then(|| quote!(#[allow(deprecated)]));
-    let undocumented = op.params.iter().any(|param| param_doc_text(param).is_empty());
+    let undocumented = op
+        .params
+        .iter()
+        .any(|param| param_doc_text(param).is_empty());
     let allow_undocumented = docs::allow_undocumented(undocumented);
     Some(quote! {
         #doc

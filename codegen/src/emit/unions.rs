@@ -251,4 +251,3 @@ fn canonical(api: &Api, ty: &crate::model::Ty) -> String {
         Ty::Scalar(_) => ty::tokens(api, ty).to_string(),
     }
 }
-

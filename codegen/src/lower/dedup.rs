@@ -78,7 +78,10 @@ fn note_every_place(
     let mut places: BTreeMap<TypeId, Vec<&Pointer>> = BTreeMap::new();
     for (copy, kept) in merged_into {
         if let Some(pointer) = inline.get(copy) {
-            places.entry(final_type(*kept, merged_into)).or_default().push(pointer);
+            places
+                .entry(final_type(*kept, merged_into))
+                .or_default()
+                .push(pointer);
         }
     }
     for (kept, mut others) in places {

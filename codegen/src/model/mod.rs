@@ -11,8 +11,8 @@ pub use operation::{
     ParamStyle, Part, PartKind, PathPart, Responses, Security, Status, StatusBody, Success,
 };
 pub use types::{
-    Bound, Derivation, Docs, Enum, Extra, Field, Limits, Scalar, Struct, Tagging, Ty, TypeDef, TypeId, TypeKind,
-    Union, UnionVariant, Variant,
+    Bound, Derivation, Docs, Enum, Extra, Field, Limits, Scalar, Struct, Tagging, Ty, TypeDef,
+    TypeId, TypeKind, Union, UnionVariant, Variant,
 };
 
 use crate::diagnostic::Pointer;

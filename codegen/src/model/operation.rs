@@ -89,9 +89,10 @@ impl Operation {
         let responses = &mut self.responses;
         let successes: Vec<&mut Content> = match &mut responses.success {
             Success::One(content) => vec![content],
-            Success::Several { variants, .. } => {
-                variants.iter_mut().map(|(status, _)| &mut status.content).collect()
-            }
+            Success::Several { variants, .. } => variants
+                .iter_mut()
+                .map(|(status, _)| &mut status.content)
+                .collect(),
         };
         let errors = responses.errors.iter_mut().map(|error| &mut error.content);
         for content in successes.into_iter().chain(errors) {
