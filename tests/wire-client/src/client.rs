@@ -452,7 +452,7 @@ impl Client {
             .query(params.query())
             .headers(params.headers())
             .cookies(params.cookies())
-            .auth(crate::auth::Auth::AnyOf(&[&["basicAuth"]]))
+            .auth(crate::auth::Auth::AnyOf(&[&["basicAuth", "apiKeyCookie"]]))
             .accept("text/csv");
         let response = self.transport.send(request).await?;
         response.text()
