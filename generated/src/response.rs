@@ -10,8 +10,8 @@
 #![allow(dead_code)]
 
 use bytes::Bytes;
-use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
+use reqwest::{StatusCode, Url};
 
 use crate::error::{DecodeError, Error};
 
@@ -24,6 +24,7 @@ use crate::error::{DecodeError, Error};
 pub struct Response<T> {
     status: StatusCode,
     headers: HeaderMap,
+    url: Url,
     value: T,
 }
 
@@ -36,6 +37,11 @@ impl<T> Response<T> {
     /// The response headers.
     pub fn headers(&self) -> &HeaderMap {
         &self.headers
+    }
+
+    /// The URL the response came from: the request's, or where a redirect led.
+    pub fn url(&self) -> &Url {
+        &self.url
     }
 
     /// The decoded body.
@@ -58,6 +64,7 @@ impl<T> Response<T> {
         Response {
             status: self.status,
             headers: self.headers,
+            url: self.url,
             value: f(self.value),
         }
     }
@@ -68,6 +75,8 @@ impl<T> Response<T> {
 pub(crate) struct Received {
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
+    /// Where the response came from (relative links in it are relative to this).
+    pub(crate) url: Url,
     pub(crate) body: Bytes,
 }
 
@@ -76,6 +85,7 @@ impl Received {
         Response {
             status: self.status,
             headers: self.headers,
+            url: self.url,
             value,
         }
     }
@@ -223,6 +233,7 @@ impl Download {
         Response {
             status: self.response.status(),
             headers: self.response.headers().clone(),
+            url: self.response.url().clone(),
             value: self,
         }
     }

@@ -7,8 +7,8 @@
 #![allow(dead_code)]
 
 use bytes::Bytes;
-use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
+use reqwest::{StatusCode, Url};
 
 use crate::error::{DecodeError, Error};
 
@@ -21,6 +21,7 @@ use crate::error::{DecodeError, Error};
 pub struct Response<T> {
     status: StatusCode,
     headers: HeaderMap,
+    url: Url,
     value: T,
 }
 
@@ -33,6 +34,11 @@ impl<T> Response<T> {
     /// The response headers.
     pub fn headers(&self) -> &HeaderMap {
         &self.headers
+    }
+
+    /// The URL the response came from: the request's, or where a redirect led.
+    pub fn url(&self) -> &Url {
+        &self.url
     }
 
     /// The decoded body.
@@ -55,6 +61,7 @@ impl<T> Response<T> {
         Response {
             status: self.status,
             headers: self.headers,
+            url: self.url,
             value: f(self.value),
         }
     }
@@ -65,6 +72,8 @@ impl<T> Response<T> {
 pub(crate) struct Received {
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
+    /// Where the response came from (relative links in it are relative to this).
+    pub(crate) url: Url,
     pub(crate) body: Bytes,
 }
 
@@ -73,6 +82,7 @@ impl Received {
         Response {
             status: self.status,
             headers: self.headers,
+            url: self.url,
             value,
         }
     }
@@ -220,6 +230,7 @@ impl Download {
         Response {
             status: self.response.status(),
             headers: self.response.headers().clone(),
+            url: self.response.url().clone(),
             value: self,
         }
     }
@@ -233,6 +244,7 @@ mod tests {
         Received {
             status: StatusCode::OK,
             headers: HeaderMap::new(),
+            url: Url::parse("http://127.0.0.1/items").unwrap(),
             body: Bytes::from_static(body),
         }
     }

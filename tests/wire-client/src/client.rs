@@ -533,7 +533,7 @@ impl Client {
                             .json()?
                     }
                 };
-                let next = self.transport.next_link(page.headers());
+                let next = crate::paging::next_page(&page);
                 Ok((page.into_value(), next))
             }
         })

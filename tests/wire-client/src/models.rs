@@ -254,7 +254,7 @@ impl UploadFileMultipart {
             parts
                 .push(
                     crate::upload::Part::file("file", value.clone())
-                        .with_content_type(Some("image/png, image/jpeg")),
+                        .with_content_type(Some("image/png")),
                 );
         }
         if let Some(value) = &self.description {

@@ -17,7 +17,7 @@ use reqwest::{StatusCode, Url};
 
 use crate::auth::{Credential, Credentials};
 use crate::error::{ApiError, Error};
-use crate::request::Request;
+use crate::request::{Body, Request, Unsendable};
 use crate::response::{Download, Received};
 use crate::retry::{RetryPolicy, is_retryable_status, retry_after};
 
@@ -285,10 +285,12 @@ impl Transport {
         let response = self.exchange(&request).await?;
         let status = response.status();
         let headers = response.headers().clone();
+        let url = response.url().clone();
         let body = response.bytes().await.map_err(Error::reading)?;
         Ok(Received {
             status,
             headers,
+            url,
             body,
         })
     }
@@ -313,11 +315,6 @@ impl Transport {
         self.send(request).await
     }
 
-    /// The next page a `Link` header names, relative links resolved against the base URL.
-    pub(crate) fn next_link(&self, headers: &HeaderMap) -> Option<Url> {
-        crate::paging::next_link(headers, &self.inner.base_url)
-    }
-
     /// Sends a request and returns the response as soon as its status and headers are
     /// in, for a download read as it arrives; error responses are read whole.
     pub(crate) async fn send_streaming(&self, request: Request) -> Result<Download, Error> {
@@ -329,7 +326,9 @@ impl Transport {
     async fn exchange(&self, request: &Request) -> Result<reqwest::Response, Error> {
         let prepared = self.prepare(request)?;
         let retry = &self.inner.retry;
-        let may_retry = retry.allows_method(&request.method);
+        // A streamed body can be sent once: its request gets one try.
+        let may_retry = retry.allows_method(&request.method)
+            && request.body.as_ref().is_none_or(Body::repeatable);
         let started = Instant::now();
         let mut attempts: u32 = 0;
         loop {
@@ -352,8 +351,7 @@ impl Transport {
                 Err(AttemptError::Invalid(error)) => return Err(error),
                 Err(AttemptError::Unrepeatable) => {
                     return Err(Error::InvalidRequest(
-                        "the body is a stream, already sent by a failed try: it cannot be sent \
-                         again"
+                        "the body is a stream that was sent already: it cannot be sent again"
                             .to_owned(),
                     ));
                 }
@@ -422,7 +420,15 @@ impl Transport {
         builder = crate::auth::apply(&credentials, builder, cookies.as_deref())
             .map_err(AttemptError::Invalid)?;
         if let Some(body) = &request.body {
-            builder = body.attach(builder).ok_or(AttemptError::Unrepeatable)?;
+            builder = body.attach(builder).map_err(|why| match why {
+                Unsendable::Spent => AttemptError::Unrepeatable,
+                Unsendable::ContentType(content_type) => {
+                    AttemptError::Invalid(Error::InvalidRequest(format!(
+                        "the body cannot be sent with the content type {content_type:?}: it is \
+                         not a media type"
+                    )))
+                }
+            })?;
         }
         builder.send().await.map_err(|error| {
             let error = match &prepared.shown_url {
