@@ -264,10 +264,5 @@ async fn handle(State(state): State<ServerState>, request: Request) -> Response 
             ))
         }
     };
-    (
-        StatusCode::from_u16(answer.status).unwrap(),
-        headers,
-        body,
-    )
-        .into_response()
+    (StatusCode::from_u16(answer.status).unwrap(), headers, body).into_response()
 }
