@@ -9,6 +9,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use reqwest::header::{ACCEPT, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 use reqwest::{StatusCode, Url};
 
@@ -449,12 +450,21 @@ async fn api_error(response: reqwest::Response, attempts: u32) -> Error {
     }
 }
 
+/// The characters a cookie parameter's value keeps as they are: RFC 3986's unreserved
+/// ones, as the `form` style's expansion (RFC 6570) has it. The others are
+/// percent-encoded, so that a value can neither end its cookie nor add another.
+const COOKIE_VALUE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
 /// The `Cookie` header value of cookie parameters.
 fn cookie_header(cookies: &[(&str, String)]) -> Option<String> {
     (!cookies.is_empty()).then(|| {
         cookies
             .iter()
-            .map(|(name, value)| format!("{name}={value}"))
+            .map(|(name, value)| format!("{name}={}", utf8_percent_encode(value, COOKIE_VALUE)))
             .collect::<Vec<_>>()
             .join("; ")
     })
@@ -818,6 +828,19 @@ mod tests {
             assert!(!printed.contains(secret), "{printed}");
         }
         assert!(printed.contains("ann"), "{printed}");
+    }
+
+    #[test]
+    fn cookie_parameters_cannot_end_their_cookie() {
+        let cookies = [
+            ("theme", "dark; admin=1".to_owned()),
+            ("lang", "fr-CA_x.y~z ✓%".to_owned()),
+        ];
+        assert_eq!(
+            cookie_header(&cookies).as_deref(),
+            Some("theme=dark%3B%20admin%3D1; lang=fr-CA_x.y~z%20%E2%9C%93%25")
+        );
+        assert_eq!(cookie_header(&[]), None);
     }
 
     #[test]

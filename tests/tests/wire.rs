@@ -927,8 +927,9 @@ async fn parameters_are_sent_in_the_style_the_description_gives() {
     ])
     .await;
     let params = GetReportParams {
-        x_request_id: "req 42/✓".replace('✓', "ok"),
-        theme: Some("dark".to_owned()),
+        x_request_id: "req 42/ok".to_owned(),
+        // A value that would end its cookie and add another, were it not encoded.
+        theme: Some("dark; admin=1".to_owned()),
         filter: Some(GetReportFilter {
             from: Some(NaiveDate::from_ymd_opt(2024, 1, 2).unwrap()),
             status: Some("sent ok".to_owned()),
@@ -966,7 +967,7 @@ async fn parameters_are_sent_in_the_style_the_description_gives() {
     assert_eq!(request.header("accept"), Some("text/csv"));
     assert_eq!(
         request.header("cookie"),
-        Some(format!("theme=dark; session={SESSION}").as_str())
+        Some(format!("theme=dark%3B%20admin%3D1; session={SESSION}").as_str())
     );
     assert_no_body(&request);
 
@@ -979,7 +980,8 @@ async fn parameters_are_sent_in_the_style_the_description_gives() {
         ids: Some(Vec::new()),
         fields: None,
     };
-    client(&server).get_report(&params).await.unwrap();
+    let client = client(&server);
+    client.get_report(&params).await.unwrap();
     let request = server.only_request();
     assert_eq!(request.query(), None);
     assert_eq!(request.header("x-request-id"), Some("r"));
@@ -987,6 +989,22 @@ async fn parameters_are_sent_in_the_style_the_description_gives() {
         request.header("cookie"),
         Some(format!("session={SESSION}").as_str())
     );
+
+    // A header parameter that is not header text is refused before anything is sent.
+    let params = GetReportParams {
+        x_request_id: "line\nbreak".to_owned(),
+        theme: None,
+        filter: None,
+        ids: None,
+        fields: None,
+    };
+    match client.get_report(&params).await {
+        Err(Error::InvalidRequest(message)) => {
+            assert!(message.contains("x-request-id"), "{message}")
+        }
+        other => panic!("expected Error::InvalidRequest, got {other:?}"),
+    }
+    assert_eq!(server.hits(), 1);
 }
 
 #[tokio::test]
