@@ -13,6 +13,7 @@
 mod bench;
 mod ci;
 mod codegen_task;
+mod committed;
 mod report;
 mod tree;
 
