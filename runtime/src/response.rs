@@ -6,6 +6,8 @@
 // are expected.
 #![allow(dead_code)]
 
+use std::fmt;
+
 use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use reqwest::{StatusCode, Url};
@@ -36,7 +38,8 @@ impl<T> Response<T> {
         &self.headers
     }
 
-    /// The URL the response came from: the request's, or where a redirect led.
+    /// The URL the response came from: the request's, or where a redirect led. API keys
+    /// sent in the query show as `***`.
     pub fn url(&self) -> &Url {
         &self.url
     }
@@ -171,14 +174,27 @@ fn decode_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, JsonFai
 
 /// A body read as it arrives: a download is never held in memory whole unless asked
 /// ([`Download::bytes`]).
-#[derive(Debug)]
 pub struct Download {
     response: reqwest::Response,
+    /// Where it came from, without the credentials its query had.
+    url: Url,
+}
+
+impl fmt::Debug for Download {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Download")
+            .field("status", &self.response.status())
+            .field("url", &self.url.as_str())
+            .field("content_type", &self.content_type())
+            .field("content_length", &self.content_length())
+            .finish()
+    }
 }
 
 impl Download {
-    pub(crate) fn new(response: reqwest::Response) -> Self {
-        Download { response }
+    /// A download of `response`, which came from `url` (as it may be shown).
+    pub(crate) fn new(response: reqwest::Response, url: Url) -> Self {
+        Download { response, url }
     }
 
     /// The response's `Content-Type`, if it has one.
@@ -230,7 +246,7 @@ impl Download {
         Response {
             status: self.response.status(),
             headers: self.response.headers().clone(),
-            url: self.response.url().clone(),
+            url: self.url.clone(),
             value: self,
         }
     }

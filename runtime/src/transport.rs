@@ -283,7 +283,7 @@ impl Transport {
         let response = self.exchange(&request).await?;
         let status = response.status();
         let headers = response.headers().clone();
-        let url = response.url().clone();
+        let url = self.shown_url(&request, response.url());
         let body = response.bytes().await.map_err(Error::reading)?;
         Ok(Received {
             status,
@@ -316,7 +316,21 @@ impl Transport {
     /// Sends a request and returns the response as soon as its status and headers are
     /// in, for a download read as it arrives; error responses are read whole.
     pub(crate) async fn send_streaming(&self, request: Request) -> Result<Download, Error> {
-        self.exchange(&request).await.map(Download::new)
+        let response = self.exchange(&request).await?;
+        let url = self.shown_url(&request, response.url());
+        Ok(Download::new(response, url))
+    }
+
+    /// The URL a response to `request` came from, as it may be shown: the credentials
+    /// sent in its query replaced by `***`.
+    fn shown_url(&self, request: &Request, url: &Url) -> Url {
+        let credentials = self.inner.credentials.chosen(request.auth);
+        let keys = crate::auth::query_pairs(&credentials);
+        if keys.is_empty() {
+            url.clone()
+        } else {
+            redacted(url, &keys)
+        }
     }
 
     /// The tries of a request, until a success status or an error the policy does not
@@ -374,6 +388,20 @@ impl Transport {
         let credentials = self.inner.credentials.chosen(request.auth);
         let mut url = request.url.clone();
         let keys = crate::auth::query_pairs(&credentials);
+        // A URL the server named (the next page) may hold the keys already: they are
+        // replaced, not repeated.
+        let is_key = |name: &str| keys.iter().any(|(key, _)| *key == name);
+        if url.query_pairs().any(|(name, _)| is_key(&name)) {
+            let kept: Vec<(String, String)> = url
+                .query_pairs()
+                .filter(|(name, _)| !is_key(name))
+                .map(|(name, value)| (name.into_owned(), value.into_owned()))
+                .collect();
+            url.set_query(None);
+            if !kept.is_empty() {
+                url.query_pairs_mut().extend_pairs(kept);
+            }
+        }
         if !request.query.is_empty() || !keys.is_empty() {
             let mut pairs = url.query_pairs_mut();
             pairs.extend_pairs(request.query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
@@ -804,6 +832,27 @@ mod tests {
         assert!(!seen[2].headers.contains_key(COOKIE));
         assert_eq!(seen[3].headers[AUTHORIZATION], "Bearer t0ken");
         assert_eq!(seen[3].headers[COOKIE], "theme=dark");
+    }
+
+    #[tokio::test]
+    async fn a_query_credential_replaces_one_the_url_has_and_never_shows() {
+        let server = TestServer::start(vec![reply(StatusCode::OK, "{}")]).await;
+        let transport = with_every_credential(&server.base_url());
+        // A next page as a server may name it, with the key it was given in its query.
+        let next = Url::parse(&format!(
+            "{}/items?page=2&api_key=echoed&x=a%2Cb",
+            server.base_url()
+        ))
+        .unwrap();
+        let page = transport
+            .follow(next, Auth::AnyOf(&[&["query"]]), "application/json")
+            .await
+            .unwrap();
+        assert_eq!(
+            server.seen()[0].uri.query(),
+            Some("page=2&x=a%2Cb&api_key=q%26k")
+        );
+        assert_eq!(page.url.query(), Some("page=2&x=a%2Cb&api_key=***"));
     }
 
     #[tokio::test]

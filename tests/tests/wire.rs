@@ -895,6 +895,29 @@ async fn credentials_never_show_in_debug_output_or_errors() {
     let api = api_error(client.list_messages(&ListMessagesParams::default()).await);
     assert_eq!(api.status(), StatusCode::UNAUTHORIZED);
 
+    // Nor in what a success returns: a response and a download name their URL.
+    let server = TestServer::script(vec![
+        reply(200).json(&json!({"messages": []})),
+        reply(200).body("bytes"),
+    ])
+    .await;
+    let client = client_of(&server);
+    let response = client
+        .list_messages_with_response(&ListMessagesParams::default())
+        .await
+        .unwrap();
+    assert_eq!(response.url().path(), "/messages");
+    assert_eq!(response.url().query(), Some("api_key=***"));
+    assert_no_secret(&format!("{response:?} {response:#?}"));
+    let download = client.download_file("f1").await.unwrap();
+    let printed = format!("{download:?} {download:#?}");
+    assert_no_secret(&printed);
+    assert!(printed.contains("api_key=***"), "{printed}");
+    assert_eq!(
+        credentials_sent(&server.requests()[1]),
+        [None, None, None, Some(QUERY_KEY.to_owned())]
+    );
+
     // A transport error names the URL, with the query key hidden.
     let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = closed.local_addr().unwrap();

@@ -356,7 +356,7 @@ impl Client {
     ) -> Result<crate::Response<crate::Download>, Error> {
         let url = self.transport.url(&["files", id, "content"])?;
         let request = crate::request::Request::new(reqwest::Method::GET, url)
-            .auth(crate::auth::Auth::AnyOf(&[&["basicAuth"]]))
+            .auth(crate::auth::Auth::AnyOf(&[&["apiKeyQuery"]]))
             .accept("application/octet-stream, application/problem+json");
         let download = self
             .transport
