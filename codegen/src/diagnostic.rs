@@ -52,6 +52,13 @@ impl Pointer {
         Self(text)
     }
 
+    /// `self` with its leading `prefix` replaced by `by`, when `self` is `prefix` or below
+    /// it.
+    pub fn rebase(&self, prefix: &Pointer, by: &Pointer) -> Option<Self> {
+        let rest = self.0.strip_prefix(&prefix.0)?;
+        (rest.is_empty() || rest.starts_with('/')).then(|| Self(format!("{}{rest}", by.0)))
+    }
+
     /// The unescaped segments after `#`.
     pub fn segments(&self) -> impl Iterator<Item = String> + '_ {
         self.0
@@ -179,6 +186,9 @@ impl fmt::Display for Diagnostic {
 #[derive(Debug, Default)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
+    /// Parts of the document that were copied before being read (a path item a `$ref`
+    /// names, copied where it is used): where the copy is, and where it is written.
+    copies: Vec<(Pointer, Pointer)>,
 }
 
 impl Diagnostics {
@@ -210,8 +220,23 @@ impl Diagnostics {
             .count()
     }
 
-    /// Everything recorded, in the order found.
+    /// Records that what is at `copy` was copied from `original`: problems found in the
+    /// copy are reported where the document has them.
+    pub fn copied(&mut self, copy: Pointer, original: Pointer) {
+        self.copies.push((copy, original));
+    }
+
+    /// Everything recorded, in the order found, each at its place in the document.
     pub fn into_vec(self) -> Vec<Diagnostic> {
-        self.items
+        let Self { mut items, copies } = self;
+        for item in &mut items {
+            if let Some(original) = copies
+                .iter()
+                .find_map(|(copy, original)| item.pointer.rebase(copy, original))
+            {
+                item.pointer = original;
+            }
+        }
+        items
     }
 }

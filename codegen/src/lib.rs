@@ -1,9 +1,9 @@
-//! Turns an OpenAPI 3.0 document into a typed, async Rust client crate.
+//! Turns an OpenAPI 3.0 or 3.1 document into a typed, async Rust client crate.
 //!
 //! The pipeline runs one way, each step testable on its own:
 //!
 //! 1. [`load()`]: YAML or JSON text -> `openapiv3::OpenAPI`, repairing slips whose intent is
-//!    clear (with warnings) and refusing what is not OpenAPI 3.0;
+//!    clear (with warnings) and refusing what is not OpenAPI 3.0 or 3.1;
 //! 2. [`lower()`]: the document -> the checked [`model::Api`]: `$ref`s resolved, every type
 //!    and member named, every problem reported with its JSON pointer;
 //! 3. [`emit()`]: the model -> token streams, one per file, plus the runtime's modules
@@ -212,11 +212,11 @@ impl Loaded {
     }
 }
 
-/// Step 1: reads `text` (YAML or JSON) as an OpenAPI 3.0 document.
+/// Step 1: reads `text` (YAML or JSON) as an OpenAPI 3.0 or 3.1 document.
 ///
 /// # Errors
 ///
-/// [`Error::Spec`] when the text is not YAML/JSON or not an OpenAPI 3.0 document.
+/// [`Error::Spec`] when the text is not YAML/JSON or not an OpenAPI 3.0 or 3.1 document.
 pub fn load(text: &str) -> Result<Loaded, Error> {
     let mut diagnostics = Diagnostics::default();
     match load::load(text, &mut diagnostics) {
@@ -263,7 +263,14 @@ pub fn format(
     for (path, file) in files {
         let text = match file {
             emit::File::Rust(tokens) => {
-                let body = format::rust(tokens).map_err(|error| Error::Internal {
+                let body = format::rust(tokens, &[]).map_err(|error| Error::Internal {
+                    file: path.clone(),
+                    message: error.to_string(),
+                })?;
+                format!("{rust_header}{body}")
+            }
+            emit::File::Importing(tokens, imports) => {
+                let body = format::rust(tokens, &imports).map_err(|error| Error::Internal {
                     file: path.clone(),
                     message: error.to_string(),
                 })?;
@@ -273,6 +280,13 @@ pub fn format(
                 format!("{}{text}", format::runtime_header(source))
             }
             emit::File::Manifest(text) => format!("{}{text}", format::header(&options.source, "#")),
+            emit::File::Source(text) => {
+                syn::parse_file(&text).map_err(|error| Error::Internal {
+                    file: path.clone(),
+                    message: error.to_string(),
+                })?;
+                format!("{rust_header}{text}")
+            }
         };
         out.insert(path, text);
     }

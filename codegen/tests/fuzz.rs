@@ -4,9 +4,10 @@
 //!
 //! Three kinds of input:
 //! - arbitrary text and bytes;
-//! - arbitrary JSON-ish trees, bare or inside the frame of an OpenAPI document, written as
-//!   JSON or YAML;
-//! - mutated valid specs: the shipped spec and the hostile fixtures, with nodes deleted,
+//! - arbitrary JSON-ish trees, bare or inside the frame of an OpenAPI 3.0 or 3.1 document
+//!   (3.1 frames add `webhooks` and `components/pathItems`), written as JSON or YAML;
+//! - mutated valid specs: the shipped spec, the hostile fixtures and the OpenAPI 3.1
+//!   fixtures, with nodes deleted,
 //!   replaced, duplicated, retyped, renamed, pointed elsewhere with `$ref`, or given
 //!   hostile strings.
 //!
@@ -129,6 +130,26 @@ const VOCABULARY: &[&str] = &[
     "limit",
     "offset",
     "3.0.3",
+    // OpenAPI 3.1 and JSON Schema 2020-12.
+    "3.1.0",
+    "webhooks",
+    "pathItems",
+    "jsonSchemaDialect",
+    "identifier",
+    "mutualTLS",
+    "null",
+    "const",
+    "examples",
+    "$defs",
+    "prefixItems",
+    "minItems",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "contentEncoding",
+    "contentMediaType",
+    "base64",
+    "unevaluatedProperties",
+    "$schema",
 ];
 
 /// Strings that have broken generators: keywords, comment and doc syntax, path and `$ref`
@@ -171,6 +192,9 @@ const HOSTILE: &[&str] = &[
     "#/components/schemas/Missing",
     "#/components/parameters/x",
     "#/definitions/X",
+    "#/components/pathItems/A",
+    "#/components/schemas/A/$defs/B",
+    "https://json-schema.org/draft/2020-12/schema",
     "other.yaml#/X",
     "3.1.0",
     "2.0",
@@ -260,13 +284,17 @@ fn tree() -> impl Strategy<Value = Value> {
     })
 }
 
-/// A tree inside the frame of a 3.0 document, so that it gets past the version check.
+/// A tree inside the frame of a 3.0 or a 3.1 document, so that it gets past the version
+/// check; a 3.1 frame also has `webhooks` and `components/pathItems`, and may leave
+/// `paths` out.
 fn framed_tree() -> impl Strategy<Value = Value> {
     (
         btree_map(word(), btree_map(word(), tree(), 0..3), 0..4),
         tree(),
+        any::<bool>(),
+        btree_map(word(), btree_map(word(), tree(), 0..3), 0..3),
     )
-        .prop_map(|(paths, schemas)| {
+        .prop_map(|(paths, schemas, v31, items)| {
             let paths: Map<String, Value> = paths
                 .into_iter()
                 .map(|(path, item)| {
@@ -276,12 +304,28 @@ fn framed_tree() -> impl Strategy<Value = Value> {
                     )
                 })
                 .collect();
-            json!({
-                "openapi": "3.0.3",
-                "info": { "title": "Fuzzed", "version": "1" },
-                "paths": paths,
-                "components": { "schemas": schemas },
-            })
+            if !v31 {
+                return json!({
+                    "openapi": "3.0.3",
+                    "info": { "title": "Fuzzed", "version": "1" },
+                    "paths": paths,
+                    "components": { "schemas": schemas },
+                });
+            }
+            let items: Map<String, Value> = items
+                .into_iter()
+                .map(|(name, item)| (name, Value::Object(item.into_iter().collect())))
+                .collect();
+            let mut document = json!({
+                "openapi": "3.1.0",
+                "info": { "title": "Fuzzed", "version": "1", "summary": "3.1" },
+                "webhooks": items.clone(),
+                "components": { "schemas": schemas, "pathItems": items },
+            });
+            if !paths.is_empty() {
+                document["paths"] = Value::Object(paths);
+            }
+            document
         })
 }
 
@@ -325,31 +369,42 @@ fn workspace_root() -> PathBuf {
     manifest.parent().map_or(manifest.clone(), PathBuf::from)
 }
 
-/// The valid specs that mutations start from: the shipped spec and the hostile fixtures.
+/// The valid specs that mutations start from: the shipped spec, the hostile fixtures and
+/// the OpenAPI 3.1 fixtures.
 fn seeds() -> &'static [Value] {
     static SEEDS: OnceLock<Vec<Value>> = OnceLock::new();
     SEEDS.get_or_init(|| {
         let root = workspace_root();
         let mut paths = vec![root.join("spec/unified-connection.yaml")];
-        let hostile = root.join("tests/fixtures/hostile");
-        let mut fixtures: Vec<PathBuf> = std::fs::read_dir(&hostile)
-            .map(|dir| dir.filter_map(|e| e.ok().map(|e| e.path())).collect())
-            .unwrap_or_default();
-        fixtures.sort();
-        paths.extend(
-            fixtures
-                .into_iter()
-                .filter(|p| p.extension().is_some_and(|e| e == "yaml")),
-        );
+        for folder in ["tests/fixtures/hostile", "tests/fixtures/v31"] {
+            let mut fixtures: Vec<PathBuf> = std::fs::read_dir(root.join(folder))
+                .map(|dir| dir.filter_map(|e| e.ok().map(|e| e.path())).collect())
+                .unwrap_or_default();
+            fixtures.sort();
+            paths.extend(
+                fixtures
+                    .into_iter()
+                    .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "json")),
+            );
+        }
         let seeds: Vec<Value> = paths
             .iter()
-            .map(|path| {
+            .filter_map(|path| {
                 let text = std::fs::read_to_string(path)
                     .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-                serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+                match serde_yaml::from_str(&text) {
+                    Ok(value) => Some(value),
+                    // Mutations edit a `serde_json::Value`, which cannot hold the integers
+                    // beyond 64 bits that `v31/bounds.yaml` is about.
+                    Err(e) if e.to_string().contains("JSON number out of range") => None,
+                    Err(e) => panic!("{}: {e}", path.display()),
+                }
             })
             .collect();
-        assert!(seeds.len() > 1, "the hostile fixtures are missing");
+        assert!(
+            seeds.len() > 12,
+            "the hostile or the 3.1 fixtures are missing"
+        );
         seeds
     })
 }

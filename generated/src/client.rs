@@ -2,12 +2,8 @@
 // API description and regenerate.
 
 //! The client: one method per operation of the API.
-
-#[allow(unused_imports)]
-use crate::enums::*;
-
-#[allow(unused_imports)]
-use crate::models::*;
+use crate::enums::{Category, ListUnifiedConnectionsOrder, ListUnifiedConnectionsSort};
+use crate::models::{Connection, ConnectionInput, ConnectionPatch};
 use crate::transport::Transport;
 use crate::{ClientBuilder, Error};
 
@@ -25,7 +21,7 @@ pub enum Server {
 
 impl Server {
     /// Every server, in the order the API description lists them.
-    pub const ALL: [Self; 3usize] = [
+    pub const ALL: [Self; 3] = [
         Self::NorthAmericanDataRegion,
         Self::EuropeanDataRegion,
         Self::AustralianDataRegion,
@@ -41,7 +37,8 @@ impl Server {
 }
 
 impl ClientBuilder {
-    /// Sends requests to one of the API's servers (by default [`Server::NorthAmericanDataRegion`]).
+    /// Sends requests to one of the API's servers (by default
+    /// [`Server::NorthAmericanDataRegion`]).
     ///
     /// For any other base URL (a proxy, a test server), use
     /// [`ClientBuilder::base_url`].
@@ -51,11 +48,13 @@ impl ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// Authenticates with a bearer token, sent as `Authorization: Bearer <token>`. It never appears in `Debug` output or in errors.
+    /// Authenticates with a bearer token, sent as `Authorization: Bearer <token>`. It never
+    /// appears in `Debug` output or in errors.
     ///
     /// Requests send it when their operation accepts the `bearerAuth` scheme.
     ///
-    /// The workspace API key (a JWT), sent in the `Authorization` header as `Authorization: Bearer <token>`.
+    /// The workspace API key (a JWT), sent in the `Authorization` header as `Authorization:
+    /// Bearer <token>`.
     pub fn bearer_token(self, token: impl Into<String>) -> Self {
         self.credential("bearerAuth", crate::auth::Credential::Bearer(token.into()))
     }
@@ -89,13 +88,17 @@ impl Client {
 
     /// List all connections
     ///
-    /// Returns the connections of the workspace, one page at a time. Pagination is offset/limit only, with no envelope and no total count: the last page is the first one that holds fewer items than `limit`.
+    /// Returns the connections of the workspace, one page at a time. Pagination is offset/limit
+    /// only, with no envelope and no total count: the last page is the first one that holds
+    /// fewer items than `limit`.
     ///
     /// `GET /unified/connection`
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a success response does not match the API description, [`Error::Transport`] or [`Error::Timeout`] when no response arrives.
+    /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a
+    /// success response does not match the API description, [`Error::Transport`] or
+    /// [`Error::Timeout`] when no response arrives.
     pub async fn list_unified_connections(
         &self,
         params: &ListUnifiedConnectionsParams,
@@ -104,7 +107,8 @@ impl Client {
         response.map(crate::Response::into_value)
     }
 
-    /// [`Client::list_unified_connections`], returning the response's status and headers with its value.
+    /// [`Client::list_unified_connections`], returning the response's status and headers with
+    /// its value.
     pub async fn list_unified_connections_with_response(
         &self,
         params: &ListUnifiedConnectionsParams,
@@ -119,13 +123,16 @@ impl Client {
 
     /// Create connection
     ///
-    /// Used only to import existing customer credentials; use "Authorize new connection" instead
+    /// Used only to import existing customer credentials; use "Authorize new connection"
+    /// instead
     ///
     /// `POST /unified/connection`
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a success response does not match the API description, [`Error::Transport`] or [`Error::Timeout`] when no response arrives.
+    /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a
+    /// success response does not match the API description, [`Error::Transport`] or
+    /// [`Error::Timeout`] when no response arrives.
     pub async fn create_unified_connection(
         &self,
         body: &ConnectionInput,
@@ -134,7 +141,8 @@ impl Client {
         response.map(crate::Response::into_value)
     }
 
-    /// [`Client::create_unified_connection`], returning the response's status and headers with its value.
+    /// [`Client::create_unified_connection`], returning the response's status and headers with
+    /// its value.
     pub async fn create_unified_connection_with_response(
         &self,
         body: &ConnectionInput,
@@ -156,13 +164,16 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a success response does not match the API description, [`Error::Transport`] or [`Error::Timeout`] when no response arrives.
+    /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a
+    /// success response does not match the API description, [`Error::Transport`] or
+    /// [`Error::Timeout`] when no response arrives.
     pub async fn get_unified_connection(&self, id: &str) -> Result<Connection, Error> {
         let response = self.get_unified_connection_with_response(id).await;
         response.map(crate::Response::into_value)
     }
 
-    /// [`Client::get_unified_connection`], returning the response's status and headers with its value.
+    /// [`Client::get_unified_connection`], returning the response's status and headers with its
+    /// value.
     pub async fn get_unified_connection_with_response(
         &self,
         id: &str,
@@ -182,7 +193,9 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a success response does not match the API description, [`Error::Transport`] or [`Error::Timeout`] when no response arrives.
+    /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a
+    /// success response does not match the API description, [`Error::Transport`] or
+    /// [`Error::Timeout`] when no response arrives.
     pub async fn update_unified_connection(
         &self,
         id: &str,
@@ -192,7 +205,8 @@ impl Client {
         response.map(crate::Response::into_value)
     }
 
-    /// [`Client::update_unified_connection`], returning the response's status and headers with its value.
+    /// [`Client::update_unified_connection`], returning the response's status and headers with
+    /// its value.
     pub async fn update_unified_connection_with_response(
         &self,
         id: &str,
@@ -215,13 +229,16 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a success response does not match the API description, [`Error::Transport`] or [`Error::Timeout`] when no response arrives.
+    /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a
+    /// success response does not match the API description, [`Error::Transport`] or
+    /// [`Error::Timeout`] when no response arrives.
     pub async fn remove_unified_connection(&self, id: &str) -> Result<(), Error> {
         let response = self.remove_unified_connection_with_response(id).await;
         response.map(crate::Response::into_value)
     }
 
-    /// [`Client::remove_unified_connection`], returning the response's status and headers with its value.
+    /// [`Client::remove_unified_connection`], returning the response's status and headers with
+    /// its value.
     pub async fn remove_unified_connection_with_response(
         &self,
         id: &str,
@@ -235,13 +252,16 @@ impl Client {
 
     /// Update connection
     ///
-    /// Updates a connection partially: only the properties sent are changed, and a property sent as `null` is cleared.
+    /// Updates a connection partially: only the properties sent are changed, and a property
+    /// sent as `null` is cleared.
     ///
     /// `PATCH /unified/connection/{id}`
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a success response does not match the API description, [`Error::Transport`] or [`Error::Timeout`] when no response arrives.
+    /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a
+    /// success response does not match the API description, [`Error::Transport`] or
+    /// [`Error::Timeout`] when no response arrives.
     pub async fn patch_unified_connection(
         &self,
         id: &str,
@@ -251,7 +271,8 @@ impl Client {
         response.map(crate::Response::into_value)
     }
 
-    /// [`Client::patch_unified_connection`], returning the response's status and headers with its value.
+    /// [`Client::patch_unified_connection`], returning the response's status and headers with
+    /// its value.
     pub async fn patch_unified_connection_with_response(
         &self,
         id: &str,
@@ -268,7 +289,8 @@ impl Client {
 
     /// Every item of [`Client::list_unified_connections`], fetched page after page.
     ///
-    /// Pages hold `params.limit` items (100 when unset, and at most 100, the API's maximum), starting at `params.offset`.
+    /// Pages hold `params.limit` items (100 when unset, and at most 100, the API's maximum),
+    /// starting at `params.offset`.
     /// The stream ends after the first page with fewer items. An error ends the stream after
     /// being yielded.
     pub fn list_unified_connections_stream<'a>(
@@ -278,13 +300,13 @@ impl Client {
         let page_size = (params
             .limit
             .and_then(|value| u64::try_from(value).ok())
-            .filter(|value| *value >= 1u64)
-            .unwrap_or(100u64))
-            .min(100u64);
+            .filter(|value| *value >= 1)
+            .unwrap_or(100))
+            .min(100);
         let start = params
             .offset
             .and_then(|value| u64::try_from(value).ok())
-            .unwrap_or(0u64);
+            .unwrap_or(0);
         crate::paging::offset_paged(
             start,
             page_size,
@@ -303,13 +325,18 @@ impl Client {
 pub struct ListUnifiedConnectionsParams {
     /// Maximum number of connections to return (at most 100).
     ///
+    /// From 1 to 100.
+    ///
     /// The server's default: `100`.
     pub limit: Option<i64>,
     /// Zero-based index of the first connection to return.
     ///
+    /// At least 0.
+    ///
     /// The server's default: `0`.
     pub offset: Option<i64>,
-    /// Return only results whose updated date is equal or greater to this value (ISO-8601 / YYYY-MM-DDTHH:MM:SSZ format)
+    /// Return only results whose updated date is equal or greater to this value (ISO-8601 /
+    /// YYYY-MM-DDTHH:MM:SSZ format)
     pub updated_gte: Option<chrono::DateTime<chrono::Utc>>,
     /// Field to sort the results by.
     pub sort: Option<ListUnifiedConnectionsSort>,

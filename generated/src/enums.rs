@@ -4,2028 +4,742 @@
 //! The API's string enums. Every one is open: values the API description does not
 //! list decode into a catch-all variant and encode back unchanged.
 
-/// A permission that a connection can grant. The API adds values over time, so clients must accept values that are not listed here.
-///
-/// Values this version does not list are kept in [`Permission::Unknown`] and written back unchanged, so a value added to the API later never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum Permission {
-    /// `accounting_account_read`
-    AccountingAccountRead,
-    /// `accounting_account_write`
-    AccountingAccountWrite,
-    /// `accounting_transaction_read`
-    AccountingTransactionRead,
-    /// `accounting_transaction_write`
-    AccountingTransactionWrite,
-    /// `accounting_journal_read`
-    AccountingJournalRead,
-    /// `accounting_journal_write`
-    AccountingJournalWrite,
-    /// `accounting_invoice_read`
-    AccountingInvoiceRead,
-    /// `accounting_invoice_write`
-    AccountingInvoiceWrite,
-    /// `accounting_bill_read`
-    AccountingBillRead,
-    /// `accounting_bill_write`
-    AccountingBillWrite,
-    /// `accounting_vendorcredit_read`
-    AccountingVendorcreditRead,
-    /// `accounting_vendorcredit_write`
-    AccountingVendorcreditWrite,
-    /// `accounting_creditmemo_read`
-    AccountingCreditmemoRead,
-    /// `accounting_creditmemo_write`
-    AccountingCreditmemoWrite,
-    /// `accounting_contact_read`
-    AccountingContactRead,
-    /// `accounting_contact_write`
-    AccountingContactWrite,
-    /// `accounting_expense_read`
-    AccountingExpenseRead,
-    /// `accounting_expense_write`
-    AccountingExpenseWrite,
-    /// `accounting_taxrate_read`
-    AccountingTaxrateRead,
-    /// `accounting_taxrate_write`
-    AccountingTaxrateWrite,
-    /// `accounting_organization_read`
-    AccountingOrganizationRead,
-    /// `accounting_order_read`
-    AccountingOrderRead,
-    /// `accounting_order_write`
-    AccountingOrderWrite,
-    /// `accounting_purchaseorder_read`
-    AccountingPurchaseorderRead,
-    /// `accounting_purchaseorder_write`
-    AccountingPurchaseorderWrite,
-    /// `accounting_salesorder_read`
-    AccountingSalesorderRead,
-    /// `accounting_salesorder_write`
-    AccountingSalesorderWrite,
-    /// `accounting_report_read`
-    AccountingReportRead,
-    /// `accounting_report_write`
-    AccountingReportWrite,
-    /// `accounting_trialbalance_read`
-    AccountingTrialbalanceRead,
-    /// `accounting_trialbalance_write`
-    AccountingTrialbalanceWrite,
-    /// `accounting_profitloss_read`
-    AccountingProfitlossRead,
-    /// `accounting_profitloss_write`
-    AccountingProfitlossWrite,
-    /// `accounting_balancesheet_read`
-    AccountingBalancesheetRead,
-    /// `accounting_balancesheet_write`
-    AccountingBalancesheetWrite,
-    /// `accounting_category_read`
-    AccountingCategoryRead,
-    /// `accounting_category_write`
-    AccountingCategoryWrite,
-    /// `payment_payment_read`
-    PaymentPaymentRead,
-    /// `payment_payment_write`
-    PaymentPaymentWrite,
-    /// `accounting_cashflow_read`
-    AccountingCashflowRead,
-    /// `accounting_cashflow_write`
-    AccountingCashflowWrite,
-    /// `accounting_quote_read`
-    AccountingQuoteRead,
-    /// `accounting_quote_write`
-    AccountingQuoteWrite,
-    /// `accounting_agedreceivable_read`
-    AccountingAgedreceivableRead,
-    /// `accounting_agedpayable_read`
-    AccountingAgedpayableRead,
-    /// `accounting_project_read`
-    AccountingProjectRead,
-    /// `accounting_project_write`
-    AccountingProjectWrite,
-    /// `accounting_bankfeedaccount_read`
-    AccountingBankfeedaccountRead,
-    /// `accounting_bankfeedaccount_write`
-    AccountingBankfeedaccountWrite,
-    /// `accounting_bankfeedtransaction_read`
-    AccountingBankfeedtransactionRead,
-    /// `accounting_bankfeedtransaction_write`
-    AccountingBankfeedtransactionWrite,
-    /// `payment_payout_read`
-    PaymentPayoutRead,
-    /// `payment_refund_read`
-    PaymentRefundRead,
-    /// `payment_link_read`
-    PaymentLinkRead,
-    /// `payment_link_write`
-    PaymentLinkWrite,
-    /// `payment_subscription_read`
-    PaymentSubscriptionRead,
-    /// `payment_subscription_write`
-    PaymentSubscriptionWrite,
-    /// `commerce_item_read`
-    CommerceItemRead,
-    /// `commerce_item_write`
-    CommerceItemWrite,
-    /// `commerce_collection_read`
-    CommerceCollectionRead,
-    /// `commerce_collection_write`
-    CommerceCollectionWrite,
-    /// `commerce_inventory_read`
-    CommerceInventoryRead,
-    /// `commerce_inventory_write`
-    CommerceInventoryWrite,
-    /// `commerce_location_read`
-    CommerceLocationRead,
-    /// `commerce_location_write`
-    CommerceLocationWrite,
-    /// `commerce_review_read`
-    CommerceReviewRead,
-    /// `commerce_review_write`
-    CommerceReviewWrite,
-    /// `commerce_saleschannel_read`
-    CommerceSaleschannelRead,
-    /// `commerce_saleschannel_write`
-    CommerceSaleschannelWrite,
-    /// `commerce_itemvariant_read`
-    CommerceItemvariantRead,
-    /// `commerce_itemvariant_write`
-    CommerceItemvariantWrite,
-    /// `commerce_reservation_read`
-    CommerceReservationRead,
-    /// `commerce_reservation_write`
-    CommerceReservationWrite,
-    /// `commerce_availability_read`
-    CommerceAvailabilityRead,
-    /// `commerce_availability_write`
-    CommerceAvailabilityWrite,
-    /// `verification_package_read`
-    VerificationPackageRead,
-    /// `verification_request_read`
-    VerificationRequestRead,
-    /// `verification_request_write`
-    VerificationRequestWrite,
-    /// `assessment_package_read`
-    AssessmentPackageRead,
-    /// `assessment_package_write`
-    AssessmentPackageWrite,
-    /// `assessment_order_write`
-    AssessmentOrderWrite,
-    /// `ats_activity_read`
-    AtsActivityRead,
-    /// `ats_activity_write`
-    AtsActivityWrite,
-    /// `ats_application_read`
-    AtsApplicationRead,
-    /// `ats_application_write`
-    AtsApplicationWrite,
-    /// `ats_applicationstatus_read`
-    AtsApplicationstatusRead,
-    /// `ats_candidate_read`
-    AtsCandidateRead,
-    /// `ats_candidate_write`
-    AtsCandidateWrite,
-    /// `ats_interview_read`
-    AtsInterviewRead,
-    /// `ats_interview_write`
-    AtsInterviewWrite,
-    /// `ats_job_read`
-    AtsJobRead,
-    /// `ats_job_write`
-    AtsJobWrite,
-    /// `ats_company_read`
-    AtsCompanyRead,
-    /// `ats_company_write`
-    AtsCompanyWrite,
-    /// `ats_document_read`
-    AtsDocumentRead,
-    /// `ats_document_write`
-    AtsDocumentWrite,
-    /// `ats_scorecard_read`
-    AtsScorecardRead,
-    /// `ats_scorecard_write`
-    AtsScorecardWrite,
-    /// `crm_company_read`
-    CrmCompanyRead,
-    /// `crm_company_write`
-    CrmCompanyWrite,
-    /// `crm_contact_read`
-    CrmContactRead,
-    /// `crm_contact_write`
-    CrmContactWrite,
-    /// `crm_deal_read`
-    CrmDealRead,
-    /// `crm_deal_write`
-    CrmDealWrite,
-    /// `crm_event_read`
-    CrmEventRead,
-    /// `crm_event_write`
-    CrmEventWrite,
-    /// `crm_lead_read`
-    CrmLeadRead,
-    /// `crm_lead_write`
-    CrmLeadWrite,
-    /// `crm_pipeline_read`
-    CrmPipelineRead,
-    /// `crm_pipeline_write`
-    CrmPipelineWrite,
-    /// `crm_picklist_read`
-    CrmPicklistRead,
-    /// `martech_list_read`
-    MartechListRead,
-    /// `martech_list_write`
-    MartechListWrite,
-    /// `martech_member_read`
-    MartechMemberRead,
-    /// `martech_member_write`
-    MartechMemberWrite,
-    /// `martech_campaign_read`
-    MartechCampaignRead,
-    /// `martech_campaign_write`
-    MartechCampaignWrite,
-    /// `martech_report_read`
-    MartechReportRead,
-    /// `martech_report_write`
-    MartechReportWrite,
-    /// `ticketing_customer_read`
-    TicketingCustomerRead,
-    /// `ticketing_customer_write`
-    TicketingCustomerWrite,
-    /// `ticketing_ticket_read`
-    TicketingTicketRead,
-    /// `ticketing_ticket_write`
-    TicketingTicketWrite,
-    /// `ticketing_note_read`
-    TicketingNoteRead,
-    /// `ticketing_note_write`
-    TicketingNoteWrite,
-    /// `ticketing_category_read`
-    TicketingCategoryRead,
-    /// `ticketing_category_write`
-    TicketingCategoryWrite,
-    /// `hris_employee_read`
-    HrisEmployeeRead,
-    /// `hris_employee_write`
-    HrisEmployeeWrite,
-    /// `hris_group_read`
-    HrisGroupRead,
-    /// `hris_group_write`
-    HrisGroupWrite,
-    /// `hris_payslip_read`
-    HrisPayslipRead,
-    /// `hris_payslip_write`
-    HrisPayslipWrite,
-    /// `hris_timeoff_read`
-    HrisTimeoffRead,
-    /// `hris_timeoff_write`
-    HrisTimeoffWrite,
-    /// `hris_timeshift_read`
-    HrisTimeshiftRead,
-    /// `hris_timeshift_write`
-    HrisTimeshiftWrite,
-    /// `hris_attendance_read`
-    HrisAttendanceRead,
-    /// `hris_attendance_write`
-    HrisAttendanceWrite,
-    /// `hris_company_read`
-    HrisCompanyRead,
-    /// `hris_company_write`
-    HrisCompanyWrite,
-    /// `hris_location_read`
-    HrisLocationRead,
-    /// `hris_location_write`
-    HrisLocationWrite,
-    /// `hris_device_read`
-    HrisDeviceRead,
-    /// `hris_device_write`
-    HrisDeviceWrite,
-    /// `hris_deduction_read`
-    HrisDeductionRead,
-    /// `hris_deduction_write`
-    HrisDeductionWrite,
-    /// `hris_benefit_read`
-    HrisBenefitRead,
-    /// `hris_benefit_write`
-    HrisBenefitWrite,
-    /// `hris_bankaccount_read`
-    HrisBankaccountRead,
-    /// `hris_bankaccount_write`
-    HrisBankaccountWrite,
-    /// `hris_document_read`
-    HrisDocumentRead,
-    /// `hris_document_write`
-    HrisDocumentWrite,
-    /// `hris_taxonomy_read`
-    HrisTaxonomyRead,
-    /// `hris_taxonomy_write`
-    HrisTaxonomyWrite,
-    /// `uc_call_read`
-    UcCallRead,
-    /// `uc_contact_read`
-    UcContactRead,
-    /// `uc_contact_write`
-    UcContactWrite,
-    /// `uc_comment_read`
-    UcCommentRead,
-    /// `uc_comment_write`
-    UcCommentWrite,
-    /// `uc_recording_read`
-    UcRecordingRead,
-    /// `storage_file_read`
-    StorageFileRead,
-    /// `storage_file_write`
-    StorageFileWrite,
-    /// `webhook`
-    Webhook,
-    /// `genai_model_read`
-    GenaiModelRead,
-    /// `genai_prompt_read`
-    GenaiPromptRead,
-    /// `genai_prompt_write`
-    GenaiPromptWrite,
-    /// `genai_embedding_read`
-    GenaiEmbeddingRead,
-    /// `genai_embedding_write`
-    GenaiEmbeddingWrite,
-    /// `messaging_message_read`
-    MessagingMessageRead,
-    /// `messaging_message_write`
-    MessagingMessageWrite,
-    /// `messaging_channel_read`
-    MessagingChannelRead,
-    /// `messaging_channel_write`
-    MessagingChannelWrite,
-    /// `messaging_event_read`
-    MessagingEventRead,
-    /// `messaging_event_write`
-    MessagingEventWrite,
-    /// `kms_space_read`
-    KmsSpaceRead,
-    /// `kms_space_write`
-    KmsSpaceWrite,
-    /// `kms_page_read`
-    KmsPageRead,
-    /// `kms_page_write`
-    KmsPageWrite,
-    /// `kms_comment_read`
-    KmsCommentRead,
-    /// `kms_comment_write`
-    KmsCommentWrite,
-    /// `task_project_read`
-    TaskProjectRead,
-    /// `task_project_write`
-    TaskProjectWrite,
-    /// `task_task_read`
-    TaskTaskRead,
-    /// `task_task_write`
-    TaskTaskWrite,
-    /// `task_change_read`
-    TaskChangeRead,
-    /// `task_comment_read`
-    TaskCommentRead,
-    /// `task_comment_write`
-    TaskCommentWrite,
-    /// `scim_users_read`
-    ScimUsersRead,
-    /// `scim_users_write`
-    ScimUsersWrite,
-    /// `scim_groups_read`
-    ScimGroupsRead,
-    /// `scim_groups_write`
-    ScimGroupsWrite,
-    /// `lms_course_read`
-    LmsCourseRead,
-    /// `lms_course_write`
-    LmsCourseWrite,
-    /// `lms_class_read`
-    LmsClassRead,
-    /// `lms_class_write`
-    LmsClassWrite,
-    /// `lms_student_read`
-    LmsStudentRead,
-    /// `lms_student_write`
-    LmsStudentWrite,
-    /// `lms_instructor_read`
-    LmsInstructorRead,
-    /// `lms_instructor_write`
-    LmsInstructorWrite,
-    /// `lms_content_read`
-    LmsContentRead,
-    /// `lms_content_write`
-    LmsContentWrite,
-    /// `lms_collection_read`
-    LmsCollectionRead,
-    /// `lms_collection_write`
-    LmsCollectionWrite,
-    /// `lms_activity_read`
-    LmsActivityRead,
-    /// `lms_activity_write`
-    LmsActivityWrite,
-    /// `repo_organization_read`
-    RepoOrganizationRead,
-    /// `repo_organization_write`
-    RepoOrganizationWrite,
-    /// `repo_repository_read`
-    RepoRepositoryRead,
-    /// `repo_repository_write`
-    RepoRepositoryWrite,
-    /// `repo_branch_read`
-    RepoBranchRead,
-    /// `repo_branch_write`
-    RepoBranchWrite,
-    /// `repo_commit_read`
-    RepoCommitRead,
-    /// `repo_commit_write`
-    RepoCommitWrite,
-    /// `repo_pullrequest_read`
-    RepoPullrequestRead,
-    /// `repo_pullrequest_write`
-    RepoPullrequestWrite,
-    /// `metadata_metadata_read`
-    MetadataMetadataRead,
-    /// `metadata_metadata_write`
-    MetadataMetadataWrite,
-    /// `calendar_calendar_read`
-    CalendarCalendarRead,
-    /// `calendar_calendar_write`
-    CalendarCalendarWrite,
-    /// `calendar_event_read`
-    CalendarEventRead,
-    /// `calendar_event_write`
-    CalendarEventWrite,
-    /// `calendar_busy_read`
-    CalendarBusyRead,
-    /// `calendar_link_read`
-    CalendarLinkRead,
-    /// `calendar_link_write`
-    CalendarLinkWrite,
-    /// `calendar_recording_read`
-    CalendarRecordingRead,
-    /// `calendar_recording_write`
-    CalendarRecordingWrite,
-    /// `calendar_webinar_read`
-    CalendarWebinarRead,
-    /// `calendar_webinar_write`
-    CalendarWebinarWrite,
-    /// `enrich_person_read`
-    EnrichPersonRead,
-    /// `enrich_company_read`
-    EnrichCompanyRead,
-    /// `ads_ad_read`
-    AdsAdRead,
-    /// `ads_ad_write`
-    AdsAdWrite,
-    /// `ads_campaign_read`
-    AdsCampaignRead,
-    /// `ads_campaign_write`
-    AdsCampaignWrite,
-    /// `ads_group_read`
-    AdsGroupRead,
-    /// `ads_group_write`
-    AdsGroupWrite,
-    /// `ads_report_read`
-    AdsReportRead,
-    /// `ads_organization_read`
-    AdsOrganizationRead,
-    /// `ads_organization_write`
-    AdsOrganizationWrite,
-    /// `ads_creative_read`
-    AdsCreativeRead,
-    /// `ads_creative_write`
-    AdsCreativeWrite,
-    /// `ads_asset_read`
-    AdsAssetRead,
-    /// `ads_asset_write`
-    AdsAssetWrite,
-    /// `ads_insertionorder_read`
-    AdsInsertionorderRead,
-    /// `ads_insertionorder_write`
-    AdsInsertionorderWrite,
-    /// `ads_target_read`
-    AdsTargetRead,
-    /// `ads_promoted_read`
-    AdsPromotedRead,
-    /// `analytics_property_read`
-    AnalyticsPropertyRead,
-    /// `analytics_property_write`
-    AnalyticsPropertyWrite,
-    /// `analytics_event_read`
-    AnalyticsEventRead,
-    /// `analytics_event_write`
-    AnalyticsEventWrite,
-    /// `analytics_session_read`
-    AnalyticsSessionRead,
-    /// `analytics_visitor_read`
-    AnalyticsVisitorRead,
-    /// `analytics_visitor_write`
-    AnalyticsVisitorWrite,
-    /// `analytics_report_read`
-    AnalyticsReportRead,
-    /// `forms_form_read`
-    FormsFormRead,
-    /// `forms_form_write`
-    FormsFormWrite,
-    /// `forms_submission_read`
-    FormsSubmissionRead,
-    /// `forms_submission_write`
-    FormsSubmissionWrite,
-    /// `shipping_shipment_read`
-    ShippingShipmentRead,
-    /// `shipping_shipment_write`
-    ShippingShipmentWrite,
-    /// `shipping_label_read`
-    ShippingLabelRead,
-    /// `shipping_label_write`
-    ShippingLabelWrite,
-    /// `shipping_tracking_read`
-    ShippingTrackingRead,
-    /// `shipping_rate_read`
-    ShippingRateRead,
-    /// `shipping_rate_write`
-    ShippingRateWrite,
-    /// `shipping_carrier_read`
-    ShippingCarrierRead,
-    /// `signing_document_read`
-    SigningDocumentRead,
-    /// `signing_document_write`
-    SigningDocumentWrite,
-    /// `signing_signatory_read`
-    SigningSignatoryRead,
-    /// `signing_signatory_write`
-    SigningSignatoryWrite,
-    /// `signing_template_read`
-    SigningTemplateRead,
-    /// `clubs_group_read`
-    ClubsGroupRead,
-    /// `clubs_group_write`
-    ClubsGroupWrite,
-    /// `clubs_member_read`
-    ClubsMemberRead,
-    /// `clubs_member_write`
-    ClubsMemberWrite,
-    /// `clubs_activity_read`
-    ClubsActivityRead,
-    /// `clubs_activity_write`
-    ClubsActivityWrite,
-    /// `clubs_location_read`
-    ClubsLocationRead,
-    /// `clubs_location_write`
-    ClubsLocationWrite,
-    /// `clubs_event_read`
-    ClubsEventRead,
-    /// `clubs_event_write`
-    ClubsEventWrite,
-    /// `datastore_database_read`
-    DatastoreDatabaseRead,
-    /// `datastore_database_write`
-    DatastoreDatabaseWrite,
-    /// `datastore_table_read`
-    DatastoreTableRead,
-    /// `datastore_table_write`
-    DatastoreTableWrite,
-    /// `datastore_record_read`
-    DatastoreRecordRead,
-    /// `datastore_record_write`
-    DatastoreRecordWrite,
-    /// `datastore_query_read`
-    DatastoreQueryRead,
-    /// `datastore_query_write`
-    DatastoreQueryWrite,
-    /// `cdp_profile_read`
-    CdpProfileRead,
-    /// `cdp_profile_write`
-    CdpProfileWrite,
-    /// `cdp_segment_read`
-    CdpSegmentRead,
-    /// `cdp_segment_write`
-    CdpSegmentWrite,
-    /// `cdp_event_read`
-    CdpEventRead,
-    /// `cdp_event_write`
-    CdpEventWrite,
-    /// `cdp_source_read`
-    CdpSourceRead,
-    /// `cdp_source_write`
-    CdpSourceWrite,
-    /// `cdp_destination_read`
-    CdpDestinationRead,
-    /// `cdp_destination_write`
-    CdpDestinationWrite,
-    /// `cdp_activation_read`
-    CdpActivationRead,
-    /// `cdp_activation_write`
-    CdpActivationWrite,
-    /// `performance_cycle_read`
-    PerformanceCycleRead,
-    /// `performance_review_read`
-    PerformanceReviewRead,
-    /// `performance_review_write`
-    PerformanceReviewWrite,
-    /// `performance_goal_read`
-    PerformanceGoalRead,
-    /// `performance_goal_write`
-    PerformanceGoalWrite,
-    /// `performance_feedback_read`
-    PerformanceFeedbackRead,
-    /// `performance_feedback_write`
-    PerformanceFeedbackWrite,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl Permission {
-    /// Every value the API description lists, in its order.
-    pub const KNOWN: [Self; 310usize] = [
-        Self::AccountingAccountRead,
-        Self::AccountingAccountWrite,
-        Self::AccountingTransactionRead,
-        Self::AccountingTransactionWrite,
-        Self::AccountingJournalRead,
-        Self::AccountingJournalWrite,
-        Self::AccountingInvoiceRead,
-        Self::AccountingInvoiceWrite,
-        Self::AccountingBillRead,
-        Self::AccountingBillWrite,
-        Self::AccountingVendorcreditRead,
-        Self::AccountingVendorcreditWrite,
-        Self::AccountingCreditmemoRead,
-        Self::AccountingCreditmemoWrite,
-        Self::AccountingContactRead,
-        Self::AccountingContactWrite,
-        Self::AccountingExpenseRead,
-        Self::AccountingExpenseWrite,
-        Self::AccountingTaxrateRead,
-        Self::AccountingTaxrateWrite,
-        Self::AccountingOrganizationRead,
-        Self::AccountingOrderRead,
-        Self::AccountingOrderWrite,
-        Self::AccountingPurchaseorderRead,
-        Self::AccountingPurchaseorderWrite,
-        Self::AccountingSalesorderRead,
-        Self::AccountingSalesorderWrite,
-        Self::AccountingReportRead,
-        Self::AccountingReportWrite,
-        Self::AccountingTrialbalanceRead,
-        Self::AccountingTrialbalanceWrite,
-        Self::AccountingProfitlossRead,
-        Self::AccountingProfitlossWrite,
-        Self::AccountingBalancesheetRead,
-        Self::AccountingBalancesheetWrite,
-        Self::AccountingCategoryRead,
-        Self::AccountingCategoryWrite,
-        Self::PaymentPaymentRead,
-        Self::PaymentPaymentWrite,
-        Self::AccountingCashflowRead,
-        Self::AccountingCashflowWrite,
-        Self::AccountingQuoteRead,
-        Self::AccountingQuoteWrite,
-        Self::AccountingAgedreceivableRead,
-        Self::AccountingAgedpayableRead,
-        Self::AccountingProjectRead,
-        Self::AccountingProjectWrite,
-        Self::AccountingBankfeedaccountRead,
-        Self::AccountingBankfeedaccountWrite,
-        Self::AccountingBankfeedtransactionRead,
-        Self::AccountingBankfeedtransactionWrite,
-        Self::PaymentPayoutRead,
-        Self::PaymentRefundRead,
-        Self::PaymentLinkRead,
-        Self::PaymentLinkWrite,
-        Self::PaymentSubscriptionRead,
-        Self::PaymentSubscriptionWrite,
-        Self::CommerceItemRead,
-        Self::CommerceItemWrite,
-        Self::CommerceCollectionRead,
-        Self::CommerceCollectionWrite,
-        Self::CommerceInventoryRead,
-        Self::CommerceInventoryWrite,
-        Self::CommerceLocationRead,
-        Self::CommerceLocationWrite,
-        Self::CommerceReviewRead,
-        Self::CommerceReviewWrite,
-        Self::CommerceSaleschannelRead,
-        Self::CommerceSaleschannelWrite,
-        Self::CommerceItemvariantRead,
-        Self::CommerceItemvariantWrite,
-        Self::CommerceReservationRead,
-        Self::CommerceReservationWrite,
-        Self::CommerceAvailabilityRead,
-        Self::CommerceAvailabilityWrite,
-        Self::VerificationPackageRead,
-        Self::VerificationRequestRead,
-        Self::VerificationRequestWrite,
-        Self::AssessmentPackageRead,
-        Self::AssessmentPackageWrite,
-        Self::AssessmentOrderWrite,
-        Self::AtsActivityRead,
-        Self::AtsActivityWrite,
-        Self::AtsApplicationRead,
-        Self::AtsApplicationWrite,
-        Self::AtsApplicationstatusRead,
-        Self::AtsCandidateRead,
-        Self::AtsCandidateWrite,
-        Self::AtsInterviewRead,
-        Self::AtsInterviewWrite,
-        Self::AtsJobRead,
-        Self::AtsJobWrite,
-        Self::AtsCompanyRead,
-        Self::AtsCompanyWrite,
-        Self::AtsDocumentRead,
-        Self::AtsDocumentWrite,
-        Self::AtsScorecardRead,
-        Self::AtsScorecardWrite,
-        Self::CrmCompanyRead,
-        Self::CrmCompanyWrite,
-        Self::CrmContactRead,
-        Self::CrmContactWrite,
-        Self::CrmDealRead,
-        Self::CrmDealWrite,
-        Self::CrmEventRead,
-        Self::CrmEventWrite,
-        Self::CrmLeadRead,
-        Self::CrmLeadWrite,
-        Self::CrmPipelineRead,
-        Self::CrmPipelineWrite,
-        Self::CrmPicklistRead,
-        Self::MartechListRead,
-        Self::MartechListWrite,
-        Self::MartechMemberRead,
-        Self::MartechMemberWrite,
-        Self::MartechCampaignRead,
-        Self::MartechCampaignWrite,
-        Self::MartechReportRead,
-        Self::MartechReportWrite,
-        Self::TicketingCustomerRead,
-        Self::TicketingCustomerWrite,
-        Self::TicketingTicketRead,
-        Self::TicketingTicketWrite,
-        Self::TicketingNoteRead,
-        Self::TicketingNoteWrite,
-        Self::TicketingCategoryRead,
-        Self::TicketingCategoryWrite,
-        Self::HrisEmployeeRead,
-        Self::HrisEmployeeWrite,
-        Self::HrisGroupRead,
-        Self::HrisGroupWrite,
-        Self::HrisPayslipRead,
-        Self::HrisPayslipWrite,
-        Self::HrisTimeoffRead,
-        Self::HrisTimeoffWrite,
-        Self::HrisTimeshiftRead,
-        Self::HrisTimeshiftWrite,
-        Self::HrisAttendanceRead,
-        Self::HrisAttendanceWrite,
-        Self::HrisCompanyRead,
-        Self::HrisCompanyWrite,
-        Self::HrisLocationRead,
-        Self::HrisLocationWrite,
-        Self::HrisDeviceRead,
-        Self::HrisDeviceWrite,
-        Self::HrisDeductionRead,
-        Self::HrisDeductionWrite,
-        Self::HrisBenefitRead,
-        Self::HrisBenefitWrite,
-        Self::HrisBankaccountRead,
-        Self::HrisBankaccountWrite,
-        Self::HrisDocumentRead,
-        Self::HrisDocumentWrite,
-        Self::HrisTaxonomyRead,
-        Self::HrisTaxonomyWrite,
-        Self::UcCallRead,
-        Self::UcContactRead,
-        Self::UcContactWrite,
-        Self::UcCommentRead,
-        Self::UcCommentWrite,
-        Self::UcRecordingRead,
-        Self::StorageFileRead,
-        Self::StorageFileWrite,
-        Self::Webhook,
-        Self::GenaiModelRead,
-        Self::GenaiPromptRead,
-        Self::GenaiPromptWrite,
-        Self::GenaiEmbeddingRead,
-        Self::GenaiEmbeddingWrite,
-        Self::MessagingMessageRead,
-        Self::MessagingMessageWrite,
-        Self::MessagingChannelRead,
-        Self::MessagingChannelWrite,
-        Self::MessagingEventRead,
-        Self::MessagingEventWrite,
-        Self::KmsSpaceRead,
-        Self::KmsSpaceWrite,
-        Self::KmsPageRead,
-        Self::KmsPageWrite,
-        Self::KmsCommentRead,
-        Self::KmsCommentWrite,
-        Self::TaskProjectRead,
-        Self::TaskProjectWrite,
-        Self::TaskTaskRead,
-        Self::TaskTaskWrite,
-        Self::TaskChangeRead,
-        Self::TaskCommentRead,
-        Self::TaskCommentWrite,
-        Self::ScimUsersRead,
-        Self::ScimUsersWrite,
-        Self::ScimGroupsRead,
-        Self::ScimGroupsWrite,
-        Self::LmsCourseRead,
-        Self::LmsCourseWrite,
-        Self::LmsClassRead,
-        Self::LmsClassWrite,
-        Self::LmsStudentRead,
-        Self::LmsStudentWrite,
-        Self::LmsInstructorRead,
-        Self::LmsInstructorWrite,
-        Self::LmsContentRead,
-        Self::LmsContentWrite,
-        Self::LmsCollectionRead,
-        Self::LmsCollectionWrite,
-        Self::LmsActivityRead,
-        Self::LmsActivityWrite,
-        Self::RepoOrganizationRead,
-        Self::RepoOrganizationWrite,
-        Self::RepoRepositoryRead,
-        Self::RepoRepositoryWrite,
-        Self::RepoBranchRead,
-        Self::RepoBranchWrite,
-        Self::RepoCommitRead,
-        Self::RepoCommitWrite,
-        Self::RepoPullrequestRead,
-        Self::RepoPullrequestWrite,
-        Self::MetadataMetadataRead,
-        Self::MetadataMetadataWrite,
-        Self::CalendarCalendarRead,
-        Self::CalendarCalendarWrite,
-        Self::CalendarEventRead,
-        Self::CalendarEventWrite,
-        Self::CalendarBusyRead,
-        Self::CalendarLinkRead,
-        Self::CalendarLinkWrite,
-        Self::CalendarRecordingRead,
-        Self::CalendarRecordingWrite,
-        Self::CalendarWebinarRead,
-        Self::CalendarWebinarWrite,
-        Self::EnrichPersonRead,
-        Self::EnrichCompanyRead,
-        Self::AdsAdRead,
-        Self::AdsAdWrite,
-        Self::AdsCampaignRead,
-        Self::AdsCampaignWrite,
-        Self::AdsGroupRead,
-        Self::AdsGroupWrite,
-        Self::AdsReportRead,
-        Self::AdsOrganizationRead,
-        Self::AdsOrganizationWrite,
-        Self::AdsCreativeRead,
-        Self::AdsCreativeWrite,
-        Self::AdsAssetRead,
-        Self::AdsAssetWrite,
-        Self::AdsInsertionorderRead,
-        Self::AdsInsertionorderWrite,
-        Self::AdsTargetRead,
-        Self::AdsPromotedRead,
-        Self::AnalyticsPropertyRead,
-        Self::AnalyticsPropertyWrite,
-        Self::AnalyticsEventRead,
-        Self::AnalyticsEventWrite,
-        Self::AnalyticsSessionRead,
-        Self::AnalyticsVisitorRead,
-        Self::AnalyticsVisitorWrite,
-        Self::AnalyticsReportRead,
-        Self::FormsFormRead,
-        Self::FormsFormWrite,
-        Self::FormsSubmissionRead,
-        Self::FormsSubmissionWrite,
-        Self::ShippingShipmentRead,
-        Self::ShippingShipmentWrite,
-        Self::ShippingLabelRead,
-        Self::ShippingLabelWrite,
-        Self::ShippingTrackingRead,
-        Self::ShippingRateRead,
-        Self::ShippingRateWrite,
-        Self::ShippingCarrierRead,
-        Self::SigningDocumentRead,
-        Self::SigningDocumentWrite,
-        Self::SigningSignatoryRead,
-        Self::SigningSignatoryWrite,
-        Self::SigningTemplateRead,
-        Self::ClubsGroupRead,
-        Self::ClubsGroupWrite,
-        Self::ClubsMemberRead,
-        Self::ClubsMemberWrite,
-        Self::ClubsActivityRead,
-        Self::ClubsActivityWrite,
-        Self::ClubsLocationRead,
-        Self::ClubsLocationWrite,
-        Self::ClubsEventRead,
-        Self::ClubsEventWrite,
-        Self::DatastoreDatabaseRead,
-        Self::DatastoreDatabaseWrite,
-        Self::DatastoreTableRead,
-        Self::DatastoreTableWrite,
-        Self::DatastoreRecordRead,
-        Self::DatastoreRecordWrite,
-        Self::DatastoreQueryRead,
-        Self::DatastoreQueryWrite,
-        Self::CdpProfileRead,
-        Self::CdpProfileWrite,
-        Self::CdpSegmentRead,
-        Self::CdpSegmentWrite,
-        Self::CdpEventRead,
-        Self::CdpEventWrite,
-        Self::CdpSourceRead,
-        Self::CdpSourceWrite,
-        Self::CdpDestinationRead,
-        Self::CdpDestinationWrite,
-        Self::CdpActivationRead,
-        Self::CdpActivationWrite,
-        Self::PerformanceCycleRead,
-        Self::PerformanceReviewRead,
-        Self::PerformanceReviewWrite,
-        Self::PerformanceGoalRead,
-        Self::PerformanceGoalWrite,
-        Self::PerformanceFeedbackRead,
-        Self::PerformanceFeedbackWrite,
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AccountingAccountRead => "accounting_account_read",
-            Self::AccountingAccountWrite => "accounting_account_write",
-            Self::AccountingTransactionRead => "accounting_transaction_read",
-            Self::AccountingTransactionWrite => "accounting_transaction_write",
-            Self::AccountingJournalRead => "accounting_journal_read",
-            Self::AccountingJournalWrite => "accounting_journal_write",
-            Self::AccountingInvoiceRead => "accounting_invoice_read",
-            Self::AccountingInvoiceWrite => "accounting_invoice_write",
-            Self::AccountingBillRead => "accounting_bill_read",
-            Self::AccountingBillWrite => "accounting_bill_write",
-            Self::AccountingVendorcreditRead => "accounting_vendorcredit_read",
-            Self::AccountingVendorcreditWrite => "accounting_vendorcredit_write",
-            Self::AccountingCreditmemoRead => "accounting_creditmemo_read",
-            Self::AccountingCreditmemoWrite => "accounting_creditmemo_write",
-            Self::AccountingContactRead => "accounting_contact_read",
-            Self::AccountingContactWrite => "accounting_contact_write",
-            Self::AccountingExpenseRead => "accounting_expense_read",
-            Self::AccountingExpenseWrite => "accounting_expense_write",
-            Self::AccountingTaxrateRead => "accounting_taxrate_read",
-            Self::AccountingTaxrateWrite => "accounting_taxrate_write",
-            Self::AccountingOrganizationRead => "accounting_organization_read",
-            Self::AccountingOrderRead => "accounting_order_read",
-            Self::AccountingOrderWrite => "accounting_order_write",
-            Self::AccountingPurchaseorderRead => "accounting_purchaseorder_read",
-            Self::AccountingPurchaseorderWrite => "accounting_purchaseorder_write",
-            Self::AccountingSalesorderRead => "accounting_salesorder_read",
-            Self::AccountingSalesorderWrite => "accounting_salesorder_write",
-            Self::AccountingReportRead => "accounting_report_read",
-            Self::AccountingReportWrite => "accounting_report_write",
-            Self::AccountingTrialbalanceRead => "accounting_trialbalance_read",
-            Self::AccountingTrialbalanceWrite => "accounting_trialbalance_write",
-            Self::AccountingProfitlossRead => "accounting_profitloss_read",
-            Self::AccountingProfitlossWrite => "accounting_profitloss_write",
-            Self::AccountingBalancesheetRead => "accounting_balancesheet_read",
-            Self::AccountingBalancesheetWrite => "accounting_balancesheet_write",
-            Self::AccountingCategoryRead => "accounting_category_read",
-            Self::AccountingCategoryWrite => "accounting_category_write",
-            Self::PaymentPaymentRead => "payment_payment_read",
-            Self::PaymentPaymentWrite => "payment_payment_write",
-            Self::AccountingCashflowRead => "accounting_cashflow_read",
-            Self::AccountingCashflowWrite => "accounting_cashflow_write",
-            Self::AccountingQuoteRead => "accounting_quote_read",
-            Self::AccountingQuoteWrite => "accounting_quote_write",
-            Self::AccountingAgedreceivableRead => "accounting_agedreceivable_read",
-            Self::AccountingAgedpayableRead => "accounting_agedpayable_read",
-            Self::AccountingProjectRead => "accounting_project_read",
-            Self::AccountingProjectWrite => "accounting_project_write",
-            Self::AccountingBankfeedaccountRead => "accounting_bankfeedaccount_read",
-            Self::AccountingBankfeedaccountWrite => "accounting_bankfeedaccount_write",
-            Self::AccountingBankfeedtransactionRead => {
-                "accounting_bankfeedtransaction_read"
-            }
-            Self::AccountingBankfeedtransactionWrite => {
-                "accounting_bankfeedtransaction_write"
-            }
-            Self::PaymentPayoutRead => "payment_payout_read",
-            Self::PaymentRefundRead => "payment_refund_read",
-            Self::PaymentLinkRead => "payment_link_read",
-            Self::PaymentLinkWrite => "payment_link_write",
-            Self::PaymentSubscriptionRead => "payment_subscription_read",
-            Self::PaymentSubscriptionWrite => "payment_subscription_write",
-            Self::CommerceItemRead => "commerce_item_read",
-            Self::CommerceItemWrite => "commerce_item_write",
-            Self::CommerceCollectionRead => "commerce_collection_read",
-            Self::CommerceCollectionWrite => "commerce_collection_write",
-            Self::CommerceInventoryRead => "commerce_inventory_read",
-            Self::CommerceInventoryWrite => "commerce_inventory_write",
-            Self::CommerceLocationRead => "commerce_location_read",
-            Self::CommerceLocationWrite => "commerce_location_write",
-            Self::CommerceReviewRead => "commerce_review_read",
-            Self::CommerceReviewWrite => "commerce_review_write",
-            Self::CommerceSaleschannelRead => "commerce_saleschannel_read",
-            Self::CommerceSaleschannelWrite => "commerce_saleschannel_write",
-            Self::CommerceItemvariantRead => "commerce_itemvariant_read",
-            Self::CommerceItemvariantWrite => "commerce_itemvariant_write",
-            Self::CommerceReservationRead => "commerce_reservation_read",
-            Self::CommerceReservationWrite => "commerce_reservation_write",
-            Self::CommerceAvailabilityRead => "commerce_availability_read",
-            Self::CommerceAvailabilityWrite => "commerce_availability_write",
-            Self::VerificationPackageRead => "verification_package_read",
-            Self::VerificationRequestRead => "verification_request_read",
-            Self::VerificationRequestWrite => "verification_request_write",
-            Self::AssessmentPackageRead => "assessment_package_read",
-            Self::AssessmentPackageWrite => "assessment_package_write",
-            Self::AssessmentOrderWrite => "assessment_order_write",
-            Self::AtsActivityRead => "ats_activity_read",
-            Self::AtsActivityWrite => "ats_activity_write",
-            Self::AtsApplicationRead => "ats_application_read",
-            Self::AtsApplicationWrite => "ats_application_write",
-            Self::AtsApplicationstatusRead => "ats_applicationstatus_read",
-            Self::AtsCandidateRead => "ats_candidate_read",
-            Self::AtsCandidateWrite => "ats_candidate_write",
-            Self::AtsInterviewRead => "ats_interview_read",
-            Self::AtsInterviewWrite => "ats_interview_write",
-            Self::AtsJobRead => "ats_job_read",
-            Self::AtsJobWrite => "ats_job_write",
-            Self::AtsCompanyRead => "ats_company_read",
-            Self::AtsCompanyWrite => "ats_company_write",
-            Self::AtsDocumentRead => "ats_document_read",
-            Self::AtsDocumentWrite => "ats_document_write",
-            Self::AtsScorecardRead => "ats_scorecard_read",
-            Self::AtsScorecardWrite => "ats_scorecard_write",
-            Self::CrmCompanyRead => "crm_company_read",
-            Self::CrmCompanyWrite => "crm_company_write",
-            Self::CrmContactRead => "crm_contact_read",
-            Self::CrmContactWrite => "crm_contact_write",
-            Self::CrmDealRead => "crm_deal_read",
-            Self::CrmDealWrite => "crm_deal_write",
-            Self::CrmEventRead => "crm_event_read",
-            Self::CrmEventWrite => "crm_event_write",
-            Self::CrmLeadRead => "crm_lead_read",
-            Self::CrmLeadWrite => "crm_lead_write",
-            Self::CrmPipelineRead => "crm_pipeline_read",
-            Self::CrmPipelineWrite => "crm_pipeline_write",
-            Self::CrmPicklistRead => "crm_picklist_read",
-            Self::MartechListRead => "martech_list_read",
-            Self::MartechListWrite => "martech_list_write",
-            Self::MartechMemberRead => "martech_member_read",
-            Self::MartechMemberWrite => "martech_member_write",
-            Self::MartechCampaignRead => "martech_campaign_read",
-            Self::MartechCampaignWrite => "martech_campaign_write",
-            Self::MartechReportRead => "martech_report_read",
-            Self::MartechReportWrite => "martech_report_write",
-            Self::TicketingCustomerRead => "ticketing_customer_read",
-            Self::TicketingCustomerWrite => "ticketing_customer_write",
-            Self::TicketingTicketRead => "ticketing_ticket_read",
-            Self::TicketingTicketWrite => "ticketing_ticket_write",
-            Self::TicketingNoteRead => "ticketing_note_read",
-            Self::TicketingNoteWrite => "ticketing_note_write",
-            Self::TicketingCategoryRead => "ticketing_category_read",
-            Self::TicketingCategoryWrite => "ticketing_category_write",
-            Self::HrisEmployeeRead => "hris_employee_read",
-            Self::HrisEmployeeWrite => "hris_employee_write",
-            Self::HrisGroupRead => "hris_group_read",
-            Self::HrisGroupWrite => "hris_group_write",
-            Self::HrisPayslipRead => "hris_payslip_read",
-            Self::HrisPayslipWrite => "hris_payslip_write",
-            Self::HrisTimeoffRead => "hris_timeoff_read",
-            Self::HrisTimeoffWrite => "hris_timeoff_write",
-            Self::HrisTimeshiftRead => "hris_timeshift_read",
-            Self::HrisTimeshiftWrite => "hris_timeshift_write",
-            Self::HrisAttendanceRead => "hris_attendance_read",
-            Self::HrisAttendanceWrite => "hris_attendance_write",
-            Self::HrisCompanyRead => "hris_company_read",
-            Self::HrisCompanyWrite => "hris_company_write",
-            Self::HrisLocationRead => "hris_location_read",
-            Self::HrisLocationWrite => "hris_location_write",
-            Self::HrisDeviceRead => "hris_device_read",
-            Self::HrisDeviceWrite => "hris_device_write",
-            Self::HrisDeductionRead => "hris_deduction_read",
-            Self::HrisDeductionWrite => "hris_deduction_write",
-            Self::HrisBenefitRead => "hris_benefit_read",
-            Self::HrisBenefitWrite => "hris_benefit_write",
-            Self::HrisBankaccountRead => "hris_bankaccount_read",
-            Self::HrisBankaccountWrite => "hris_bankaccount_write",
-            Self::HrisDocumentRead => "hris_document_read",
-            Self::HrisDocumentWrite => "hris_document_write",
-            Self::HrisTaxonomyRead => "hris_taxonomy_read",
-            Self::HrisTaxonomyWrite => "hris_taxonomy_write",
-            Self::UcCallRead => "uc_call_read",
-            Self::UcContactRead => "uc_contact_read",
-            Self::UcContactWrite => "uc_contact_write",
-            Self::UcCommentRead => "uc_comment_read",
-            Self::UcCommentWrite => "uc_comment_write",
-            Self::UcRecordingRead => "uc_recording_read",
-            Self::StorageFileRead => "storage_file_read",
-            Self::StorageFileWrite => "storage_file_write",
-            Self::Webhook => "webhook",
-            Self::GenaiModelRead => "genai_model_read",
-            Self::GenaiPromptRead => "genai_prompt_read",
-            Self::GenaiPromptWrite => "genai_prompt_write",
-            Self::GenaiEmbeddingRead => "genai_embedding_read",
-            Self::GenaiEmbeddingWrite => "genai_embedding_write",
-            Self::MessagingMessageRead => "messaging_message_read",
-            Self::MessagingMessageWrite => "messaging_message_write",
-            Self::MessagingChannelRead => "messaging_channel_read",
-            Self::MessagingChannelWrite => "messaging_channel_write",
-            Self::MessagingEventRead => "messaging_event_read",
-            Self::MessagingEventWrite => "messaging_event_write",
-            Self::KmsSpaceRead => "kms_space_read",
-            Self::KmsSpaceWrite => "kms_space_write",
-            Self::KmsPageRead => "kms_page_read",
-            Self::KmsPageWrite => "kms_page_write",
-            Self::KmsCommentRead => "kms_comment_read",
-            Self::KmsCommentWrite => "kms_comment_write",
-            Self::TaskProjectRead => "task_project_read",
-            Self::TaskProjectWrite => "task_project_write",
-            Self::TaskTaskRead => "task_task_read",
-            Self::TaskTaskWrite => "task_task_write",
-            Self::TaskChangeRead => "task_change_read",
-            Self::TaskCommentRead => "task_comment_read",
-            Self::TaskCommentWrite => "task_comment_write",
-            Self::ScimUsersRead => "scim_users_read",
-            Self::ScimUsersWrite => "scim_users_write",
-            Self::ScimGroupsRead => "scim_groups_read",
-            Self::ScimGroupsWrite => "scim_groups_write",
-            Self::LmsCourseRead => "lms_course_read",
-            Self::LmsCourseWrite => "lms_course_write",
-            Self::LmsClassRead => "lms_class_read",
-            Self::LmsClassWrite => "lms_class_write",
-            Self::LmsStudentRead => "lms_student_read",
-            Self::LmsStudentWrite => "lms_student_write",
-            Self::LmsInstructorRead => "lms_instructor_read",
-            Self::LmsInstructorWrite => "lms_instructor_write",
-            Self::LmsContentRead => "lms_content_read",
-            Self::LmsContentWrite => "lms_content_write",
-            Self::LmsCollectionRead => "lms_collection_read",
-            Self::LmsCollectionWrite => "lms_collection_write",
-            Self::LmsActivityRead => "lms_activity_read",
-            Self::LmsActivityWrite => "lms_activity_write",
-            Self::RepoOrganizationRead => "repo_organization_read",
-            Self::RepoOrganizationWrite => "repo_organization_write",
-            Self::RepoRepositoryRead => "repo_repository_read",
-            Self::RepoRepositoryWrite => "repo_repository_write",
-            Self::RepoBranchRead => "repo_branch_read",
-            Self::RepoBranchWrite => "repo_branch_write",
-            Self::RepoCommitRead => "repo_commit_read",
-            Self::RepoCommitWrite => "repo_commit_write",
-            Self::RepoPullrequestRead => "repo_pullrequest_read",
-            Self::RepoPullrequestWrite => "repo_pullrequest_write",
-            Self::MetadataMetadataRead => "metadata_metadata_read",
-            Self::MetadataMetadataWrite => "metadata_metadata_write",
-            Self::CalendarCalendarRead => "calendar_calendar_read",
-            Self::CalendarCalendarWrite => "calendar_calendar_write",
-            Self::CalendarEventRead => "calendar_event_read",
-            Self::CalendarEventWrite => "calendar_event_write",
-            Self::CalendarBusyRead => "calendar_busy_read",
-            Self::CalendarLinkRead => "calendar_link_read",
-            Self::CalendarLinkWrite => "calendar_link_write",
-            Self::CalendarRecordingRead => "calendar_recording_read",
-            Self::CalendarRecordingWrite => "calendar_recording_write",
-            Self::CalendarWebinarRead => "calendar_webinar_read",
-            Self::CalendarWebinarWrite => "calendar_webinar_write",
-            Self::EnrichPersonRead => "enrich_person_read",
-            Self::EnrichCompanyRead => "enrich_company_read",
-            Self::AdsAdRead => "ads_ad_read",
-            Self::AdsAdWrite => "ads_ad_write",
-            Self::AdsCampaignRead => "ads_campaign_read",
-            Self::AdsCampaignWrite => "ads_campaign_write",
-            Self::AdsGroupRead => "ads_group_read",
-            Self::AdsGroupWrite => "ads_group_write",
-            Self::AdsReportRead => "ads_report_read",
-            Self::AdsOrganizationRead => "ads_organization_read",
-            Self::AdsOrganizationWrite => "ads_organization_write",
-            Self::AdsCreativeRead => "ads_creative_read",
-            Self::AdsCreativeWrite => "ads_creative_write",
-            Self::AdsAssetRead => "ads_asset_read",
-            Self::AdsAssetWrite => "ads_asset_write",
-            Self::AdsInsertionorderRead => "ads_insertionorder_read",
-            Self::AdsInsertionorderWrite => "ads_insertionorder_write",
-            Self::AdsTargetRead => "ads_target_read",
-            Self::AdsPromotedRead => "ads_promoted_read",
-            Self::AnalyticsPropertyRead => "analytics_property_read",
-            Self::AnalyticsPropertyWrite => "analytics_property_write",
-            Self::AnalyticsEventRead => "analytics_event_read",
-            Self::AnalyticsEventWrite => "analytics_event_write",
-            Self::AnalyticsSessionRead => "analytics_session_read",
-            Self::AnalyticsVisitorRead => "analytics_visitor_read",
-            Self::AnalyticsVisitorWrite => "analytics_visitor_write",
-            Self::AnalyticsReportRead => "analytics_report_read",
-            Self::FormsFormRead => "forms_form_read",
-            Self::FormsFormWrite => "forms_form_write",
-            Self::FormsSubmissionRead => "forms_submission_read",
-            Self::FormsSubmissionWrite => "forms_submission_write",
-            Self::ShippingShipmentRead => "shipping_shipment_read",
-            Self::ShippingShipmentWrite => "shipping_shipment_write",
-            Self::ShippingLabelRead => "shipping_label_read",
-            Self::ShippingLabelWrite => "shipping_label_write",
-            Self::ShippingTrackingRead => "shipping_tracking_read",
-            Self::ShippingRateRead => "shipping_rate_read",
-            Self::ShippingRateWrite => "shipping_rate_write",
-            Self::ShippingCarrierRead => "shipping_carrier_read",
-            Self::SigningDocumentRead => "signing_document_read",
-            Self::SigningDocumentWrite => "signing_document_write",
-            Self::SigningSignatoryRead => "signing_signatory_read",
-            Self::SigningSignatoryWrite => "signing_signatory_write",
-            Self::SigningTemplateRead => "signing_template_read",
-            Self::ClubsGroupRead => "clubs_group_read",
-            Self::ClubsGroupWrite => "clubs_group_write",
-            Self::ClubsMemberRead => "clubs_member_read",
-            Self::ClubsMemberWrite => "clubs_member_write",
-            Self::ClubsActivityRead => "clubs_activity_read",
-            Self::ClubsActivityWrite => "clubs_activity_write",
-            Self::ClubsLocationRead => "clubs_location_read",
-            Self::ClubsLocationWrite => "clubs_location_write",
-            Self::ClubsEventRead => "clubs_event_read",
-            Self::ClubsEventWrite => "clubs_event_write",
-            Self::DatastoreDatabaseRead => "datastore_database_read",
-            Self::DatastoreDatabaseWrite => "datastore_database_write",
-            Self::DatastoreTableRead => "datastore_table_read",
-            Self::DatastoreTableWrite => "datastore_table_write",
-            Self::DatastoreRecordRead => "datastore_record_read",
-            Self::DatastoreRecordWrite => "datastore_record_write",
-            Self::DatastoreQueryRead => "datastore_query_read",
-            Self::DatastoreQueryWrite => "datastore_query_write",
-            Self::CdpProfileRead => "cdp_profile_read",
-            Self::CdpProfileWrite => "cdp_profile_write",
-            Self::CdpSegmentRead => "cdp_segment_read",
-            Self::CdpSegmentWrite => "cdp_segment_write",
-            Self::CdpEventRead => "cdp_event_read",
-            Self::CdpEventWrite => "cdp_event_write",
-            Self::CdpSourceRead => "cdp_source_read",
-            Self::CdpSourceWrite => "cdp_source_write",
-            Self::CdpDestinationRead => "cdp_destination_read",
-            Self::CdpDestinationWrite => "cdp_destination_write",
-            Self::CdpActivationRead => "cdp_activation_read",
-            Self::CdpActivationWrite => "cdp_activation_write",
-            Self::PerformanceCycleRead => "performance_cycle_read",
-            Self::PerformanceReviewRead => "performance_review_read",
-            Self::PerformanceReviewWrite => "performance_review_write",
-            Self::PerformanceGoalRead => "performance_goal_read",
-            Self::PerformanceGoalWrite => "performance_goal_write",
-            Self::PerformanceFeedbackRead => "performance_feedback_read",
-            Self::PerformanceFeedbackWrite => "performance_feedback_write",
-            Self::Unknown(value) => value,
-        }
-    }
-
-    /// The listed value `value` names, if any.
-    fn known(value: &str) -> Option<Self> {
-        match value {
-            "accounting_account_read" => Some(Self::AccountingAccountRead),
-            "accounting_account_write" => Some(Self::AccountingAccountWrite),
-            "accounting_transaction_read" => Some(Self::AccountingTransactionRead),
-            "accounting_transaction_write" => Some(Self::AccountingTransactionWrite),
-            "accounting_journal_read" => Some(Self::AccountingJournalRead),
-            "accounting_journal_write" => Some(Self::AccountingJournalWrite),
-            "accounting_invoice_read" => Some(Self::AccountingInvoiceRead),
-            "accounting_invoice_write" => Some(Self::AccountingInvoiceWrite),
-            "accounting_bill_read" => Some(Self::AccountingBillRead),
-            "accounting_bill_write" => Some(Self::AccountingBillWrite),
-            "accounting_vendorcredit_read" => Some(Self::AccountingVendorcreditRead),
-            "accounting_vendorcredit_write" => Some(Self::AccountingVendorcreditWrite),
-            "accounting_creditmemo_read" => Some(Self::AccountingCreditmemoRead),
-            "accounting_creditmemo_write" => Some(Self::AccountingCreditmemoWrite),
-            "accounting_contact_read" => Some(Self::AccountingContactRead),
-            "accounting_contact_write" => Some(Self::AccountingContactWrite),
-            "accounting_expense_read" => Some(Self::AccountingExpenseRead),
-            "accounting_expense_write" => Some(Self::AccountingExpenseWrite),
-            "accounting_taxrate_read" => Some(Self::AccountingTaxrateRead),
-            "accounting_taxrate_write" => Some(Self::AccountingTaxrateWrite),
-            "accounting_organization_read" => Some(Self::AccountingOrganizationRead),
-            "accounting_order_read" => Some(Self::AccountingOrderRead),
-            "accounting_order_write" => Some(Self::AccountingOrderWrite),
-            "accounting_purchaseorder_read" => Some(Self::AccountingPurchaseorderRead),
-            "accounting_purchaseorder_write" => Some(Self::AccountingPurchaseorderWrite),
-            "accounting_salesorder_read" => Some(Self::AccountingSalesorderRead),
-            "accounting_salesorder_write" => Some(Self::AccountingSalesorderWrite),
-            "accounting_report_read" => Some(Self::AccountingReportRead),
-            "accounting_report_write" => Some(Self::AccountingReportWrite),
-            "accounting_trialbalance_read" => Some(Self::AccountingTrialbalanceRead),
-            "accounting_trialbalance_write" => Some(Self::AccountingTrialbalanceWrite),
-            "accounting_profitloss_read" => Some(Self::AccountingProfitlossRead),
-            "accounting_profitloss_write" => Some(Self::AccountingProfitlossWrite),
-            "accounting_balancesheet_read" => Some(Self::AccountingBalancesheetRead),
-            "accounting_balancesheet_write" => Some(Self::AccountingBalancesheetWrite),
-            "accounting_category_read" => Some(Self::AccountingCategoryRead),
-            "accounting_category_write" => Some(Self::AccountingCategoryWrite),
-            "payment_payment_read" => Some(Self::PaymentPaymentRead),
-            "payment_payment_write" => Some(Self::PaymentPaymentWrite),
-            "accounting_cashflow_read" => Some(Self::AccountingCashflowRead),
-            "accounting_cashflow_write" => Some(Self::AccountingCashflowWrite),
-            "accounting_quote_read" => Some(Self::AccountingQuoteRead),
-            "accounting_quote_write" => Some(Self::AccountingQuoteWrite),
-            "accounting_agedreceivable_read" => Some(Self::AccountingAgedreceivableRead),
-            "accounting_agedpayable_read" => Some(Self::AccountingAgedpayableRead),
-            "accounting_project_read" => Some(Self::AccountingProjectRead),
-            "accounting_project_write" => Some(Self::AccountingProjectWrite),
-            "accounting_bankfeedaccount_read" => {
-                Some(Self::AccountingBankfeedaccountRead)
-            }
-            "accounting_bankfeedaccount_write" => {
-                Some(Self::AccountingBankfeedaccountWrite)
-            }
-            "accounting_bankfeedtransaction_read" => {
-                Some(Self::AccountingBankfeedtransactionRead)
-            }
-            "accounting_bankfeedtransaction_write" => {
-                Some(Self::AccountingBankfeedtransactionWrite)
-            }
-            "payment_payout_read" => Some(Self::PaymentPayoutRead),
-            "payment_refund_read" => Some(Self::PaymentRefundRead),
-            "payment_link_read" => Some(Self::PaymentLinkRead),
-            "payment_link_write" => Some(Self::PaymentLinkWrite),
-            "payment_subscription_read" => Some(Self::PaymentSubscriptionRead),
-            "payment_subscription_write" => Some(Self::PaymentSubscriptionWrite),
-            "commerce_item_read" => Some(Self::CommerceItemRead),
-            "commerce_item_write" => Some(Self::CommerceItemWrite),
-            "commerce_collection_read" => Some(Self::CommerceCollectionRead),
-            "commerce_collection_write" => Some(Self::CommerceCollectionWrite),
-            "commerce_inventory_read" => Some(Self::CommerceInventoryRead),
-            "commerce_inventory_write" => Some(Self::CommerceInventoryWrite),
-            "commerce_location_read" => Some(Self::CommerceLocationRead),
-            "commerce_location_write" => Some(Self::CommerceLocationWrite),
-            "commerce_review_read" => Some(Self::CommerceReviewRead),
-            "commerce_review_write" => Some(Self::CommerceReviewWrite),
-            "commerce_saleschannel_read" => Some(Self::CommerceSaleschannelRead),
-            "commerce_saleschannel_write" => Some(Self::CommerceSaleschannelWrite),
-            "commerce_itemvariant_read" => Some(Self::CommerceItemvariantRead),
-            "commerce_itemvariant_write" => Some(Self::CommerceItemvariantWrite),
-            "commerce_reservation_read" => Some(Self::CommerceReservationRead),
-            "commerce_reservation_write" => Some(Self::CommerceReservationWrite),
-            "commerce_availability_read" => Some(Self::CommerceAvailabilityRead),
-            "commerce_availability_write" => Some(Self::CommerceAvailabilityWrite),
-            "verification_package_read" => Some(Self::VerificationPackageRead),
-            "verification_request_read" => Some(Self::VerificationRequestRead),
-            "verification_request_write" => Some(Self::VerificationRequestWrite),
-            "assessment_package_read" => Some(Self::AssessmentPackageRead),
-            "assessment_package_write" => Some(Self::AssessmentPackageWrite),
-            "assessment_order_write" => Some(Self::AssessmentOrderWrite),
-            "ats_activity_read" => Some(Self::AtsActivityRead),
-            "ats_activity_write" => Some(Self::AtsActivityWrite),
-            "ats_application_read" => Some(Self::AtsApplicationRead),
-            "ats_application_write" => Some(Self::AtsApplicationWrite),
-            "ats_applicationstatus_read" => Some(Self::AtsApplicationstatusRead),
-            "ats_candidate_read" => Some(Self::AtsCandidateRead),
-            "ats_candidate_write" => Some(Self::AtsCandidateWrite),
-            "ats_interview_read" => Some(Self::AtsInterviewRead),
-            "ats_interview_write" => Some(Self::AtsInterviewWrite),
-            "ats_job_read" => Some(Self::AtsJobRead),
-            "ats_job_write" => Some(Self::AtsJobWrite),
-            "ats_company_read" => Some(Self::AtsCompanyRead),
-            "ats_company_write" => Some(Self::AtsCompanyWrite),
-            "ats_document_read" => Some(Self::AtsDocumentRead),
-            "ats_document_write" => Some(Self::AtsDocumentWrite),
-            "ats_scorecard_read" => Some(Self::AtsScorecardRead),
-            "ats_scorecard_write" => Some(Self::AtsScorecardWrite),
-            "crm_company_read" => Some(Self::CrmCompanyRead),
-            "crm_company_write" => Some(Self::CrmCompanyWrite),
-            "crm_contact_read" => Some(Self::CrmContactRead),
-            "crm_contact_write" => Some(Self::CrmContactWrite),
-            "crm_deal_read" => Some(Self::CrmDealRead),
-            "crm_deal_write" => Some(Self::CrmDealWrite),
-            "crm_event_read" => Some(Self::CrmEventRead),
-            "crm_event_write" => Some(Self::CrmEventWrite),
-            "crm_lead_read" => Some(Self::CrmLeadRead),
-            "crm_lead_write" => Some(Self::CrmLeadWrite),
-            "crm_pipeline_read" => Some(Self::CrmPipelineRead),
-            "crm_pipeline_write" => Some(Self::CrmPipelineWrite),
-            "crm_picklist_read" => Some(Self::CrmPicklistRead),
-            "martech_list_read" => Some(Self::MartechListRead),
-            "martech_list_write" => Some(Self::MartechListWrite),
-            "martech_member_read" => Some(Self::MartechMemberRead),
-            "martech_member_write" => Some(Self::MartechMemberWrite),
-            "martech_campaign_read" => Some(Self::MartechCampaignRead),
-            "martech_campaign_write" => Some(Self::MartechCampaignWrite),
-            "martech_report_read" => Some(Self::MartechReportRead),
-            "martech_report_write" => Some(Self::MartechReportWrite),
-            "ticketing_customer_read" => Some(Self::TicketingCustomerRead),
-            "ticketing_customer_write" => Some(Self::TicketingCustomerWrite),
-            "ticketing_ticket_read" => Some(Self::TicketingTicketRead),
-            "ticketing_ticket_write" => Some(Self::TicketingTicketWrite),
-            "ticketing_note_read" => Some(Self::TicketingNoteRead),
-            "ticketing_note_write" => Some(Self::TicketingNoteWrite),
-            "ticketing_category_read" => Some(Self::TicketingCategoryRead),
-            "ticketing_category_write" => Some(Self::TicketingCategoryWrite),
-            "hris_employee_read" => Some(Self::HrisEmployeeRead),
-            "hris_employee_write" => Some(Self::HrisEmployeeWrite),
-            "hris_group_read" => Some(Self::HrisGroupRead),
-            "hris_group_write" => Some(Self::HrisGroupWrite),
-            "hris_payslip_read" => Some(Self::HrisPayslipRead),
-            "hris_payslip_write" => Some(Self::HrisPayslipWrite),
-            "hris_timeoff_read" => Some(Self::HrisTimeoffRead),
-            "hris_timeoff_write" => Some(Self::HrisTimeoffWrite),
-            "hris_timeshift_read" => Some(Self::HrisTimeshiftRead),
-            "hris_timeshift_write" => Some(Self::HrisTimeshiftWrite),
-            "hris_attendance_read" => Some(Self::HrisAttendanceRead),
-            "hris_attendance_write" => Some(Self::HrisAttendanceWrite),
-            "hris_company_read" => Some(Self::HrisCompanyRead),
-            "hris_company_write" => Some(Self::HrisCompanyWrite),
-            "hris_location_read" => Some(Self::HrisLocationRead),
-            "hris_location_write" => Some(Self::HrisLocationWrite),
-            "hris_device_read" => Some(Self::HrisDeviceRead),
-            "hris_device_write" => Some(Self::HrisDeviceWrite),
-            "hris_deduction_read" => Some(Self::HrisDeductionRead),
-            "hris_deduction_write" => Some(Self::HrisDeductionWrite),
-            "hris_benefit_read" => Some(Self::HrisBenefitRead),
-            "hris_benefit_write" => Some(Self::HrisBenefitWrite),
-            "hris_bankaccount_read" => Some(Self::HrisBankaccountRead),
-            "hris_bankaccount_write" => Some(Self::HrisBankaccountWrite),
-            "hris_document_read" => Some(Self::HrisDocumentRead),
-            "hris_document_write" => Some(Self::HrisDocumentWrite),
-            "hris_taxonomy_read" => Some(Self::HrisTaxonomyRead),
-            "hris_taxonomy_write" => Some(Self::HrisTaxonomyWrite),
-            "uc_call_read" => Some(Self::UcCallRead),
-            "uc_contact_read" => Some(Self::UcContactRead),
-            "uc_contact_write" => Some(Self::UcContactWrite),
-            "uc_comment_read" => Some(Self::UcCommentRead),
-            "uc_comment_write" => Some(Self::UcCommentWrite),
-            "uc_recording_read" => Some(Self::UcRecordingRead),
-            "storage_file_read" => Some(Self::StorageFileRead),
-            "storage_file_write" => Some(Self::StorageFileWrite),
-            "webhook" => Some(Self::Webhook),
-            "genai_model_read" => Some(Self::GenaiModelRead),
-            "genai_prompt_read" => Some(Self::GenaiPromptRead),
-            "genai_prompt_write" => Some(Self::GenaiPromptWrite),
-            "genai_embedding_read" => Some(Self::GenaiEmbeddingRead),
-            "genai_embedding_write" => Some(Self::GenaiEmbeddingWrite),
-            "messaging_message_read" => Some(Self::MessagingMessageRead),
-            "messaging_message_write" => Some(Self::MessagingMessageWrite),
-            "messaging_channel_read" => Some(Self::MessagingChannelRead),
-            "messaging_channel_write" => Some(Self::MessagingChannelWrite),
-            "messaging_event_read" => Some(Self::MessagingEventRead),
-            "messaging_event_write" => Some(Self::MessagingEventWrite),
-            "kms_space_read" => Some(Self::KmsSpaceRead),
-            "kms_space_write" => Some(Self::KmsSpaceWrite),
-            "kms_page_read" => Some(Self::KmsPageRead),
-            "kms_page_write" => Some(Self::KmsPageWrite),
-            "kms_comment_read" => Some(Self::KmsCommentRead),
-            "kms_comment_write" => Some(Self::KmsCommentWrite),
-            "task_project_read" => Some(Self::TaskProjectRead),
-            "task_project_write" => Some(Self::TaskProjectWrite),
-            "task_task_read" => Some(Self::TaskTaskRead),
-            "task_task_write" => Some(Self::TaskTaskWrite),
-            "task_change_read" => Some(Self::TaskChangeRead),
-            "task_comment_read" => Some(Self::TaskCommentRead),
-            "task_comment_write" => Some(Self::TaskCommentWrite),
-            "scim_users_read" => Some(Self::ScimUsersRead),
-            "scim_users_write" => Some(Self::ScimUsersWrite),
-            "scim_groups_read" => Some(Self::ScimGroupsRead),
-            "scim_groups_write" => Some(Self::ScimGroupsWrite),
-            "lms_course_read" => Some(Self::LmsCourseRead),
-            "lms_course_write" => Some(Self::LmsCourseWrite),
-            "lms_class_read" => Some(Self::LmsClassRead),
-            "lms_class_write" => Some(Self::LmsClassWrite),
-            "lms_student_read" => Some(Self::LmsStudentRead),
-            "lms_student_write" => Some(Self::LmsStudentWrite),
-            "lms_instructor_read" => Some(Self::LmsInstructorRead),
-            "lms_instructor_write" => Some(Self::LmsInstructorWrite),
-            "lms_content_read" => Some(Self::LmsContentRead),
-            "lms_content_write" => Some(Self::LmsContentWrite),
-            "lms_collection_read" => Some(Self::LmsCollectionRead),
-            "lms_collection_write" => Some(Self::LmsCollectionWrite),
-            "lms_activity_read" => Some(Self::LmsActivityRead),
-            "lms_activity_write" => Some(Self::LmsActivityWrite),
-            "repo_organization_read" => Some(Self::RepoOrganizationRead),
-            "repo_organization_write" => Some(Self::RepoOrganizationWrite),
-            "repo_repository_read" => Some(Self::RepoRepositoryRead),
-            "repo_repository_write" => Some(Self::RepoRepositoryWrite),
-            "repo_branch_read" => Some(Self::RepoBranchRead),
-            "repo_branch_write" => Some(Self::RepoBranchWrite),
-            "repo_commit_read" => Some(Self::RepoCommitRead),
-            "repo_commit_write" => Some(Self::RepoCommitWrite),
-            "repo_pullrequest_read" => Some(Self::RepoPullrequestRead),
-            "repo_pullrequest_write" => Some(Self::RepoPullrequestWrite),
-            "metadata_metadata_read" => Some(Self::MetadataMetadataRead),
-            "metadata_metadata_write" => Some(Self::MetadataMetadataWrite),
-            "calendar_calendar_read" => Some(Self::CalendarCalendarRead),
-            "calendar_calendar_write" => Some(Self::CalendarCalendarWrite),
-            "calendar_event_read" => Some(Self::CalendarEventRead),
-            "calendar_event_write" => Some(Self::CalendarEventWrite),
-            "calendar_busy_read" => Some(Self::CalendarBusyRead),
-            "calendar_link_read" => Some(Self::CalendarLinkRead),
-            "calendar_link_write" => Some(Self::CalendarLinkWrite),
-            "calendar_recording_read" => Some(Self::CalendarRecordingRead),
-            "calendar_recording_write" => Some(Self::CalendarRecordingWrite),
-            "calendar_webinar_read" => Some(Self::CalendarWebinarRead),
-            "calendar_webinar_write" => Some(Self::CalendarWebinarWrite),
-            "enrich_person_read" => Some(Self::EnrichPersonRead),
-            "enrich_company_read" => Some(Self::EnrichCompanyRead),
-            "ads_ad_read" => Some(Self::AdsAdRead),
-            "ads_ad_write" => Some(Self::AdsAdWrite),
-            "ads_campaign_read" => Some(Self::AdsCampaignRead),
-            "ads_campaign_write" => Some(Self::AdsCampaignWrite),
-            "ads_group_read" => Some(Self::AdsGroupRead),
-            "ads_group_write" => Some(Self::AdsGroupWrite),
-            "ads_report_read" => Some(Self::AdsReportRead),
-            "ads_organization_read" => Some(Self::AdsOrganizationRead),
-            "ads_organization_write" => Some(Self::AdsOrganizationWrite),
-            "ads_creative_read" => Some(Self::AdsCreativeRead),
-            "ads_creative_write" => Some(Self::AdsCreativeWrite),
-            "ads_asset_read" => Some(Self::AdsAssetRead),
-            "ads_asset_write" => Some(Self::AdsAssetWrite),
-            "ads_insertionorder_read" => Some(Self::AdsInsertionorderRead),
-            "ads_insertionorder_write" => Some(Self::AdsInsertionorderWrite),
-            "ads_target_read" => Some(Self::AdsTargetRead),
-            "ads_promoted_read" => Some(Self::AdsPromotedRead),
-            "analytics_property_read" => Some(Self::AnalyticsPropertyRead),
-            "analytics_property_write" => Some(Self::AnalyticsPropertyWrite),
-            "analytics_event_read" => Some(Self::AnalyticsEventRead),
-            "analytics_event_write" => Some(Self::AnalyticsEventWrite),
-            "analytics_session_read" => Some(Self::AnalyticsSessionRead),
-            "analytics_visitor_read" => Some(Self::AnalyticsVisitorRead),
-            "analytics_visitor_write" => Some(Self::AnalyticsVisitorWrite),
-            "analytics_report_read" => Some(Self::AnalyticsReportRead),
-            "forms_form_read" => Some(Self::FormsFormRead),
-            "forms_form_write" => Some(Self::FormsFormWrite),
-            "forms_submission_read" => Some(Self::FormsSubmissionRead),
-            "forms_submission_write" => Some(Self::FormsSubmissionWrite),
-            "shipping_shipment_read" => Some(Self::ShippingShipmentRead),
-            "shipping_shipment_write" => Some(Self::ShippingShipmentWrite),
-            "shipping_label_read" => Some(Self::ShippingLabelRead),
-            "shipping_label_write" => Some(Self::ShippingLabelWrite),
-            "shipping_tracking_read" => Some(Self::ShippingTrackingRead),
-            "shipping_rate_read" => Some(Self::ShippingRateRead),
-            "shipping_rate_write" => Some(Self::ShippingRateWrite),
-            "shipping_carrier_read" => Some(Self::ShippingCarrierRead),
-            "signing_document_read" => Some(Self::SigningDocumentRead),
-            "signing_document_write" => Some(Self::SigningDocumentWrite),
-            "signing_signatory_read" => Some(Self::SigningSignatoryRead),
-            "signing_signatory_write" => Some(Self::SigningSignatoryWrite),
-            "signing_template_read" => Some(Self::SigningTemplateRead),
-            "clubs_group_read" => Some(Self::ClubsGroupRead),
-            "clubs_group_write" => Some(Self::ClubsGroupWrite),
-            "clubs_member_read" => Some(Self::ClubsMemberRead),
-            "clubs_member_write" => Some(Self::ClubsMemberWrite),
-            "clubs_activity_read" => Some(Self::ClubsActivityRead),
-            "clubs_activity_write" => Some(Self::ClubsActivityWrite),
-            "clubs_location_read" => Some(Self::ClubsLocationRead),
-            "clubs_location_write" => Some(Self::ClubsLocationWrite),
-            "clubs_event_read" => Some(Self::ClubsEventRead),
-            "clubs_event_write" => Some(Self::ClubsEventWrite),
-            "datastore_database_read" => Some(Self::DatastoreDatabaseRead),
-            "datastore_database_write" => Some(Self::DatastoreDatabaseWrite),
-            "datastore_table_read" => Some(Self::DatastoreTableRead),
-            "datastore_table_write" => Some(Self::DatastoreTableWrite),
-            "datastore_record_read" => Some(Self::DatastoreRecordRead),
-            "datastore_record_write" => Some(Self::DatastoreRecordWrite),
-            "datastore_query_read" => Some(Self::DatastoreQueryRead),
-            "datastore_query_write" => Some(Self::DatastoreQueryWrite),
-            "cdp_profile_read" => Some(Self::CdpProfileRead),
-            "cdp_profile_write" => Some(Self::CdpProfileWrite),
-            "cdp_segment_read" => Some(Self::CdpSegmentRead),
-            "cdp_segment_write" => Some(Self::CdpSegmentWrite),
-            "cdp_event_read" => Some(Self::CdpEventRead),
-            "cdp_event_write" => Some(Self::CdpEventWrite),
-            "cdp_source_read" => Some(Self::CdpSourceRead),
-            "cdp_source_write" => Some(Self::CdpSourceWrite),
-            "cdp_destination_read" => Some(Self::CdpDestinationRead),
-            "cdp_destination_write" => Some(Self::CdpDestinationWrite),
-            "cdp_activation_read" => Some(Self::CdpActivationRead),
-            "cdp_activation_write" => Some(Self::CdpActivationWrite),
-            "performance_cycle_read" => Some(Self::PerformanceCycleRead),
-            "performance_review_read" => Some(Self::PerformanceReviewRead),
-            "performance_review_write" => Some(Self::PerformanceReviewWrite),
-            "performance_goal_read" => Some(Self::PerformanceGoalRead),
-            "performance_goal_write" => Some(Self::PerformanceGoalWrite),
-            "performance_feedback_read" => Some(Self::PerformanceFeedbackRead),
-            "performance_feedback_write" => Some(Self::PerformanceFeedbackWrite),
-            _ => None,
-        }
+crate::open_enum::open_enum! {
+    /// A permission that a connection can grant. The API adds values over time, so clients must
+    /// accept values that are not listed here.
+    ///
+    /// Values this version does not list are kept in [`Permission::Unknown`] and written back
+    /// unchanged, so a value added to the API later never breaks decoding.
+    Permission, Unknown {
+        /// `accounting_account_read`
+        AccountingAccountRead = "accounting_account_read",
+        /// `accounting_account_write`
+        AccountingAccountWrite = "accounting_account_write",
+        /// `accounting_transaction_read`
+        AccountingTransactionRead = "accounting_transaction_read",
+        /// `accounting_transaction_write`
+        AccountingTransactionWrite = "accounting_transaction_write",
+        /// `accounting_journal_read`
+        AccountingJournalRead = "accounting_journal_read",
+        /// `accounting_journal_write`
+        AccountingJournalWrite = "accounting_journal_write",
+        /// `accounting_invoice_read`
+        AccountingInvoiceRead = "accounting_invoice_read",
+        /// `accounting_invoice_write`
+        AccountingInvoiceWrite = "accounting_invoice_write",
+        /// `accounting_bill_read`
+        AccountingBillRead = "accounting_bill_read",
+        /// `accounting_bill_write`
+        AccountingBillWrite = "accounting_bill_write",
+        /// `accounting_vendorcredit_read`
+        AccountingVendorcreditRead = "accounting_vendorcredit_read",
+        /// `accounting_vendorcredit_write`
+        AccountingVendorcreditWrite = "accounting_vendorcredit_write",
+        /// `accounting_creditmemo_read`
+        AccountingCreditmemoRead = "accounting_creditmemo_read",
+        /// `accounting_creditmemo_write`
+        AccountingCreditmemoWrite = "accounting_creditmemo_write",
+        /// `accounting_contact_read`
+        AccountingContactRead = "accounting_contact_read",
+        /// `accounting_contact_write`
+        AccountingContactWrite = "accounting_contact_write",
+        /// `accounting_expense_read`
+        AccountingExpenseRead = "accounting_expense_read",
+        /// `accounting_expense_write`
+        AccountingExpenseWrite = "accounting_expense_write",
+        /// `accounting_taxrate_read`
+        AccountingTaxrateRead = "accounting_taxrate_read",
+        /// `accounting_taxrate_write`
+        AccountingTaxrateWrite = "accounting_taxrate_write",
+        /// `accounting_organization_read`
+        AccountingOrganizationRead = "accounting_organization_read",
+        /// `accounting_order_read`
+        AccountingOrderRead = "accounting_order_read",
+        /// `accounting_order_write`
+        AccountingOrderWrite = "accounting_order_write",
+        /// `accounting_purchaseorder_read`
+        AccountingPurchaseorderRead = "accounting_purchaseorder_read",
+        /// `accounting_purchaseorder_write`
+        AccountingPurchaseorderWrite = "accounting_purchaseorder_write",
+        /// `accounting_salesorder_read`
+        AccountingSalesorderRead = "accounting_salesorder_read",
+        /// `accounting_salesorder_write`
+        AccountingSalesorderWrite = "accounting_salesorder_write",
+        /// `accounting_report_read`
+        AccountingReportRead = "accounting_report_read",
+        /// `accounting_report_write`
+        AccountingReportWrite = "accounting_report_write",
+        /// `accounting_trialbalance_read`
+        AccountingTrialbalanceRead = "accounting_trialbalance_read",
+        /// `accounting_trialbalance_write`
+        AccountingTrialbalanceWrite = "accounting_trialbalance_write",
+        /// `accounting_profitloss_read`
+        AccountingProfitlossRead = "accounting_profitloss_read",
+        /// `accounting_profitloss_write`
+        AccountingProfitlossWrite = "accounting_profitloss_write",
+        /// `accounting_balancesheet_read`
+        AccountingBalancesheetRead = "accounting_balancesheet_read",
+        /// `accounting_balancesheet_write`
+        AccountingBalancesheetWrite = "accounting_balancesheet_write",
+        /// `accounting_category_read`
+        AccountingCategoryRead = "accounting_category_read",
+        /// `accounting_category_write`
+        AccountingCategoryWrite = "accounting_category_write",
+        /// `payment_payment_read`
+        PaymentPaymentRead = "payment_payment_read",
+        /// `payment_payment_write`
+        PaymentPaymentWrite = "payment_payment_write",
+        /// `accounting_cashflow_read`
+        AccountingCashflowRead = "accounting_cashflow_read",
+        /// `accounting_cashflow_write`
+        AccountingCashflowWrite = "accounting_cashflow_write",
+        /// `accounting_quote_read`
+        AccountingQuoteRead = "accounting_quote_read",
+        /// `accounting_quote_write`
+        AccountingQuoteWrite = "accounting_quote_write",
+        /// `accounting_agedreceivable_read`
+        AccountingAgedreceivableRead = "accounting_agedreceivable_read",
+        /// `accounting_agedpayable_read`
+        AccountingAgedpayableRead = "accounting_agedpayable_read",
+        /// `accounting_project_read`
+        AccountingProjectRead = "accounting_project_read",
+        /// `accounting_project_write`
+        AccountingProjectWrite = "accounting_project_write",
+        /// `accounting_bankfeedaccount_read`
+        AccountingBankfeedaccountRead = "accounting_bankfeedaccount_read",
+        /// `accounting_bankfeedaccount_write`
+        AccountingBankfeedaccountWrite = "accounting_bankfeedaccount_write",
+        /// `accounting_bankfeedtransaction_read`
+        AccountingBankfeedtransactionRead = "accounting_bankfeedtransaction_read",
+        /// `accounting_bankfeedtransaction_write`
+        AccountingBankfeedtransactionWrite = "accounting_bankfeedtransaction_write",
+        /// `payment_payout_read`
+        PaymentPayoutRead = "payment_payout_read",
+        /// `payment_refund_read`
+        PaymentRefundRead = "payment_refund_read",
+        /// `payment_link_read`
+        PaymentLinkRead = "payment_link_read",
+        /// `payment_link_write`
+        PaymentLinkWrite = "payment_link_write",
+        /// `payment_subscription_read`
+        PaymentSubscriptionRead = "payment_subscription_read",
+        /// `payment_subscription_write`
+        PaymentSubscriptionWrite = "payment_subscription_write",
+        /// `commerce_item_read`
+        CommerceItemRead = "commerce_item_read",
+        /// `commerce_item_write`
+        CommerceItemWrite = "commerce_item_write",
+        /// `commerce_collection_read`
+        CommerceCollectionRead = "commerce_collection_read",
+        /// `commerce_collection_write`
+        CommerceCollectionWrite = "commerce_collection_write",
+        /// `commerce_inventory_read`
+        CommerceInventoryRead = "commerce_inventory_read",
+        /// `commerce_inventory_write`
+        CommerceInventoryWrite = "commerce_inventory_write",
+        /// `commerce_location_read`
+        CommerceLocationRead = "commerce_location_read",
+        /// `commerce_location_write`
+        CommerceLocationWrite = "commerce_location_write",
+        /// `commerce_review_read`
+        CommerceReviewRead = "commerce_review_read",
+        /// `commerce_review_write`
+        CommerceReviewWrite = "commerce_review_write",
+        /// `commerce_saleschannel_read`
+        CommerceSaleschannelRead = "commerce_saleschannel_read",
+        /// `commerce_saleschannel_write`
+        CommerceSaleschannelWrite = "commerce_saleschannel_write",
+        /// `commerce_itemvariant_read`
+        CommerceItemvariantRead = "commerce_itemvariant_read",
+        /// `commerce_itemvariant_write`
+        CommerceItemvariantWrite = "commerce_itemvariant_write",
+        /// `commerce_reservation_read`
+        CommerceReservationRead = "commerce_reservation_read",
+        /// `commerce_reservation_write`
+        CommerceReservationWrite = "commerce_reservation_write",
+        /// `commerce_availability_read`
+        CommerceAvailabilityRead = "commerce_availability_read",
+        /// `commerce_availability_write`
+        CommerceAvailabilityWrite = "commerce_availability_write",
+        /// `verification_package_read`
+        VerificationPackageRead = "verification_package_read",
+        /// `verification_request_read`
+        VerificationRequestRead = "verification_request_read",
+        /// `verification_request_write`
+        VerificationRequestWrite = "verification_request_write",
+        /// `assessment_package_read`
+        AssessmentPackageRead = "assessment_package_read",
+        /// `assessment_package_write`
+        AssessmentPackageWrite = "assessment_package_write",
+        /// `assessment_order_write`
+        AssessmentOrderWrite = "assessment_order_write",
+        /// `ats_activity_read`
+        AtsActivityRead = "ats_activity_read",
+        /// `ats_activity_write`
+        AtsActivityWrite = "ats_activity_write",
+        /// `ats_application_read`
+        AtsApplicationRead = "ats_application_read",
+        /// `ats_application_write`
+        AtsApplicationWrite = "ats_application_write",
+        /// `ats_applicationstatus_read`
+        AtsApplicationstatusRead = "ats_applicationstatus_read",
+        /// `ats_candidate_read`
+        AtsCandidateRead = "ats_candidate_read",
+        /// `ats_candidate_write`
+        AtsCandidateWrite = "ats_candidate_write",
+        /// `ats_interview_read`
+        AtsInterviewRead = "ats_interview_read",
+        /// `ats_interview_write`
+        AtsInterviewWrite = "ats_interview_write",
+        /// `ats_job_read`
+        AtsJobRead = "ats_job_read",
+        /// `ats_job_write`
+        AtsJobWrite = "ats_job_write",
+        /// `ats_company_read`
+        AtsCompanyRead = "ats_company_read",
+        /// `ats_company_write`
+        AtsCompanyWrite = "ats_company_write",
+        /// `ats_document_read`
+        AtsDocumentRead = "ats_document_read",
+        /// `ats_document_write`
+        AtsDocumentWrite = "ats_document_write",
+        /// `ats_scorecard_read`
+        AtsScorecardRead = "ats_scorecard_read",
+        /// `ats_scorecard_write`
+        AtsScorecardWrite = "ats_scorecard_write",
+        /// `crm_company_read`
+        CrmCompanyRead = "crm_company_read",
+        /// `crm_company_write`
+        CrmCompanyWrite = "crm_company_write",
+        /// `crm_contact_read`
+        CrmContactRead = "crm_contact_read",
+        /// `crm_contact_write`
+        CrmContactWrite = "crm_contact_write",
+        /// `crm_deal_read`
+        CrmDealRead = "crm_deal_read",
+        /// `crm_deal_write`
+        CrmDealWrite = "crm_deal_write",
+        /// `crm_event_read`
+        CrmEventRead = "crm_event_read",
+        /// `crm_event_write`
+        CrmEventWrite = "crm_event_write",
+        /// `crm_lead_read`
+        CrmLeadRead = "crm_lead_read",
+        /// `crm_lead_write`
+        CrmLeadWrite = "crm_lead_write",
+        /// `crm_pipeline_read`
+        CrmPipelineRead = "crm_pipeline_read",
+        /// `crm_pipeline_write`
+        CrmPipelineWrite = "crm_pipeline_write",
+        /// `crm_picklist_read`
+        CrmPicklistRead = "crm_picklist_read",
+        /// `martech_list_read`
+        MartechListRead = "martech_list_read",
+        /// `martech_list_write`
+        MartechListWrite = "martech_list_write",
+        /// `martech_member_read`
+        MartechMemberRead = "martech_member_read",
+        /// `martech_member_write`
+        MartechMemberWrite = "martech_member_write",
+        /// `martech_campaign_read`
+        MartechCampaignRead = "martech_campaign_read",
+        /// `martech_campaign_write`
+        MartechCampaignWrite = "martech_campaign_write",
+        /// `martech_report_read`
+        MartechReportRead = "martech_report_read",
+        /// `martech_report_write`
+        MartechReportWrite = "martech_report_write",
+        /// `ticketing_customer_read`
+        TicketingCustomerRead = "ticketing_customer_read",
+        /// `ticketing_customer_write`
+        TicketingCustomerWrite = "ticketing_customer_write",
+        /// `ticketing_ticket_read`
+        TicketingTicketRead = "ticketing_ticket_read",
+        /// `ticketing_ticket_write`
+        TicketingTicketWrite = "ticketing_ticket_write",
+        /// `ticketing_note_read`
+        TicketingNoteRead = "ticketing_note_read",
+        /// `ticketing_note_write`
+        TicketingNoteWrite = "ticketing_note_write",
+        /// `ticketing_category_read`
+        TicketingCategoryRead = "ticketing_category_read",
+        /// `ticketing_category_write`
+        TicketingCategoryWrite = "ticketing_category_write",
+        /// `hris_employee_read`
+        HrisEmployeeRead = "hris_employee_read",
+        /// `hris_employee_write`
+        HrisEmployeeWrite = "hris_employee_write",
+        /// `hris_group_read`
+        HrisGroupRead = "hris_group_read",
+        /// `hris_group_write`
+        HrisGroupWrite = "hris_group_write",
+        /// `hris_payslip_read`
+        HrisPayslipRead = "hris_payslip_read",
+        /// `hris_payslip_write`
+        HrisPayslipWrite = "hris_payslip_write",
+        /// `hris_timeoff_read`
+        HrisTimeoffRead = "hris_timeoff_read",
+        /// `hris_timeoff_write`
+        HrisTimeoffWrite = "hris_timeoff_write",
+        /// `hris_timeshift_read`
+        HrisTimeshiftRead = "hris_timeshift_read",
+        /// `hris_timeshift_write`
+        HrisTimeshiftWrite = "hris_timeshift_write",
+        /// `hris_attendance_read`
+        HrisAttendanceRead = "hris_attendance_read",
+        /// `hris_attendance_write`
+        HrisAttendanceWrite = "hris_attendance_write",
+        /// `hris_company_read`
+        HrisCompanyRead = "hris_company_read",
+        /// `hris_company_write`
+        HrisCompanyWrite = "hris_company_write",
+        /// `hris_location_read`
+        HrisLocationRead = "hris_location_read",
+        /// `hris_location_write`
+        HrisLocationWrite = "hris_location_write",
+        /// `hris_device_read`
+        HrisDeviceRead = "hris_device_read",
+        /// `hris_device_write`
+        HrisDeviceWrite = "hris_device_write",
+        /// `hris_deduction_read`
+        HrisDeductionRead = "hris_deduction_read",
+        /// `hris_deduction_write`
+        HrisDeductionWrite = "hris_deduction_write",
+        /// `hris_benefit_read`
+        HrisBenefitRead = "hris_benefit_read",
+        /// `hris_benefit_write`
+        HrisBenefitWrite = "hris_benefit_write",
+        /// `hris_bankaccount_read`
+        HrisBankaccountRead = "hris_bankaccount_read",
+        /// `hris_bankaccount_write`
+        HrisBankaccountWrite = "hris_bankaccount_write",
+        /// `hris_document_read`
+        HrisDocumentRead = "hris_document_read",
+        /// `hris_document_write`
+        HrisDocumentWrite = "hris_document_write",
+        /// `hris_taxonomy_read`
+        HrisTaxonomyRead = "hris_taxonomy_read",
+        /// `hris_taxonomy_write`
+        HrisTaxonomyWrite = "hris_taxonomy_write",
+        /// `uc_call_read`
+        UcCallRead = "uc_call_read",
+        /// `uc_contact_read`
+        UcContactRead = "uc_contact_read",
+        /// `uc_contact_write`
+        UcContactWrite = "uc_contact_write",
+        /// `uc_comment_read`
+        UcCommentRead = "uc_comment_read",
+        /// `uc_comment_write`
+        UcCommentWrite = "uc_comment_write",
+        /// `uc_recording_read`
+        UcRecordingRead = "uc_recording_read",
+        /// `storage_file_read`
+        StorageFileRead = "storage_file_read",
+        /// `storage_file_write`
+        StorageFileWrite = "storage_file_write",
+        /// `webhook`
+        Webhook = "webhook",
+        /// `genai_model_read`
+        GenaiModelRead = "genai_model_read",
+        /// `genai_prompt_read`
+        GenaiPromptRead = "genai_prompt_read",
+        /// `genai_prompt_write`
+        GenaiPromptWrite = "genai_prompt_write",
+        /// `genai_embedding_read`
+        GenaiEmbeddingRead = "genai_embedding_read",
+        /// `genai_embedding_write`
+        GenaiEmbeddingWrite = "genai_embedding_write",
+        /// `messaging_message_read`
+        MessagingMessageRead = "messaging_message_read",
+        /// `messaging_message_write`
+        MessagingMessageWrite = "messaging_message_write",
+        /// `messaging_channel_read`
+        MessagingChannelRead = "messaging_channel_read",
+        /// `messaging_channel_write`
+        MessagingChannelWrite = "messaging_channel_write",
+        /// `messaging_event_read`
+        MessagingEventRead = "messaging_event_read",
+        /// `messaging_event_write`
+        MessagingEventWrite = "messaging_event_write",
+        /// `kms_space_read`
+        KmsSpaceRead = "kms_space_read",
+        /// `kms_space_write`
+        KmsSpaceWrite = "kms_space_write",
+        /// `kms_page_read`
+        KmsPageRead = "kms_page_read",
+        /// `kms_page_write`
+        KmsPageWrite = "kms_page_write",
+        /// `kms_comment_read`
+        KmsCommentRead = "kms_comment_read",
+        /// `kms_comment_write`
+        KmsCommentWrite = "kms_comment_write",
+        /// `task_project_read`
+        TaskProjectRead = "task_project_read",
+        /// `task_project_write`
+        TaskProjectWrite = "task_project_write",
+        /// `task_task_read`
+        TaskTaskRead = "task_task_read",
+        /// `task_task_write`
+        TaskTaskWrite = "task_task_write",
+        /// `task_change_read`
+        TaskChangeRead = "task_change_read",
+        /// `task_comment_read`
+        TaskCommentRead = "task_comment_read",
+        /// `task_comment_write`
+        TaskCommentWrite = "task_comment_write",
+        /// `scim_users_read`
+        ScimUsersRead = "scim_users_read",
+        /// `scim_users_write`
+        ScimUsersWrite = "scim_users_write",
+        /// `scim_groups_read`
+        ScimGroupsRead = "scim_groups_read",
+        /// `scim_groups_write`
+        ScimGroupsWrite = "scim_groups_write",
+        /// `lms_course_read`
+        LmsCourseRead = "lms_course_read",
+        /// `lms_course_write`
+        LmsCourseWrite = "lms_course_write",
+        /// `lms_class_read`
+        LmsClassRead = "lms_class_read",
+        /// `lms_class_write`
+        LmsClassWrite = "lms_class_write",
+        /// `lms_student_read`
+        LmsStudentRead = "lms_student_read",
+        /// `lms_student_write`
+        LmsStudentWrite = "lms_student_write",
+        /// `lms_instructor_read`
+        LmsInstructorRead = "lms_instructor_read",
+        /// `lms_instructor_write`
+        LmsInstructorWrite = "lms_instructor_write",
+        /// `lms_content_read`
+        LmsContentRead = "lms_content_read",
+        /// `lms_content_write`
+        LmsContentWrite = "lms_content_write",
+        /// `lms_collection_read`
+        LmsCollectionRead = "lms_collection_read",
+        /// `lms_collection_write`
+        LmsCollectionWrite = "lms_collection_write",
+        /// `lms_activity_read`
+        LmsActivityRead = "lms_activity_read",
+        /// `lms_activity_write`
+        LmsActivityWrite = "lms_activity_write",
+        /// `repo_organization_read`
+        RepoOrganizationRead = "repo_organization_read",
+        /// `repo_organization_write`
+        RepoOrganizationWrite = "repo_organization_write",
+        /// `repo_repository_read`
+        RepoRepositoryRead = "repo_repository_read",
+        /// `repo_repository_write`
+        RepoRepositoryWrite = "repo_repository_write",
+        /// `repo_branch_read`
+        RepoBranchRead = "repo_branch_read",
+        /// `repo_branch_write`
+        RepoBranchWrite = "repo_branch_write",
+        /// `repo_commit_read`
+        RepoCommitRead = "repo_commit_read",
+        /// `repo_commit_write`
+        RepoCommitWrite = "repo_commit_write",
+        /// `repo_pullrequest_read`
+        RepoPullrequestRead = "repo_pullrequest_read",
+        /// `repo_pullrequest_write`
+        RepoPullrequestWrite = "repo_pullrequest_write",
+        /// `metadata_metadata_read`
+        MetadataMetadataRead = "metadata_metadata_read",
+        /// `metadata_metadata_write`
+        MetadataMetadataWrite = "metadata_metadata_write",
+        /// `calendar_calendar_read`
+        CalendarCalendarRead = "calendar_calendar_read",
+        /// `calendar_calendar_write`
+        CalendarCalendarWrite = "calendar_calendar_write",
+        /// `calendar_event_read`
+        CalendarEventRead = "calendar_event_read",
+        /// `calendar_event_write`
+        CalendarEventWrite = "calendar_event_write",
+        /// `calendar_busy_read`
+        CalendarBusyRead = "calendar_busy_read",
+        /// `calendar_link_read`
+        CalendarLinkRead = "calendar_link_read",
+        /// `calendar_link_write`
+        CalendarLinkWrite = "calendar_link_write",
+        /// `calendar_recording_read`
+        CalendarRecordingRead = "calendar_recording_read",
+        /// `calendar_recording_write`
+        CalendarRecordingWrite = "calendar_recording_write",
+        /// `calendar_webinar_read`
+        CalendarWebinarRead = "calendar_webinar_read",
+        /// `calendar_webinar_write`
+        CalendarWebinarWrite = "calendar_webinar_write",
+        /// `enrich_person_read`
+        EnrichPersonRead = "enrich_person_read",
+        /// `enrich_company_read`
+        EnrichCompanyRead = "enrich_company_read",
+        /// `ads_ad_read`
+        AdsAdRead = "ads_ad_read",
+        /// `ads_ad_write`
+        AdsAdWrite = "ads_ad_write",
+        /// `ads_campaign_read`
+        AdsCampaignRead = "ads_campaign_read",
+        /// `ads_campaign_write`
+        AdsCampaignWrite = "ads_campaign_write",
+        /// `ads_group_read`
+        AdsGroupRead = "ads_group_read",
+        /// `ads_group_write`
+        AdsGroupWrite = "ads_group_write",
+        /// `ads_report_read`
+        AdsReportRead = "ads_report_read",
+        /// `ads_organization_read`
+        AdsOrganizationRead = "ads_organization_read",
+        /// `ads_organization_write`
+        AdsOrganizationWrite = "ads_organization_write",
+        /// `ads_creative_read`
+        AdsCreativeRead = "ads_creative_read",
+        /// `ads_creative_write`
+        AdsCreativeWrite = "ads_creative_write",
+        /// `ads_asset_read`
+        AdsAssetRead = "ads_asset_read",
+        /// `ads_asset_write`
+        AdsAssetWrite = "ads_asset_write",
+        /// `ads_insertionorder_read`
+        AdsInsertionorderRead = "ads_insertionorder_read",
+        /// `ads_insertionorder_write`
+        AdsInsertionorderWrite = "ads_insertionorder_write",
+        /// `ads_target_read`
+        AdsTargetRead = "ads_target_read",
+        /// `ads_promoted_read`
+        AdsPromotedRead = "ads_promoted_read",
+        /// `analytics_property_read`
+        AnalyticsPropertyRead = "analytics_property_read",
+        /// `analytics_property_write`
+        AnalyticsPropertyWrite = "analytics_property_write",
+        /// `analytics_event_read`
+        AnalyticsEventRead = "analytics_event_read",
+        /// `analytics_event_write`
+        AnalyticsEventWrite = "analytics_event_write",
+        /// `analytics_session_read`
+        AnalyticsSessionRead = "analytics_session_read",
+        /// `analytics_visitor_read`
+        AnalyticsVisitorRead = "analytics_visitor_read",
+        /// `analytics_visitor_write`
+        AnalyticsVisitorWrite = "analytics_visitor_write",
+        /// `analytics_report_read`
+        AnalyticsReportRead = "analytics_report_read",
+        /// `forms_form_read`
+        FormsFormRead = "forms_form_read",
+        /// `forms_form_write`
+        FormsFormWrite = "forms_form_write",
+        /// `forms_submission_read`
+        FormsSubmissionRead = "forms_submission_read",
+        /// `forms_submission_write`
+        FormsSubmissionWrite = "forms_submission_write",
+        /// `shipping_shipment_read`
+        ShippingShipmentRead = "shipping_shipment_read",
+        /// `shipping_shipment_write`
+        ShippingShipmentWrite = "shipping_shipment_write",
+        /// `shipping_label_read`
+        ShippingLabelRead = "shipping_label_read",
+        /// `shipping_label_write`
+        ShippingLabelWrite = "shipping_label_write",
+        /// `shipping_tracking_read`
+        ShippingTrackingRead = "shipping_tracking_read",
+        /// `shipping_rate_read`
+        ShippingRateRead = "shipping_rate_read",
+        /// `shipping_rate_write`
+        ShippingRateWrite = "shipping_rate_write",
+        /// `shipping_carrier_read`
+        ShippingCarrierRead = "shipping_carrier_read",
+        /// `signing_document_read`
+        SigningDocumentRead = "signing_document_read",
+        /// `signing_document_write`
+        SigningDocumentWrite = "signing_document_write",
+        /// `signing_signatory_read`
+        SigningSignatoryRead = "signing_signatory_read",
+        /// `signing_signatory_write`
+        SigningSignatoryWrite = "signing_signatory_write",
+        /// `signing_template_read`
+        SigningTemplateRead = "signing_template_read",
+        /// `clubs_group_read`
+        ClubsGroupRead = "clubs_group_read",
+        /// `clubs_group_write`
+        ClubsGroupWrite = "clubs_group_write",
+        /// `clubs_member_read`
+        ClubsMemberRead = "clubs_member_read",
+        /// `clubs_member_write`
+        ClubsMemberWrite = "clubs_member_write",
+        /// `clubs_activity_read`
+        ClubsActivityRead = "clubs_activity_read",
+        /// `clubs_activity_write`
+        ClubsActivityWrite = "clubs_activity_write",
+        /// `clubs_location_read`
+        ClubsLocationRead = "clubs_location_read",
+        /// `clubs_location_write`
+        ClubsLocationWrite = "clubs_location_write",
+        /// `clubs_event_read`
+        ClubsEventRead = "clubs_event_read",
+        /// `clubs_event_write`
+        ClubsEventWrite = "clubs_event_write",
+        /// `datastore_database_read`
+        DatastoreDatabaseRead = "datastore_database_read",
+        /// `datastore_database_write`
+        DatastoreDatabaseWrite = "datastore_database_write",
+        /// `datastore_table_read`
+        DatastoreTableRead = "datastore_table_read",
+        /// `datastore_table_write`
+        DatastoreTableWrite = "datastore_table_write",
+        /// `datastore_record_read`
+        DatastoreRecordRead = "datastore_record_read",
+        /// `datastore_record_write`
+        DatastoreRecordWrite = "datastore_record_write",
+        /// `datastore_query_read`
+        DatastoreQueryRead = "datastore_query_read",
+        /// `datastore_query_write`
+        DatastoreQueryWrite = "datastore_query_write",
+        /// `cdp_profile_read`
+        CdpProfileRead = "cdp_profile_read",
+        /// `cdp_profile_write`
+        CdpProfileWrite = "cdp_profile_write",
+        /// `cdp_segment_read`
+        CdpSegmentRead = "cdp_segment_read",
+        /// `cdp_segment_write`
+        CdpSegmentWrite = "cdp_segment_write",
+        /// `cdp_event_read`
+        CdpEventRead = "cdp_event_read",
+        /// `cdp_event_write`
+        CdpEventWrite = "cdp_event_write",
+        /// `cdp_source_read`
+        CdpSourceRead = "cdp_source_read",
+        /// `cdp_source_write`
+        CdpSourceWrite = "cdp_source_write",
+        /// `cdp_destination_read`
+        CdpDestinationRead = "cdp_destination_read",
+        /// `cdp_destination_write`
+        CdpDestinationWrite = "cdp_destination_write",
+        /// `cdp_activation_read`
+        CdpActivationRead = "cdp_activation_read",
+        /// `cdp_activation_write`
+        CdpActivationWrite = "cdp_activation_write",
+        /// `performance_cycle_read`
+        PerformanceCycleRead = "performance_cycle_read",
+        /// `performance_review_read`
+        PerformanceReviewRead = "performance_review_read",
+        /// `performance_review_write`
+        PerformanceReviewWrite = "performance_review_write",
+        /// `performance_goal_read`
+        PerformanceGoalRead = "performance_goal_read",
+        /// `performance_goal_write`
+        PerformanceGoalWrite = "performance_goal_write",
+        /// `performance_feedback_read`
+        PerformanceFeedbackRead = "performance_feedback_read",
+        /// `performance_feedback_write`
+        PerformanceFeedbackWrite = "performance_feedback_write",
     }
 }
 
-impl From<&str> for Permission {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+crate::open_enum::open_enum! {
+    /// An integration category. The API adds values over time, so clients must accept values
+    /// that are not listed here.
+    ///
+    /// Values this version does not list are kept in [`Category::Unknown`] and written back
+    /// unchanged, so a value added to the API later never breaks decoding.
+    Category, Unknown {
+        /// `passthrough`
+        Passthrough = "passthrough",
+        /// `hris`
+        Hris = "hris",
+        /// `ats`
+        Ats = "ats",
+        /// `auth`
+        Auth = "auth",
+        /// `saml`
+        Saml = "saml",
+        /// `crm`
+        Crm = "crm",
+        /// `enrich`
+        Enrich = "enrich",
+        /// `martech`
+        Martech = "martech",
+        /// `ticketing`
+        Ticketing = "ticketing",
+        /// `uc`
+        Uc = "uc",
+        /// `accounting`
+        Accounting = "accounting",
+        /// `storage`
+        Storage = "storage",
+        /// `commerce`
+        Commerce = "commerce",
+        /// `payment`
+        Payment = "payment",
+        /// `genai`
+        Genai = "genai",
+        /// `messaging`
+        Messaging = "messaging",
+        /// `kms`
+        Kms = "kms",
+        /// `task`
+        Task = "task",
+        /// `scim`
+        Scim = "scim",
+        /// `lms`
+        Lms = "lms",
+        /// `repo`
+        Repo = "repo",
+        /// `metadata`
+        Metadata = "metadata",
+        /// `calendar`
+        Calendar = "calendar",
+        /// `verification`
+        Verification = "verification",
+        /// `ads`
+        Ads = "ads",
+        /// `analytics`
+        Analytics = "analytics",
+        /// `forms`
+        Forms = "forms",
+        /// `shipping`
+        Shipping = "shipping",
+        /// `assessment`
+        Assessment = "assessment",
+        /// `signing`
+        Signing = "signing",
+        /// `clubs`
+        Clubs = "clubs",
+        /// `datastore`
+        Datastore = "datastore",
+        /// `cdp`
+        Cdp = "cdp",
+        /// `performance`
+        Performance = "performance",
     }
 }
 
-impl From<String> for Permission {
-    fn from(value: String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
+crate::open_enum::open_enum! {
+    /// Field to sort the results by.
+    ///
+    /// Values of the `sort` parameter.
+    ///
+    /// Values this version does not list are kept in [`ListUnifiedConnectionsSort::Unknown`]
+    /// and written back unchanged, so a value added to the API later never breaks decoding.
+    ListUnifiedConnectionsSort, Unknown {
+        /// `name`
+        Name = "name",
+        /// `updated_at`
+        UpdatedAt = "updated_at",
+        /// `created_at`
+        CreatedAt = "created_at",
     }
 }
 
-impl std::str::FromStr for Permission {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for Permission {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for Permission {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Permission {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        deserializer.deserialize_str(crate::open_enum::OpenEnumVisitor::<Self>::new())
-    }
-}
-
-/// An integration category. The API adds values over time, so clients must accept values that are not listed here.
-///
-/// Values this version does not list are kept in [`Category::Unknown`] and written back unchanged, so a value added to the API later never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum Category {
-    /// `passthrough`
-    Passthrough,
-    /// `hris`
-    Hris,
-    /// `ats`
-    Ats,
-    /// `auth`
-    Auth,
-    /// `saml`
-    Saml,
-    /// `crm`
-    Crm,
-    /// `enrich`
-    Enrich,
-    /// `martech`
-    Martech,
-    /// `ticketing`
-    Ticketing,
-    /// `uc`
-    Uc,
-    /// `accounting`
-    Accounting,
-    /// `storage`
-    Storage,
-    /// `commerce`
-    Commerce,
-    /// `payment`
-    Payment,
-    /// `genai`
-    Genai,
-    /// `messaging`
-    Messaging,
-    /// `kms`
-    Kms,
-    /// `task`
-    Task,
-    /// `scim`
-    Scim,
-    /// `lms`
-    Lms,
-    /// `repo`
-    Repo,
-    /// `metadata`
-    Metadata,
-    /// `calendar`
-    Calendar,
-    /// `verification`
-    Verification,
-    /// `ads`
-    Ads,
-    /// `analytics`
-    Analytics,
-    /// `forms`
-    Forms,
-    /// `shipping`
-    Shipping,
-    /// `assessment`
-    Assessment,
-    /// `signing`
-    Signing,
-    /// `clubs`
-    Clubs,
-    /// `datastore`
-    Datastore,
-    /// `cdp`
-    Cdp,
-    /// `performance`
-    Performance,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl Category {
-    /// Every value the API description lists, in its order.
-    pub const KNOWN: [Self; 34usize] = [
-        Self::Passthrough,
-        Self::Hris,
-        Self::Ats,
-        Self::Auth,
-        Self::Saml,
-        Self::Crm,
-        Self::Enrich,
-        Self::Martech,
-        Self::Ticketing,
-        Self::Uc,
-        Self::Accounting,
-        Self::Storage,
-        Self::Commerce,
-        Self::Payment,
-        Self::Genai,
-        Self::Messaging,
-        Self::Kms,
-        Self::Task,
-        Self::Scim,
-        Self::Lms,
-        Self::Repo,
-        Self::Metadata,
-        Self::Calendar,
-        Self::Verification,
-        Self::Ads,
-        Self::Analytics,
-        Self::Forms,
-        Self::Shipping,
-        Self::Assessment,
-        Self::Signing,
-        Self::Clubs,
-        Self::Datastore,
-        Self::Cdp,
-        Self::Performance,
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Passthrough => "passthrough",
-            Self::Hris => "hris",
-            Self::Ats => "ats",
-            Self::Auth => "auth",
-            Self::Saml => "saml",
-            Self::Crm => "crm",
-            Self::Enrich => "enrich",
-            Self::Martech => "martech",
-            Self::Ticketing => "ticketing",
-            Self::Uc => "uc",
-            Self::Accounting => "accounting",
-            Self::Storage => "storage",
-            Self::Commerce => "commerce",
-            Self::Payment => "payment",
-            Self::Genai => "genai",
-            Self::Messaging => "messaging",
-            Self::Kms => "kms",
-            Self::Task => "task",
-            Self::Scim => "scim",
-            Self::Lms => "lms",
-            Self::Repo => "repo",
-            Self::Metadata => "metadata",
-            Self::Calendar => "calendar",
-            Self::Verification => "verification",
-            Self::Ads => "ads",
-            Self::Analytics => "analytics",
-            Self::Forms => "forms",
-            Self::Shipping => "shipping",
-            Self::Assessment => "assessment",
-            Self::Signing => "signing",
-            Self::Clubs => "clubs",
-            Self::Datastore => "datastore",
-            Self::Cdp => "cdp",
-            Self::Performance => "performance",
-            Self::Unknown(value) => value,
-        }
-    }
-
-    /// The listed value `value` names, if any.
-    fn known(value: &str) -> Option<Self> {
-        match value {
-            "passthrough" => Some(Self::Passthrough),
-            "hris" => Some(Self::Hris),
-            "ats" => Some(Self::Ats),
-            "auth" => Some(Self::Auth),
-            "saml" => Some(Self::Saml),
-            "crm" => Some(Self::Crm),
-            "enrich" => Some(Self::Enrich),
-            "martech" => Some(Self::Martech),
-            "ticketing" => Some(Self::Ticketing),
-            "uc" => Some(Self::Uc),
-            "accounting" => Some(Self::Accounting),
-            "storage" => Some(Self::Storage),
-            "commerce" => Some(Self::Commerce),
-            "payment" => Some(Self::Payment),
-            "genai" => Some(Self::Genai),
-            "messaging" => Some(Self::Messaging),
-            "kms" => Some(Self::Kms),
-            "task" => Some(Self::Task),
-            "scim" => Some(Self::Scim),
-            "lms" => Some(Self::Lms),
-            "repo" => Some(Self::Repo),
-            "metadata" => Some(Self::Metadata),
-            "calendar" => Some(Self::Calendar),
-            "verification" => Some(Self::Verification),
-            "ads" => Some(Self::Ads),
-            "analytics" => Some(Self::Analytics),
-            "forms" => Some(Self::Forms),
-            "shipping" => Some(Self::Shipping),
-            "assessment" => Some(Self::Assessment),
-            "signing" => Some(Self::Signing),
-            "clubs" => Some(Self::Clubs),
-            "datastore" => Some(Self::Datastore),
-            "cdp" => Some(Self::Cdp),
-            "performance" => Some(Self::Performance),
-            _ => None,
-        }
-    }
-}
-
-impl From<&str> for Category {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-
-impl From<String> for Category {
-    fn from(value: String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-
-impl std::str::FromStr for Category {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for Category {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for Category {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Category {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        deserializer.deserialize_str(crate::open_enum::OpenEnumVisitor::<Self>::new())
-    }
-}
-
-/// Field to sort the results by.
-///
-/// Values of the `sort` parameter.
-///
-/// Values this version does not list are kept in [`ListUnifiedConnectionsSort::Unknown`] and written back unchanged, so a value added to the API later never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ListUnifiedConnectionsSort {
-    /// `name`
-    Name,
-    /// `updated_at`
-    UpdatedAt,
-    /// `created_at`
-    CreatedAt,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl ListUnifiedConnectionsSort {
-    /// Every value the API description lists, in its order.
-    pub const KNOWN: [Self; 3usize] = [Self::Name, Self::UpdatedAt, Self::CreatedAt];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Name => "name",
-            Self::UpdatedAt => "updated_at",
-            Self::CreatedAt => "created_at",
-            Self::Unknown(value) => value,
-        }
-    }
-
-    /// The listed value `value` names, if any.
-    fn known(value: &str) -> Option<Self> {
-        match value {
-            "name" => Some(Self::Name),
-            "updated_at" => Some(Self::UpdatedAt),
-            "created_at" => Some(Self::CreatedAt),
-            _ => None,
-        }
-    }
-}
-
-impl From<&str> for ListUnifiedConnectionsSort {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-
-impl From<String> for ListUnifiedConnectionsSort {
-    fn from(value: String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-
-impl std::str::FromStr for ListUnifiedConnectionsSort {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for ListUnifiedConnectionsSort {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ListUnifiedConnectionsSort {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ListUnifiedConnectionsSort {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        deserializer.deserialize_str(crate::open_enum::OpenEnumVisitor::<Self>::new())
-    }
-}
-
-/// Sort direction.
-///
-/// Values of the `order` parameter.
-///
-/// Values this version does not list are kept in [`ListUnifiedConnectionsOrder::Unknown`] and written back unchanged, so a value added to the API later never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ListUnifiedConnectionsOrder {
-    /// `asc`
-    Asc,
-    /// `desc`
-    Desc,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl ListUnifiedConnectionsOrder {
-    /// Every value the API description lists, in its order.
-    pub const KNOWN: [Self; 2usize] = [Self::Asc, Self::Desc];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Asc => "asc",
-            Self::Desc => "desc",
-            Self::Unknown(value) => value,
-        }
-    }
-
-    /// The listed value `value` names, if any.
-    fn known(value: &str) -> Option<Self> {
-        match value {
-            "asc" => Some(Self::Asc),
-            "desc" => Some(Self::Desc),
-            _ => None,
-        }
-    }
-}
-
-impl From<&str> for ListUnifiedConnectionsOrder {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-
-impl From<String> for ListUnifiedConnectionsOrder {
-    fn from(value: String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-
-impl std::str::FromStr for ListUnifiedConnectionsOrder {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for ListUnifiedConnectionsOrder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ListUnifiedConnectionsOrder {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ListUnifiedConnectionsOrder {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        deserializer.deserialize_str(crate::open_enum::OpenEnumVisitor::<Self>::new())
+crate::open_enum::open_enum! {
+    /// Sort direction.
+    ///
+    /// Values of the `order` parameter.
+    ///
+    /// Values this version does not list are kept in [`ListUnifiedConnectionsOrder::Unknown`]
+    /// and written back unchanged, so a value added to the API later never breaks decoding.
+    ListUnifiedConnectionsOrder, Unknown {
+        /// `asc`
+        Asc = "asc",
+        /// `desc`
+        Desc = "desc",
     }
 }

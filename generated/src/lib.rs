@@ -5,7 +5,11 @@
 //!
 //! A typed, async client of the Unified.to Connection API (version `1.0.0`).
 //!
-//! A connection represents a specific authentication of an integration: the credentials that one of your customers granted to an integration, together with the permissions and categories they cover. This document covers the six Connection operations of the Unified.to API: listing, creating, retrieving, updating (in full or partially) and removing connections.
+//! A connection represents a specific authentication of an integration: the credentials
+//! that one of your customers granted to an integration, together with the permissions and
+//! categories they cover. This document covers the six Connection operations of the
+//! Unified.to API: listing, creating, retrieving, updating (in full or partially) and
+//! removing connections.
 //!
 //! ## Example
 //!
@@ -32,7 +36,9 @@
 //! // Errors say what went wrong: here, the status and body of an API error.
 //! match client.get_unified_connection("id_123").await {
 //!     Ok(found) => println!("{found:?}"),
-//!     Err(Error::Api(error)) if error.status() == 404 => println!("not found: {}", error.body_text()),
+//!     Err(Error::Api(error)) if error.status() == 404 => {
+//!         println!("not found: {}", error.body_text());
+//!     }
 //!     Err(error) => return Err(error),
 //! }
 //! # Ok(())
@@ -41,12 +47,19 @@
 //!
 //! ## What the types promise
 //!
-//! - Enums are open: a value this version does not list decodes into the `Unknown` variant and is written back unchanged, so new values on the server never break decoding.
-//! - Read-only fields of request bodies are not sent: requests take `…Input` types without the body's own read-only fields, made `From` a fetched value.
-//! - Partial updates (PATCH bodies) have every field optional, and only the fields set are sent; a field that can be cleared is an `Option<Option<_>>`, and `Some(None)` sends `null`.
-//! - Properties the API description does not declare are kept in each struct's `extra` map and written back, so a read-modify-write never erases what a newer server added.
+//! - Enums are open: a value this version does not list decodes into the `Unknown` variant
+//!   and is written back unchanged, so new values on the server never break decoding.
+//! - Read-only fields of request bodies are not sent: requests take `…Input` types without
+//!   the body's own read-only fields, made `From` a fetched value.
+//! - Partial updates (PATCH bodies) have every field optional, and only the fields set are
+//!   sent; a field that can be cleared is an `Option<Option<_>>`, and `Some(None)` sends
+//!   `null`.
+//! - Properties the API description does not declare are kept in each struct's `extra` map
+//!   and written back, so a read-modify-write never erases what a newer server added.
 //! - Secret fields print as `"***"` in `Debug` output but are sent unchanged.
-//! - Failed requests are retried for idempotent methods (see [`RetryPolicy`]), and every failure is an [`Error`] carrying what is known: status, headers and body of an API error, the path of a field that failed to decode.
+//! - Failed requests are retried for idempotent methods (see [`RetryPolicy`]), and every
+//!   failure is an [`Error`] carrying what is known: status, headers and body of an API
+//!   error, the path of a field that failed to decode.
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 mod auth;

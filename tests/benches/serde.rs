@@ -2,7 +2,7 @@
 //! serde struct with closed enums, on a JSON array of realistic connections.
 //!
 //! ```text
-//! cargo bench -p tests --bench serde [-- [--quick] [--items N] [--rounds N]]
+//! cargo bench -p tests --bench serde [-- [--quick | --smoke] [--items N] [--rounds N]]
 //! ```
 //!
 //! Plain `std::time::Instant` timing: warm-up passes, then the median of N timed passes over
@@ -10,7 +10,8 @@
 //! both see the same machine load. The data sets are made by one seeded generator:
 //!
 //! - `known`: every permission and category is one the API description lists; both types
-//!   read and write exactly the same text;
+//!   read the same text and write the same JSON (the same values, and the same length:
+//!   the baseline lists its fields in the spec's order, as the generated type does);
 //! - `mixed`: some connections carry permissions and categories the description does not
 //!   list. The generated types keep them (`Unknown`); a closed enum cannot read them, so
 //!   the baseline is given the same array with each unknown value replaced by a listed one;
@@ -26,7 +27,9 @@ use std::time::{Duration, Instant};
 use serde_json::{Map, Value, json};
 
 /// The baseline: the same fields and serde attributes as the generated `Connection`, with
-/// closed, derived enums instead of open ones.
+/// closed, derived enums instead of open ones. The fields are in the API description's
+/// order, as in the generated type, so that both write the same text; the check that they
+/// write the same JSON compares values, which does not depend on that order.
 mod baseline {
     use std::collections::BTreeMap;
 
@@ -277,7 +280,36 @@ mod baseline {
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     pub struct Connection {
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub id: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub created_at: Option<DateTime<Utc>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub updated_at: Option<DateTime<Utc>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub workspace_id: Option<String>,
+        pub integration_type: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub integration_name: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub external_xref: Option<String>,
+        pub permissions: Vec<Permission>,
+        pub categories: Vec<Category>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub auth: Option<ConnectionAuth>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub is_paused: Option<bool>,
+        #[serde(default = "production")]
+        pub environment: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub last_healthy_at: Option<DateTime<Utc>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub last_unhealthy_at: Option<DateTime<Utc>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub last_unhealthy_code: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub secretsmanager_id: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub secretsmanager_key: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub auth_aws_arn: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -286,35 +318,6 @@ mod baseline {
         pub auth_gcp_secret_name: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub auth_hashi_vault_path: Option<String>,
-        pub categories: Vec<Category>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub created_at: Option<DateTime<Utc>>,
-        #[serde(default = "production")]
-        pub environment: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub external_xref: Option<String>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub id: Option<String>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub integration_name: Option<String>,
-        pub integration_type: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub is_paused: Option<bool>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub last_healthy_at: Option<DateTime<Utc>>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub last_unhealthy_at: Option<DateTime<Utc>>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub last_unhealthy_code: Option<String>,
-        pub permissions: Vec<Permission>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub secretsmanager_id: Option<String>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub secretsmanager_key: Option<String>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub updated_at: Option<DateTime<Utc>>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub workspace_id: Option<String>,
     }
 
     fn production() -> String {
@@ -399,6 +402,13 @@ impl Settings {
                 "--quick" => {
                     settings.warmup = 1;
                     settings.rounds = 5;
+                }
+                // Whether the bench still runs, with every check of its data: a few
+                // connections, one round, no warm-up (`cargo xtask bench --smoke`).
+                "--smoke" => {
+                    settings.items = 200;
+                    settings.warmup = 0;
+                    settings.rounds = 1;
                 }
                 "--items" => {
                     settings.items = args
@@ -658,6 +668,36 @@ fn make_data(items: usize) -> Data {
     }
 }
 
+/// Checks that the generated and the baseline types wrote the same JSON: equal as values
+/// (objects compare by key, whatever the order of their fields) and of the same length, so
+/// that encoding either is the same amount of work. On a difference, names the first
+/// connection that differs and prints both.
+fn assert_same_json(generated: &str, baseline: &str) {
+    let generated_values: Vec<Value> = serde_json::from_str(generated).expect("valid JSON");
+    let baseline_values: Vec<Value> = serde_json::from_str(baseline).expect("valid JSON");
+    assert_eq!(
+        generated_values.len(),
+        baseline_values.len(),
+        "the generated and baseline types write as many connections"
+    );
+    let differing = generated_values
+        .iter()
+        .zip(&baseline_values)
+        .position(|(g, b)| g != b);
+    if let Some(at) = differing {
+        panic!(
+            "the generated and baseline types write different JSON for connection {at}:\n\
+             generated: {}\nbaseline:  {}",
+            generated_values[at], baseline_values[at]
+        );
+    }
+    assert_eq!(
+        generated.len(),
+        baseline.len(),
+        "the generated and baseline types write JSON of the same length"
+    );
+}
+
 /// The median of `rounds` timed passes of `generated` and `baseline`, which take turns.
 fn race(
     settings: &Settings,
@@ -739,8 +779,14 @@ fn main() {
         settings.warmup
     );
     println!(
-        "serde-bench-setup items={} known_bytes={} mixed_bytes={} unknown_values={} rounds={} warmup={}",
+        "serde-bench-setup items={} profile={} known_bytes={} mixed_bytes={} unknown_values={} rounds={} warmup={}",
         settings.items,
+        // `cargo bench` builds in the bench profile unless given another, such as dev.
+        if cfg!(debug_assertions) {
+            "dev"
+        } else {
+            "bench"
+        },
         data.known.len(),
         data.mixed.len(),
         data.unknown_values,
@@ -775,10 +821,7 @@ fn main() {
     );
     let generated_text = serde_json::to_string(&generated_known).expect("encodes");
     let baseline_text = serde_json::to_string(&baseline_known).expect("encodes");
-    assert!(
-        generated_text == baseline_text,
-        "the generated and baseline types write the same JSON"
-    );
+    assert_same_json(&generated_text, &baseline_text);
     let mixed_text = serde_json::to_string(&generated_mixed).expect("encodes");
     let mixed_back: Vec<unified_connection::Connection> =
         serde_json::from_str(&mixed_text).expect("decodes");

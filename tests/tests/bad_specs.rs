@@ -86,7 +86,15 @@ fn rendered() {
 /// to load reports the same problems from `codegen::load` as from `codegen::generate`.
 #[test]
 fn load_and_generate_agree_on_unloadable_specs() {
-    for text in ["", "42", "- a", "swagger: '2.0'", "openapi: 3.1.0", "{"] {
+    for text in [
+        "",
+        "42",
+        "- a",
+        "swagger: '2.0'",
+        "openapi: 3.2.0",
+        "openapi: 3.1",
+        "{",
+    ] {
         let options = Options::new("bad", "inline");
         let from_load = codegen::load(text).err().map(|e| e.to_string());
         let from_generate = codegen::generate(text, &options)

@@ -8,8 +8,10 @@
 //! schemas. So every operation succeeding here means the client sends what the spec asks
 //! for, and decoding every response means the client reads what the spec promises.
 //!
-//! Prism is a pinned npm dev-dependency of the workspace: run `npm ci` in the workspace
-//! root first. One Prism process serves each test.
+//! Prism is a pinned npm dev-dependency of the workspace, installed by `npm ci` in the
+//! workspace root (`cargo xtask ci` runs it first). Without it, or with another version
+//! than `package-lock.json` pins, these tests fail at once and say to run `npm ci`; they
+//! never pass without having run. One Prism process serves each test.
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -35,6 +37,48 @@ fn workspace_root() -> PathBuf {
     manifest.parent().unwrap_or(manifest).to_path_buf()
 }
 
+/// The command that installs the pinned Node tools, as the failure messages give it.
+fn install_hint(root: &Path) -> String {
+    format!(
+        "Run `npm ci` in {} (or `cargo xtask ci`, which runs it first) to install the Node \
+         tools pinned in package-lock.json.",
+        root.display()
+    )
+}
+
+/// The `prism` command that `npm ci` installed, after checking it is the version
+/// `package-lock.json` pins; panics, naming the command to run, when it is not.
+fn installed_prism(root: &Path) -> PathBuf {
+    let prism = root.join("node_modules/.bin/prism");
+    assert!(
+        prism.exists(),
+        "Prism is not installed: {} does not exist. {}",
+        prism.display(),
+        install_hint(root)
+    );
+    let version = |file: &Path, pointer: &str| -> Option<String> {
+        let text = std::fs::read_to_string(file).ok()?;
+        let json: serde_json::Value = serde_json::from_str(&text).ok()?;
+        json.pointer(pointer)?.as_str().map(str::to_owned)
+    };
+    let pinned = version(
+        &root.join("package-lock.json"),
+        "/packages/node_modules~1@stoplight~1prism-cli/version",
+    )
+    .expect("package-lock.json pins @stoplight/prism-cli");
+    let installed = version(
+        &root.join("node_modules/@stoplight/prism-cli/package.json"),
+        "/version",
+    );
+    assert_eq!(
+        installed.as_deref(),
+        Some(pinned.as_str()),
+        "the installed Prism is not the version package-lock.json pins. {}",
+        install_hint(root)
+    );
+    prism
+}
+
 /// A running `prism mock`, killed when dropped.
 struct Prism {
     child: Child,
@@ -47,14 +91,7 @@ impl Prism {
     /// free port, and waits until it accepts connections.
     async fn start(spec: &str) -> Prism {
         let root = workspace_root();
-        let prism = root.join("node_modules/.bin/prism");
-        assert!(
-            prism.exists(),
-            "Prism is not installed: {} does not exist. Run `npm ci` in {} to install the \
-             pinned tools of package-lock.json.",
-            prism.display(),
-            root.display()
-        );
+        let prism = installed_prism(&root);
         let spec = root.join(spec);
         assert!(spec.exists(), "{} does not exist", spec.display());
 
@@ -72,7 +109,12 @@ impl Prism {
                 .stderr(Stdio::piped())
                 .kill_on_drop(true)
                 .spawn()
-                .unwrap_or_else(|e| panic!("could not run {}: {e}", prism.display()));
+                .unwrap_or_else(|e| {
+                    panic!(
+                        "could not run {} (it needs Node.js 20.19+ on the PATH): {e}",
+                        prism.display()
+                    )
+                });
             let output = Arc::new(Mutex::new(Vec::new()));
             drain(child.stdout.take(), output.clone());
             drain(child.stderr.take(), output.clone());
@@ -684,4 +726,43 @@ fn pieces(
         .map(|piece| Ok(axum::body::Bytes::from_static(piece)))
         .collect();
     futures_util::stream::iter(pieces)
+}
+
+/// The message of the panic `check` raises.
+fn panic_message(check: impl FnOnce() + std::panic::UnwindSafe) -> String {
+    let payload = std::panic::catch_unwind(check).expect_err("the check fails");
+    payload
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+        .unwrap_or_default()
+}
+
+#[test]
+fn missing_or_stale_node_tools_fail_at_once_naming_the_command_to_run() {
+    let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("contract-node-tools");
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(&root).unwrap();
+    let missing = panic_message(|| {
+        installed_prism(&root);
+    });
+    assert!(missing.contains("Prism is not installed"), "{missing}");
+    assert!(missing.contains("Run `npm ci` in"), "{missing}");
+
+    // Installed, but not the pinned version.
+    let package = root.join("node_modules/@stoplight/prism-cli");
+    std::fs::create_dir_all(root.join("node_modules/.bin")).unwrap();
+    std::fs::create_dir_all(&package).unwrap();
+    std::fs::write(root.join("node_modules/.bin/prism"), "").unwrap();
+    std::fs::write(package.join("package.json"), r#"{"version": "5.0.0"}"#).unwrap();
+    std::fs::write(
+        root.join("package-lock.json"),
+        r#"{"packages": {"node_modules/@stoplight/prism-cli": {"version": "5.14.2"}}}"#,
+    )
+    .unwrap();
+    let stale = panic_message(|| {
+        installed_prism(&root);
+    });
+    assert!(stale.contains("not the version"), "{stale}");
+    assert!(stale.contains("Run `npm ci` in"), "{stale}");
 }

@@ -139,17 +139,17 @@ fn every_listed_permission_and_category_is_a_variant() {
         let text = permission.to_string();
         assert_eq!(text.parse::<Permission>(), Ok(permission.clone()));
         assert_eq!(
-            serde_json::to_value(&permission).expect("encodes"),
+            serde_json::to_value(permission).expect("encodes"),
             json!(text)
         );
         assert_eq!(
-            serde_json::from_value::<Permission>(json!(text)).expect("decodes"),
+            &serde_json::from_value::<Permission>(json!(text)).expect("decodes"),
             permission
         );
         assert!(!matches!(permission, Permission::Unknown(_)));
     }
     for category in Category::KNOWN {
-        assert_eq!(Category::from(category.as_str()), category);
+        assert_eq!(&Category::from(category.as_str()), category);
     }
 }
 

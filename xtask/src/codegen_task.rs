@@ -3,11 +3,16 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use codegen::Options;
+use anyhow::{Context, bail};
+use codegen::{Diagnostic, Options, Severity};
 
+use crate::annotation;
 use crate::committed::COMMITTED;
 use crate::report::{MessageFormat, Report};
 use crate::tree;
+
+/// How many warnings are annotated on GitHub Actions, as many as are shown.
+const WARNINGS_ANNOTATED: usize = 10;
 
 /// The options of `cargo xtask codegen`.
 #[derive(Debug, Default, Clone)]
@@ -28,14 +33,13 @@ pub struct Args {
     pub message_format: MessageFormat,
 }
 
-pub fn run(args: &Args) -> Result<ExitCode, String> {
+pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     if args.spec.is_some() && args.out.is_none() {
-        return Err(
-            "--spec needs --out: without them, the workspace's own crates are generated".to_owned(),
-        );
+        bail!("--spec needs --out: without them, the workspace's own crates are generated");
     }
-    if args.spec.is_some() {
-        return run_one(args);
+    if let Some(spec) = &args.spec {
+        // A crate of its own, outside this workspace.
+        return generate_into(args, &spec.display().to_string(), true);
     }
     let root = crate::workspace_root();
     let mut code = ExitCode::SUCCESS;
@@ -46,51 +50,36 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
             name: Some(name.to_owned()),
             ..args.clone()
         };
-        if run_one_committed(&one, spec)? != ExitCode::SUCCESS {
+        // Named in headers by its path in the workspace; a member of the workspace.
+        if generate_into(&one, spec, false)? != ExitCode::SUCCESS {
             code = ExitCode::FAILURE;
         }
     }
     Ok(code)
 }
 
-/// One of the workspace's own crates, named in headers by its path in the workspace.
-fn run_one_committed(args: &Args, source: &str) -> Result<ExitCode, String> {
-    generate_into(args, source, false)
-}
-
-/// A crate from `--spec` into `--out`: a crate of its own, outside this workspace.
-fn run_one(args: &Args) -> Result<ExitCode, String> {
-    let source = args
-        .spec
-        .as_ref()
-        .map(|spec| spec.display().to_string())
-        .unwrap_or_default();
-    generate_into(args, &source, true)
-}
-
-fn generate_into(args: &Args, source: &str, standalone: bool) -> Result<ExitCode, String> {
-    let source = source.to_owned();
+/// Generates the crate `args` names from `args.spec` into `args.out`; `source` is the
+/// spec's path as the files' headers show it.
+fn generate_into(args: &Args, source: &str, standalone: bool) -> anyhow::Result<ExitCode> {
     let (Some(spec_path), Some(out)) = (args.spec.clone(), args.out.clone()) else {
-        return Err("a description and an output folder are needed".to_owned());
+        bail!("a description and an output folder are needed");
     };
-    let mut options = Options::new(
-        args.name.as_deref().unwrap_or("unified-connection"),
-        source.clone(),
-    );
-    // The committed crates are members of this workspace; any other output is a crate of
-    // its own.
+    let mut options = Options::new(args.name.as_deref().unwrap_or("unified-connection"), source);
     options.standalone = standalone;
     options.example_tests = args.example_tests;
 
-    let text = std::fs::read_to_string(&spec_path).map_err(|e| {
-        format!(
-            "cannot read the API description {}: {e}",
-            spec_path.display()
-        )
-    })?;
-    let report = Report::new(args.message_format, &source, &text);
-    let output = codegen::generate(&text, &options).map_err(|error| report.refused(&error))?;
+    let text = std::fs::read_to_string(&spec_path)
+        .with_context(|| format!("cannot read the API description {}", spec_path.display()))?;
+    let report = Report::new(args.message_format, source, &text);
+    let output = match codegen::generate(&text, &options) {
+        Ok(output) => output,
+        Err(error) => {
+            annotate(source, error.diagnostics());
+            bail!("{}", report.refused(&error));
+        }
+    };
     report.warnings(&output.warnings);
+    annotate(source, &output.warnings);
     if args.explain_values {
         for untyped in &output.untyped {
             println!("{untyped}");
@@ -101,19 +90,25 @@ fn generate_into(args: &Args, source: &str, standalone: bool) -> Result<ExitCode
         );
         return Ok(ExitCode::SUCCESS);
     }
+    write_or_check(args, &out, &output, &report, source)
+}
 
+/// Compares the output with what `out` holds, and writes it unless checking.
+fn write_or_check(
+    args: &Args,
+    out: &std::path::Path,
+    output: &codegen::Output,
+    report: &Report<'_>,
+    source: &str,
+) -> anyhow::Result<ExitCode> {
     if !args.check {
         // Before comparing, so that a run that finds nothing to change still cleans up
         // after one that was interrupted.
-        tree::recover(&out).map_err(|e| {
-            format!(
-                "cannot recover {} from an interrupted run: {e}",
-                out.display()
-            )
-        })?;
+        tree::recover(out)
+            .with_context(|| format!("cannot recover {} from an interrupted run", out.display()))?;
     }
-    let plan = tree::plan(&out, &output.files)
-        .map_err(|e| format!("cannot read {}: {e}", out.display()))?;
+    let plan = tree::plan(out, &output.files)
+        .with_context(|| format!("cannot read {} to compare it", out.display()))?;
     if plan.is_empty() {
         if !args.check {
             report.status(&format!("{} is up to date", out.display()));
@@ -121,17 +116,12 @@ fn generate_into(args: &Args, source: &str, standalone: bool) -> Result<ExitCode
         return Ok(ExitCode::SUCCESS);
     }
     if args.check {
-        eprint!("{}", plan.diff(&out));
-        eprintln!(
-            "error: {} is stale: {} file(s) differ from what {source} generates; run `cargo xtask codegen` and commit the result",
-            out.display(),
-            plan.len()
-        );
+        report_stale(out, &plan, source);
         return Ok(ExitCode::FAILURE);
     }
-    tree::write(&out, &output.files).map_err(|e| {
+    tree::write(out, &output.files).with_context(|| {
         format!(
-            "cannot write {}: {e} (the previous output is left as it was)",
+            "cannot write {} (the previous output is left as it was)",
             out.display()
         )
     })?;
@@ -141,6 +131,51 @@ fn generate_into(args: &Args, source: &str, standalone: bool) -> Result<ExitCode
         plan.len()
     ));
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--check` found differences: the diff, what to run, and an annotation on each file.
+fn report_stale(out: &std::path::Path, plan: &tree::Plan, source: &str) {
+    eprint!("{}", plan.diff(out));
+    eprintln!(
+        "error: {} is stale: {} file(s) differ from what {source} generates; run `cargo xtask codegen` and commit the result",
+        out.display(),
+        plan.len()
+    );
+    let root = crate::workspace_root();
+    for path in plan.paths() {
+        let file = out.join(path);
+        let shown = file.strip_prefix(&root).unwrap_or(&file);
+        annotation::annotate(
+            Severity::Error,
+            &shown.display().to_string(),
+            None,
+            &format!(
+                "differs from what {source} generates: run `cargo xtask codegen` and commit the result"
+            ),
+        );
+    }
+}
+
+/// On GitHub Actions, each error and the first warnings as annotations at their place in
+/// the spec, the JSON pointer leading the message.
+fn annotate(source: &str, diagnostics: &[Diagnostic]) {
+    let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error);
+    let warnings = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .take(WARNINGS_ANNOTATED);
+    for diagnostic in errors.chain(warnings) {
+        let position = diagnostic.location.map(|l| annotation::Position {
+            line: l.line,
+            column: Some(l.column),
+        });
+        annotation::annotate(
+            diagnostic.severity,
+            source,
+            position,
+            &format!("{}: {}", diagnostic.pointer, diagnostic.message),
+        );
+    }
 }
 
 #[cfg(test)]
@@ -202,12 +237,15 @@ paths:
             ..Args::default()
         };
         fs::write(&spec, GOOD).expect("written");
-        assert_eq!(run(&args), Ok(ExitCode::SUCCESS));
+        assert_eq!(
+            run(&args).expect("a good spec generates"),
+            ExitCode::SUCCESS
+        );
         fs::write(out.join("Cargo.lock"), "# lock\n").expect("written");
         let before = snapshot(temp.path());
 
         fs::write(&spec, BAD).expect("written");
-        let error = run(&args).expect_err("a bad spec fails");
+        let error = format!("{:#}", run(&args).expect_err("a bad spec fails"));
         assert!(error.contains("has 1 problem;"), "{error}");
         assert!(error.contains("nothing was written"), "{error}");
         let mut after = snapshot(temp.path());

@@ -39,6 +39,15 @@ impl Plan {
         self.changes.len()
     }
 
+    /// The paths that would change, relative to the folder.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.changes.iter().map(|change| match change {
+            Change::Added(path) | Change::Changed(path, _) | Change::Removed(path, _) => {
+                path.as_str()
+            }
+        })
+    }
+
     /// A unified diff of every change.
     pub fn diff(&self, out: &Path) -> String {
         let mut text = String::new();

@@ -314,3 +314,69 @@ fn message_format_json_writes_one_object_per_diagnostic_on_stdout() {
         text(&unknown.stderr)
     );
 }
+
+#[test]
+fn on_github_actions_spec_problems_are_also_annotations_on_the_spec() {
+    let dir = scratch("annotations");
+    let (bad, warned) = (dir.join("bad.yaml"), dir.join("warned.yaml"));
+    let good = std::fs::read_to_string(workspace_root().join("spec/unified-connection.yaml"))
+        .expect("spec");
+    let broken = good.replacen(
+        "$ref: '#/components/schemas/ConnectionAuth'",
+        "$ref: '#/components/schemas/Missing'",
+        1,
+    );
+    assert_ne!(broken, good, "the spec references ConnectionAuth");
+    std::fs::write(&bad, broken).expect("write spec");
+    std::fs::write(
+        &warned,
+        "openapi: 3.0.3\n\
+         info: { title: Pets, version: \"1\" }\n\
+         servers: [{ url: /v1 }]\n\
+         paths:\n  /pets:\n    get:\n      operationId: listPets\n      \
+         responses: { \"204\": { description: Done. } }\n",
+    )
+    .expect("write spec");
+    let run = |spec: &Path, github: bool| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_xtask"));
+        command
+            .args(["codegen", "--spec"])
+            .arg(spec)
+            .arg("--out")
+            .arg(dir.join("crate"));
+        if github {
+            command.env("GITHUB_ACTIONS", "true");
+        } else {
+            command.env_remove("GITHUB_ACTIONS");
+        }
+        command.output().expect("xtask runs")
+    };
+
+    let failed = run(&bad, true);
+    let (stdout, stderr) = (text(&failed.stdout), text(&failed.stderr));
+    assert_eq!(failed.status.code(), Some(1), "{stderr}");
+    let expected = format!("::error file={},line=", bad.display());
+    assert!(
+        stdout.lines().any(|line| line.starts_with(&expected)
+            && line.contains("::#/components/schemas/Connection/properties/auth/$ref: ")),
+        "an error annotation at its line of the spec file: {stdout}"
+    );
+    assert!(stderr.contains("nothing was written"), "{stderr}");
+
+    let warned_run = run(&warned, true);
+    let stdout = text(&warned_run.stdout);
+    assert!(warned_run.status.success(), "{}", text(&warned_run.stderr));
+    let expected = format!("::warning file={},line=3,col=", warned.display());
+    assert!(
+        stdout.lines().any(|line| line.starts_with(&expected)),
+        "a warning annotation on the spec file: {stdout}"
+    );
+
+    let elsewhere = run(&bad, false);
+    assert!(
+        !text(&elsewhere.stdout).contains("::error"),
+        "no annotations outside GitHub Actions: {}",
+        text(&elsewhere.stdout)
+    );
+    assert_eq!(text(&elsewhere.stderr), text(&failed.stderr));
+}

@@ -41,8 +41,6 @@ pub fn module(api: &Api) -> TokenStream {
         docs::sanitize(super::title(api))
     ));
     let default_url = api.servers.first().map_or(String::new(), |s| s.url.clone());
-    let use_enums = super::use_enums(api);
-    let use_models = super::use_models(api);
     // An API without operations still gets a client, whose transport nothing reads.
     let unread = api
         .operations
@@ -50,8 +48,6 @@ pub fn module(api: &Api) -> TokenStream {
         .then(|| quote!(#[allow(dead_code)]));
     quote! {
         //! The client: one method per operation of the API.
-        #use_enums
-        #use_models
         use crate::transport::Transport;
         use crate::{ClientBuilder, Error};
 
@@ -118,7 +114,8 @@ fn servers(api: &Api) -> Option<TokenStream> {
         " Sends requests to one of the API's servers (by default [`Server::{}`]).",
         first.variant
     );
-    let count = api.servers.len();
+    let server_doc = docs::lines(server_doc.trim_start());
+    let count = proc_macro2::Literal::usize_unsuffixed(api.servers.len());
     Some(quote! {
         /// The servers the API description lists.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -140,7 +137,7 @@ fn servers(api: &Api) -> Option<TokenStream> {
         }
 
         impl ClientBuilder {
-            #[doc = #server_doc]
+            #server_doc
             ///
             /// For any other base URL (a proxy, a test server), use
             /// [`ClientBuilder::base_url`].

@@ -234,7 +234,9 @@ fn example(api: &Api, options: &Options) -> String {
         );
         lines.push(format!("match client.{}({args}).await {{", op.name));
         lines.push("    Ok(found) => println!(\"{found:?}\"),".to_owned());
-        lines.push("    Err(Error::Api(error)) if error.status() == 404 => println!(\"not found: {}\", error.body_text()),".to_owned());
+        lines.push("    Err(Error::Api(error)) if error.status() == 404 => {".to_owned());
+        lines.push("        println!(\"not found: {}\", error.body_text());".to_owned());
+        lines.push("    }".to_owned());
         lines.push("    Err(error) => return Err(error),".to_owned());
         lines.push("}".to_owned());
     }

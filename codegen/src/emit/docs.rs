@@ -14,6 +14,11 @@ use crate::model::Docs;
 /// `#[doc = "..."]` lines for `docs`, followed by `extra` paragraphs the generator writes
 /// itself (already valid rustdoc).
 pub fn attrs(docs: &Docs, extra: &[String]) -> TokenStream {
+    lines(&text(docs, extra))
+}
+
+/// The rustdoc text of `docs` and `extra` paragraphs (see [`attrs`]).
+pub fn text(docs: &Docs, extra: &[String]) -> String {
     let mut paragraphs: Vec<String> = Vec::new();
     if let Some(summary) = &docs.summary {
         paragraphs.push(sanitize(summary));
@@ -26,7 +31,7 @@ pub fn attrs(docs: &Docs, extra: &[String]) -> TokenStream {
     }
     paragraphs.extend(docs.rustdoc.iter().cloned());
     paragraphs.extend(extra.iter().cloned());
-    lines(&paragraphs.join("\n\n"))
+    paragraphs.join("\n\n")
 }
 
 /// `#[doc = "..."]` attributes for text that is already valid rustdoc.
@@ -41,14 +46,33 @@ pub fn inner_lines(text: &str) -> TokenStream {
     quote! { #( #![doc = #lines] )* }
 }
 
-/// The lines of a doc comment, each after the space that `///` is followed by. Every doc
-/// the generator writes passes here, so this is where text is made visible, and where a
-/// lone `\r` (which Rust refuses in a doc comment, and `str::lines` keeps) ends a line.
-fn doc_lines(text: &str) -> Vec<String> {
-    visible(text)
-        .replace("\r\n", "\n")
-        .replace('\r', "\n")
-        .lines()
+/// How long a doc line's text may be: with `/// ` and an item's indentation, doc comments
+/// end by the 100th column.
+const WIDTH: usize = 88;
+
+/// The lines of a doc comment, each after the space that `///` is followed by, wrapped at
+/// [`WIDTH`]. Every doc the generator writes passes here, so this is where text is made
+/// visible, and where a lone `\r` (which Rust refuses in a doc comment, and `str::lines`
+/// keeps) ends a line.
+pub fn doc_lines(text: &str) -> Vec<String> {
+    let text = visible(text).replace("\r\n", "\n").replace('\r', "\n");
+    let mut out = Vec::new();
+    let mut fence: Option<&str> = None;
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        if let Some(marker) = fence {
+            if trimmed.starts_with(marker) {
+                fence = None;
+            }
+            out.push(line.to_owned());
+        } else if let Some(marker) = ["```", "~~~"].into_iter().find(|m| trimmed.starts_with(m)) {
+            fence = Some(marker);
+            out.push(line.to_owned());
+        } else {
+            wrap(line, &mut out);
+        }
+    }
+    out.into_iter()
         .map(|line| {
             if line.is_empty() {
                 String::new()
@@ -57,6 +81,59 @@ fn doc_lines(text: &str) -> Vec<String> {
             }
         })
         .collect()
+}
+
+/// Wraps one line of prose at [`WIDTH`], between words; the lines it goes on to keep the
+/// indentation of a list item's text. Tables, headings and lines without room to break
+/// stay as they are, and no line is made to start with what would begin another block
+/// (a list marker, a heading, a quote).
+fn wrap(line: &str, out: &mut Vec<String>) {
+    let trimmed = line.trim_start();
+    if line.chars().count() <= WIDTH || trimmed.starts_with('|') || trimmed.starts_with('#') {
+        out.push(line.to_owned());
+        return;
+    }
+    let lead = line.len() - trimmed.len();
+    let marker = list_marker(trimmed).unwrap_or(0);
+    let indent = " ".repeat(lead + marker);
+    let mut current = line[..lead].to_owned();
+    let mut length = lead;
+    for word in trimmed.split(' ') {
+        let fits = length + 1 + word.chars().count() <= WIDTH;
+        let at_start = current.trim().is_empty();
+        if !at_start && !fits && !starts_block(word) {
+            out.push(std::mem::replace(&mut current, indent.clone()));
+            length = indent.len();
+        } else if !at_start {
+            current.push(' ');
+            length += 1;
+        }
+        current.push_str(word);
+        length += word.chars().count();
+    }
+    out.push(current);
+}
+
+/// The width of a list item's marker and its space (`- ` is 2, `10. ` is 4).
+fn list_marker(line: &str) -> Option<usize> {
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    let marker = match line.as_bytes().get(digits) {
+        Some(b'-' | b'*' | b'+') if digits == 0 => 1,
+        Some(b'.' | b')') if (1..=9).contains(&digits) => digits + 1,
+        _ => return None,
+    };
+    (line.as_bytes().get(marker) == Some(&b' ')).then_some(marker + 1)
+}
+
+/// Whether a word at the start of a line would begin a block of its own.
+fn starts_block(word: &str) -> bool {
+    matches!(word, "-" | "*" | "+" | ">" | "=" | "|")
+        || word.starts_with('#')
+        || word.starts_with("```")
+        || word.starts_with("~~~")
+        || (word.ends_with('.') || word.ends_with(')'))
+            && word.len() > 1
+            && word[..word.len() - 1].bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Makes spec text safe to use as rustdoc.
@@ -211,6 +288,18 @@ mod tests {
     #[test]
     fn text_direction_overrides_are_shown_not_applied() {
         assert_eq!(doc_lines("a\u{202E}b\u{2066}c"), [" aU+202EbU+2066c"]);
+    }
+
+    #[test]
+    fn long_lines_wrap_between_words_and_list_items_keep_their_indentation() {
+        let long = "word ".repeat(30);
+        let lines = doc_lines(&format!("{long}\n\n- {long}\n\n| a | b |{long}"));
+        assert!(lines.iter().all(|l| l.chars().count() <= WIDTH + 1 || l.starts_with(" |")));
+        let item: Vec<&String> = lines.iter().skip_while(|l| !l.starts_with(" - ")).take(2).collect();
+        assert!(item[1].starts_with("   word"), "{item:?}");
+        // A list marker is never left at the start of a wrapped line.
+        let tricky = format!("{} - not a list", "x".repeat(WIDTH - 3));
+        assert!(doc_lines(&tricky).iter().all(|l| !l.trim_start().starts_with("- ")));
     }
 
     #[test]

@@ -62,8 +62,9 @@ fn pair(api: &Api, op: &Operation, body: Option<&Body>, names: (&str, &str)) -> 
     let request = request_expr(api, op, &path_args, encode);
     let send = send_expr(api, op);
     let doc = method_docs(api, op, body);
-    let full_doc =
-        format!(" [`Client::{name}`], returning the response's status and headers with its value.");
+    let full_doc = docs::lines(&format!(
+        "[`Client::{name}`], returning the response's status and headers with its value."
+    ));
     let deprecated = op
         .deprecated
         .then(|| quote!(#[deprecated(note = "deprecated in the API description")]));
@@ -79,7 +80,7 @@ fn pair(api: &Api, op: &Operation, body: Option<&Body>, names: (&str, &str)) -> 
             response.map(crate::Response::into_value)
         }
 
-        #[doc = #full_doc]
+        #full_doc
         #deprecated
         #many
         pub async fn #full(&self, #(#args),*) -> Result<crate::Response<#output>, Error> {

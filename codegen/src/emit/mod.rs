@@ -3,6 +3,7 @@
 
 mod client;
 mod crate_root;
+mod describe;
 mod docs;
 mod enums;
 mod example_tests;
@@ -16,7 +17,6 @@ mod ty;
 mod unions;
 
 use proc_macro2::TokenStream;
-use quote::quote;
 
 use crate::Options;
 use crate::model::{Api, Tagging, TypeKind};
@@ -25,6 +25,9 @@ use crate::model::{Api, Tagging, TypeKind};
 pub enum File {
     /// Rust code to format.
     Rust(TokenStream),
+    /// Rust code to format, which imports what it uses of other modules: each `use` lists
+    /// exactly the names the code refers to.
+    Importing(TokenStream, Vec<Import>),
     /// A module of the runtime, copied as it is.
     Runtime {
         /// Where it comes from, relative to the workspace's root
@@ -35,6 +38,17 @@ pub enum File {
     },
     /// The manifest.
     Manifest(String),
+    /// Rust source laid out already (a formatter would leave macro calls unformatted):
+    /// checked to parse, not formatted again.
+    Source(String),
+}
+
+/// Names a file may import from another module of the crate.
+pub struct Import {
+    /// The module (`crate::models`).
+    pub module: &'static str,
+    /// The names it defines.
+    pub names: std::collections::HashSet<String>,
 }
 
 /// A module of the runtime crate (`runtime/src/`): its path in the generated crate, where
@@ -81,16 +95,22 @@ pub fn files(api: &Api, options: &Options) -> Vec<(String, File)> {
             "src/lib.rs".to_owned(),
             File::Rust(crate_root::lib_rs(api, options)),
         ),
-        ("src/client.rs".to_owned(), File::Rust(client::module(api))),
+        (
+            "src/client.rs".to_owned(),
+            File::Importing(client::module(api), vec![models_import(api), enums_import(api)]),
+        ),
     ];
     // An empty module would leave its `pub use` unused, and without enums their runtime
     // would be unused too, which the crate's `-D warnings` builds refuse.
     if has_models(api) {
-        files.push(("src/models.rs".to_owned(), File::Rust(models::module(api))));
+        files.push((
+            "src/models.rs".to_owned(),
+            File::Importing(models::module(api), vec![enums_import(api)]),
+        ));
     }
     let enums = has_enums(api);
     if enums {
-        files.push(("src/enums.rs".to_owned(), File::Rust(enums_module(api))));
+        files.push(("src/enums.rs".to_owned(), File::Source(enums_module(api))));
     }
     if options.example_tests {
         if let Some(tests) = example_tests::file(api, options) {
@@ -193,16 +213,6 @@ fn uses_uuid(api: &Api) -> bool {
     found
 }
 
-/// `use crate::models::*;` for a module that may name models, when there are any.
-fn use_models(api: &Api) -> Option<TokenStream> {
-    has_models(api).then(|| {
-        quote! {
-            #[allow(unused_imports)]
-            use crate::models::*;
-        }
-    })
-}
-
 /// Whether the crate has an `enums` module.
 fn has_enums(api: &Api) -> bool {
     api.types
@@ -210,71 +220,42 @@ fn has_enums(api: &Api) -> bool {
         .any(|def| matches!(def.kind, TypeKind::Enum(_)))
 }
 
-/// `use crate::enums::*;` for a module that may name enums, when there are any.
-fn use_enums(api: &Api) -> Option<TokenStream> {
-    has_enums(api).then(|| {
-        quote! {
-            #[allow(unused_imports)]
-            use crate::enums::*;
-        }
-    })
-}
-
-fn enums_module(api: &Api) -> TokenStream {
-    let enums = api.types.iter().filter_map(|def| match &def.kind {
-        TypeKind::Enum(e) => Some(enums::open_enum(def, e)),
-        _ => None,
-    });
-    quote! {
-        //! The API's string enums. Every one is open: values the API description does not
-        //! list decode into a catch-all variant and encode back unchanged.
-        #( #enums )*
+/// What the `models` module defines (structs, unions, aliases).
+fn models_import(api: &Api) -> Import {
+    Import {
+        module: "crate::models",
+        names: api
+            .types
+            .iter()
+            .filter(|def| !matches!(def.kind, TypeKind::Enum(_)))
+            .map(|def| def.name.clone())
+            .collect(),
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use std::path::Path;
-
-    use super::RUNTIME;
-
-    /// The runtime crate's folder.
-    fn runtime_src() -> std::path::PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime/src")
+/// What the `enums` module defines.
+fn enums_import(api: &Api) -> Import {
+    Import {
+        module: "crate::enums",
+        names: api
+            .types
+            .iter()
+            .filter(|def| matches!(def.kind, TypeKind::Enum(_)))
+            .map(|def| def.name.clone())
+            .collect(),
     }
+}
 
-    #[test]
-    fn every_module_of_the_runtime_crate_is_shipped() {
-        let mut found: Vec<String> = std::fs::read_dir(runtime_src())
-            .unwrap()
-            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|name| name.ends_with(".rs") && name != "lib.rs")
-            .map(|name| format!("runtime/src/{name}"))
-            .collect();
-        found.sort();
-        let shipped: Vec<&str> = RUNTIME.iter().map(|module| module.source).collect();
-        assert_eq!(found, shipped);
-    }
-
-    /// What is shipped is the runtime's source as it is now, its tests cut out and
-    /// nothing else changed.
-    #[test]
-    fn shipped_runtime_modules_are_their_sources_without_tests() {
-        for module in &RUNTIME {
-            let name = module.source.trim_start_matches("runtime/src/");
-            let source = std::fs::read_to_string(runtime_src().join(name)).unwrap();
-            let expected = crate::strip_tests::strip_test_items(&source).unwrap();
-            assert_eq!(module.text, expected, "{name}: build.rs did not run again?");
-            assert!(!module.text.contains("#[cfg(test)]"), "{name}");
-            assert!(!module.text.contains("#[tokio::test]"), "{name}");
-            // Every kept line is one of the source's, in the same order.
-            let mut lines = source.lines();
-            for line in module.text.lines() {
-                assert!(
-                    lines.any(|l| l == line),
-                    "{name}: {line:?} changed or moved"
-                );
-            }
+fn enums_module(api: &Api) -> String {
+    let mut out = String::from(
+        "//! The API's string enums. Every one is open: values the API description does not\n\
+         //! list decode into a catch-all variant and encode back unchanged.\n",
+    );
+    for def in &api.types {
+        if let TypeKind::Enum(e) = &def.kind {
+            out.push('\n');
+            enums::open_enum(def, e, &mut out);
         }
     }
+    out
 }

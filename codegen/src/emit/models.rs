@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs;
+use super::{describe, docs};
 use super::ty::{self, ident};
 use super::unions;
 use crate::model::{Api, Derivation, Extra, Field, Scalar, Struct, Ty, TypeDef, TypeId, TypeKind};
@@ -51,11 +51,9 @@ pub fn module(api: &Api) -> TokenStream {
             }
         }
     });
-    let use_enums = super::use_enums(api);
     quote! {
         //! Request and response types: one struct per object schema, one enum per set of
         //! alternatives.
-        #use_enums
         #( #items )*
         #null_or_value
         #defaults
@@ -129,7 +127,7 @@ fn multipart_def(api: &Api, def: &TypeDef, strukt: &Struct) -> TokenStream {
     let doc = docs::attrs(&def.docs, &[]);
     let fields = strukt.fields.iter().map(|field| {
         let member = ident(&field.name);
-        let doc = field_docs(strukt, field);
+        let doc = field_docs(api, strukt, field);
         let field_ty = field_type(api, strukt, field);
         quote!(#doc pub #member: #field_ty,)
     });
@@ -284,7 +282,7 @@ fn field_def(
     defaults: &mut Defaults,
 ) -> (TokenStream, Option<String>) {
     let name = ident(&field.name);
-    let doc = field_docs(strukt, field);
+    let doc = field_docs(api, strukt, field);
     let mut serde_args = Vec::new();
     if field.name != field.wire {
         let wire = &field.wire;
@@ -336,7 +334,7 @@ fn field_def(
 
 /// A field's docs: the description's text, then what the generator knows (read-only,
 /// secret, default, how a partial update clears it).
-fn field_docs(strukt: &Struct, field: &Field) -> TokenStream {
+fn field_docs(api: &Api, strukt: &Struct, field: &Field) -> TokenStream {
     let mut notes = Vec::new();
     if field.read_only {
         notes.push("Read-only: set by the server, never sent in a request.".to_owned());
@@ -353,15 +351,13 @@ fn field_docs(strukt: &Struct, field: &Field) -> TokenStream {
                 .to_owned(),
         );
     }
-    let mut own = field.docs.clone();
-    if own.summary.is_none()
-        && own.description.is_none()
-        && own.notes.is_empty()
-        && notes.is_empty()
-    {
-        own.description = Some(format!("The `{}` property.", field.wire.replace('`', "'")));
+    notes.extend(describe::limits(&field.limits));
+    let docs = &field.docs;
+    let said = docs.summary.is_some() || docs.description.is_some() || !docs.notes.is_empty();
+    if !said && notes.is_empty() {
+        notes.push(describe::value(api, &field.ty));
     }
-    docs::attrs(&own, &notes)
+    docs::attrs(&field.docs, &notes)
 }
 
 /// A Rust expression for a default that `lower` checked fits the field's type.
@@ -369,15 +365,8 @@ fn default_literal(api: &Api, field_ty: &Ty, value: &serde_json::Value) -> Token
     match (ty::resolve(api, field_ty), value) {
         (Ty::Scalar(Scalar::String), serde_json::Value::String(s)) => quote!(#s.to_owned()),
         (Ty::Scalar(Scalar::Bool), serde_json::Value::Bool(b)) => quote!(#b),
-        (Ty::Scalar(Scalar::I32), v) => {
-            let n = v
-                .as_i64()
-                .and_then(|n| i32::try_from(n).ok())
-                .unwrap_or_default();
-            quote!(#n)
-        }
-        (Ty::Scalar(Scalar::I64), v) => {
-            let n = v.as_i64().unwrap_or_default();
+        (Ty::Scalar(Scalar::I32 | Scalar::I64), v) => {
+            let n = proc_macro2::Literal::i64_unsuffixed(v.as_i64().unwrap_or_default());
             quote!(#n)
         }
         (Ty::Scalar(Scalar::F64), v) => float_literal(v.as_f64().unwrap_or_default()),
@@ -389,10 +378,10 @@ fn default_literal(api: &Api, field_ty: &Ty, value: &serde_json::Value) -> Token
     }
 }
 
-/// An `f64` literal as short as Rust's own `Debug` writes it (`1.5e300f64`, where the
-/// token's default formatting spells out all 301 digits).
+/// A float literal as short as Rust's own `Debug` writes it (`1.5e300`, where the token's
+/// default formatting spells out all 301 digits).
 fn float_literal(value: f64) -> TokenStream {
-    let literal = format!("{:?}f64", value.abs()).parse::<proc_macro2::Literal>();
+    let literal = format!("{:?}", value.abs()).parse::<proc_macro2::Literal>();
     match literal {
         Ok(literal) if value.is_sign_negative() => quote!(-#literal),
         Ok(literal) => quote!(#literal),
@@ -422,8 +411,13 @@ fn debug_impl(def: &TypeDef, strukt: &Struct) -> TokenStream {
         let member = ident(field);
         quote!(.field(#field, &self.#member.keys().collect::<Vec<_>>()))
     });
+    let allow_deprecated = strukt
+        .fields
+        .iter()
+        .any(|f| f.deprecated)
+        .then(|| quote!(#[allow(deprecated)]));
     quote! {
-        #[allow(deprecated)]
+        #allow_deprecated
         impl std::fmt::Debug for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.debug_struct(#label)
@@ -472,8 +466,13 @@ fn from_impl(
         ),
     };
     let doc = docs::lines(&doc);
+    let allow_deprecated = base_struct
+        .fields
+        .iter()
+        .any(|f| f.deprecated)
+        .then(|| quote!(#[allow(deprecated)]));
     quote! {
-        #[allow(deprecated)]
+        #allow_deprecated
         impl From<#base_name> for #name {
             #doc
             fn from(value: #base_name) -> Self {
@@ -577,6 +576,20 @@ fn convert(api: &Api, expr: TokenStream, from: &Ty, to: &Ty) -> TokenStream {
         (Ty::Map(a), Ty::Map(b)) => {
             let inner = convert(api, quote!(item), a, b);
             quote!(#expr.into_iter().map(|(key, item)| (key, #inner)).collect())
+        }
+        (Ty::Tuple(a), Ty::Tuple(b)) if a.len() == b.len() => {
+            let names: Vec<proc_macro2::Ident> = (0..a.len())
+                .map(|i| quote::format_ident!("item{i}"))
+                .collect();
+            let converted = a
+                .iter()
+                .zip(b)
+                .zip(&names)
+                .map(|((a, b), name)| convert(api, quote!(#name), a, b));
+            quote!({
+                let (#(#names,)*) = #expr;
+                (#(#converted,)*)
+            })
         }
         _ => expr,
     }

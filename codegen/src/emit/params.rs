@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs;
+use super::{describe, docs};
 use super::ty::{self, ident};
 use crate::model::{Api, Operation, Param, ParamLocation, ParamStyle, Scalar, Ty, TypeKind};
 
@@ -14,6 +14,7 @@ pub fn params_struct(api: &Api, op: &Operation) -> Option<TokenStream> {
     let params_type = op.params_type.as_ref()?;
     let name = ident(params_type);
     let doc = format!(" The parameters of [`Client::{}`].", op.name);
+    let doc = docs::lines(doc.trim_start());
     let fields = op.params.iter().map(|param| field(api, param));
     let derive_default = op.params.iter().all(|p| !p.required);
     let mut derives = vec![quote!(Debug), quote!(Clone), quote!(PartialEq)];
@@ -48,7 +49,7 @@ pub fn params_struct(api: &Api, op: &Operation) -> Option<TokenStream> {
         .any(|p| p.deprecated)
         .then(|| quote!(#[allow(deprecated)]));
     Some(quote! {
-        #[doc = #doc]
+        #doc
         #[derive(#(#derives),*)]
         pub struct #name {
             #( #fields )*
@@ -67,18 +68,27 @@ fn field(api: &Api, param: &Param) -> TokenStream {
     if !param.required {
         ty = quote!(Option<#ty>);
     }
-    let mut own = param.docs.clone();
-    if own.description.is_none() && own.summary.is_none() {
-        own.description = Some(format!("The `{}` parameter.", param.wire.replace('`', "'")));
-    }
-    let mut extra = Vec::new();
+    let mut extra: Vec<String> = describe::limits(&param.limits).into_iter().collect();
     if let Some(default) = &param.default {
         extra.push(format!(
             "The server's default: `{}`.",
             default.to_string().replace('`', "'")
         ));
     }
-    let doc = docs::attrs(&own, &extra);
+    if param.wire != param.name {
+        let place = match param.location {
+            ParamLocation::Path => "path parameter",
+            ParamLocation::Query => "query parameter",
+            ParamLocation::Header => "header",
+            ParamLocation::Cookie => "cookie",
+        };
+        extra.push(format!("Sent as the {} {place}.", docs::code(&param.wire)));
+    }
+    let said = param.docs.summary.is_some() || param.docs.description.is_some();
+    if !said && extra.is_empty() {
+        extra.push(describe::value(api, &param.ty));
+    }
+    let doc = docs::attrs(&param.docs, &extra);
     let deprecated = param
         .deprecated
         .then(|| quote!(#[deprecated(note = "deprecated in the API description")]));
@@ -114,8 +124,9 @@ fn encoder(
         }
     });
     let doc = format!(" {doc}");
+    let doc = docs::lines(doc.trim_start());
     Some(quote! {
-        #[doc = #doc]
+        #doc
         pub(crate) fn #name(&self) -> Vec<(#key, String)> {
             let mut pairs = Vec::new();
             #( #pushes )*

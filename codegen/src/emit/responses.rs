@@ -94,10 +94,13 @@ fn decode(content: &Content, response: TokenStream) -> TokenStream {
 /// The `match` pattern of a status: a code, a range, or anything (`default`).
 fn status_pattern(status: Status) -> TokenStream {
     match status {
-        Status::Code(code) => quote!(#code),
+        Status::Code(code) => {
+            let code = proc_macro2::Literal::u16_unsuffixed(code);
+            quote!(#code)
+        }
         Status::Range(range) => {
-            let low = range * 100;
-            let high = low + 99;
+            let low = proc_macro2::Literal::u16_unsuffixed(range * 100);
+            let high = proc_macro2::Literal::u16_unsuffixed(range * 100 + 99);
             quote!(#low..=#high)
         }
         Status::Default => quote!(_),
@@ -114,6 +117,7 @@ pub fn success_enum(api: &Api, op: &Operation) -> Option<TokenStream> {
         " What a success of [`Client::{}`] holds: it depends on the status.",
         op.name
     );
+    let doc = docs::lines(doc.trim_start());
     let variants = variants.iter().map(|(body, variant)| {
         let member = ident(variant);
         let doc = docs::lines(&status_doc(body.status));
@@ -127,7 +131,7 @@ pub fn success_enum(api: &Api, op: &Operation) -> Option<TokenStream> {
     });
     let name = ident(name);
     Some(quote! {
-        #[doc = #doc]
+        #doc
         #[derive(Debug, Clone, PartialEq)]
         pub enum #name {
             #( #variants )*
@@ -143,6 +147,7 @@ pub fn error_enum(api: &Api, op: &Operation) -> Option<TokenStream> {
          [`ApiError::typed`](crate::ApiError::typed)).",
         op.name
     );
+    let doc = docs::lines(doc.trim_start());
     let variants = op.responses.errors.iter().map(|body| {
         let member = ident(&body.variant);
         let doc = docs::lines(&status_doc(body.status));
@@ -150,7 +155,7 @@ pub fn error_enum(api: &Api, op: &Operation) -> Option<TokenStream> {
         quote!(#doc #member(#ty),)
     });
     Some(quote! {
-        #[doc = #doc]
+        #doc
         #[derive(Debug, Clone, PartialEq)]
         pub enum #name {
             #( #variants )*
@@ -198,9 +203,10 @@ pub fn error_decoder(api: &Api, op: &Operation) -> Option<(TokenStream, proc_mac
         " Decodes the body of an error response of [`Client::{}`] as the type its status has.",
         op.name
     );
+    let doc = docs::lines(doc.trim_start());
     Some((
         quote! {
-            #[doc = #doc]
+            #doc
             fn #name(status: reqwest::StatusCode, body: &[u8]) -> Option<std::sync::Arc<dyn crate::error::TypedBody>> {
                 #decode
             }

@@ -67,7 +67,8 @@ fn offset(
     let mut page_size = to_u64(api, &limit_field, limit, *default_page_size, 1);
     let mut capped = String::new();
     if let Some(max) = max_page_size {
-        page_size = quote!((#page_size).min(#max));
+        let literal = proc_macro2::Literal::u64_unsuffixed(*max);
+        page_size = quote!((#page_size).min(#literal));
         capped = format!(", and at most {max}, the API's maximum");
     }
     let start = to_u64(api, &offset_field, offset, 0, 0);
@@ -172,15 +173,17 @@ fn link(api: &Api, op: &Operation, path_names: &[Ident]) -> (String, TokenStream
 /// An expression reading a paging parameter as a `u64`: values below `least` (and NaN)
 /// fall back to `default`.
 fn to_u64(api: &Api, field: &Ident, param: &Param, default: u64, least: u64) -> TokenStream {
+    let default = proc_macro2::Literal::u64_unsuffixed(default);
     match ty::resolve(api, &param.ty) {
         Ty::Scalar(Scalar::F64) => {
-            let least = least as f64;
+            let least = proc_macro2::Literal::f64_unsuffixed(least as f64);
             quote!(params.#field.filter(|value| *value >= #least).map_or(#default, |value| value as u64))
         }
         _ if least == 0 => {
             quote!(params.#field.and_then(|value| u64::try_from(value).ok()).unwrap_or(#default))
         }
         _ => {
+            let least = proc_macro2::Literal::u64_unsuffixed(least);
             quote!(params.#field.and_then(|value| u64::try_from(value).ok()).filter(|value| *value >= #least).unwrap_or(#default))
         }
     }

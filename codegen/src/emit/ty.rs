@@ -30,6 +30,10 @@ pub fn tokens(api: &Api, ty: &Ty) -> TokenStream {
             let inner = tokens(api, inner);
             quote!(Option<#inner>)
         }
+        Ty::Tuple(items) => {
+            let items = items.iter().map(|item| tokens(api, item));
+            quote!((#(#items,)*))
+        }
     }
 }
 

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs;
+use super::{describe, docs};
 use super::ty::{self, ident};
 use crate::model::{Api, Tagging, TypeDef, Union, UnionVariant};
 use crate::naming::{self, Namespace};
@@ -88,7 +88,10 @@ fn variant_def(api: &Api, union: &Union, variant: &UnionVariant) -> TokenStream 
     let mut own = variant.docs.clone();
     let extra: Vec<String> = match (&variant.tag, &own.summary, &own.description) {
         (Some(tag), None, None) => vec![format!("Tagged {}.", docs::code(tag))],
-        (None, None, None) => vec![what_it_holds(api, variant.ty.as_ref())],
+        (None, None, None) => vec![variant.ty.as_ref().map_or_else(
+            || "Nothing besides its tag.".to_owned(),
+            |ty| describe::value(api, ty),
+        )],
         _ => Vec::new(),
     };
     own.notes.clear();
@@ -181,13 +184,14 @@ fn conversions(api: &Api, def: &TypeDef, union: &Union) -> TokenStream {
             " The value, if it is a [`{0}::{1}`].",
             def.name, variant.name
         );
+        let doc = docs::lines(doc.trim_start());
         let access = if variant.boxed {
             quote!(Some(&**value))
         } else {
             quote!(Some(value))
         };
         accessors.push(quote! {
-            #[doc = #doc]
+            #doc
             pub fn #method(&self) -> Option<&#value_ty> {
                 match self {
                     Self::#member(value) => #access,
@@ -231,28 +235,11 @@ fn canonical(api: &Api, ty: &crate::model::Ty) -> String {
         Ty::Vec(inner) => format!("Vec<{}>", canonical(api, inner)),
         Ty::Map(inner) => format!("Map<{}>", canonical(api, inner)),
         Ty::Option(inner) => format!("Option<{}>", canonical(api, inner)),
+        Ty::Tuple(items) => {
+            let items: Vec<String> = items.iter().map(|item| canonical(api, item)).collect();
+            format!("({})", items.join(", "))
+        }
         Ty::Scalar(_) => ty::tokens(api, ty).to_string(),
     }
 }
 
-/// A sentence saying what an undocumented variant holds.
-fn what_it_holds(api: &Api, ty: Option<&crate::model::Ty>) -> String {
-    use crate::model::{Scalar, Ty};
-    let Some(ty) = ty else {
-        return "Nothing besides its tag.".to_owned();
-    };
-    match ty.non_null() {
-        Ty::Scalar(Scalar::String) => "A string.".to_owned(),
-        Ty::Scalar(Scalar::Bool) => "A boolean.".to_owned(),
-        Ty::Scalar(Scalar::F64) => "A number.".to_owned(),
-        Ty::Scalar(Scalar::DateTime) => "A date and time.".to_owned(),
-        Ty::Scalar(Scalar::Date) => "A date.".to_owned(),
-        Ty::Scalar(Scalar::Uuid) => "A UUID.".to_owned(),
-        Ty::Scalar(Scalar::Json) => "Any JSON value.".to_owned(),
-        Ty::Scalar(_) => "An integer.".to_owned(),
-        Ty::Vec(_) => "A list.".to_owned(),
-        Ty::Map(_) => "An object of named values.".to_owned(),
-        Ty::Named(id) => format!("A [`{}`].", api.ty(*id).name),
-        Ty::Option(_) => "A value or `null`.".to_owned(),
-    }
-}

@@ -11,8 +11,7 @@ use crate::diagnostic::{Diagnostics, Pointer};
 
 /// Keywords that only annotate or validate values of a type the other keywords decide:
 /// accepted, and not needed to choose a Rust type.
-const ACCEPTED: [&str; 18] = [
-    "$schema",
+const ACCEPTED: [&str; 17] = [
     "$id",
     "$comment",
     "$anchor",
@@ -295,6 +294,7 @@ impl<'d, 'g> Reader<'d, 'g> {
                 "pattern" => schema.pattern = self.string(value, &here),
                 "contentMediaType" => schema.content_media_type = self.string(value, &here),
                 "contentEncoding" => schema.content_encoding = self.string(value, &here),
+                "$schema" => self.dialect(value, &here),
                 "$defs" | "definitions" => {
                     self.schema_map(value, &here);
                 }
@@ -327,9 +327,34 @@ impl<'d, 'g> Reader<'d, 'g> {
         }
     }
 
+    /// `$schema`: the dialect of a schema, which must be the one schemas are read as.
+    fn dialect(&mut self, value: &Value, at: &Pointer) {
+        let Some(uri) = self.string(value, at) else {
+            return;
+        };
+        if !super::document::is_known_dialect(&uri) {
+            self.diagnostics.warning(
+                at,
+                format!(
+                    "the schema is read as JSON Schema 2020-12 (the dialect of OpenAPI 3.1); \
+                     `{}` is another dialect, whose keywords may mean something else",
+                    uri.replace('`', "'")
+                ),
+            );
+        }
+    }
+
     fn types(&mut self, value: &Value, at: &Pointer, schema: &mut Schema) {
         let names: Vec<(Option<&str>, Pointer)> = match value {
             Value::String(name) => vec![(Some(name.as_str()), at.clone())],
+            Value::Array(names) if names.is_empty() => {
+                self.diagnostics.error(
+                    at,
+                    "`type: []` allows no type; list at least one (or leave `type` out to allow \
+                     any)",
+                );
+                return;
+            }
             Value::Array(names) => names
                 .iter()
                 .enumerate()
@@ -356,14 +381,15 @@ impl<'d, 'g> Reader<'d, 'g> {
                 }
                 None => {
                     only_null = false;
-                    self.diagnostics.error(
-                        &here,
-                        format!(
+                    let message = match name {
+                        Some(name) => format!(
                             "`{}` is not a JSON type (`string`, `number`, `integer`, `boolean`, \
                              `array`, `object` or `null`)",
-                            name.unwrap_or("?").replace('`', "'")
+                            name.replace('`', "'")
                         ),
-                    );
+                        None => "a type name is a string, but this one is not".to_owned(),
+                    };
+                    self.diagnostics.error(&here, message);
                 }
             }
         }
@@ -578,6 +604,18 @@ impl<'d, 'g> Reader<'d, 'g> {
     fn number(&mut self, value: &Value, at: &Pointer) -> Option<f64> {
         match value.as_f64() {
             Some(number) => Some(number),
+            // YAML reads a number too large for a float (`1e400`) as text.
+            None if value
+                .as_str()
+                .and_then(|text| text.parse::<f64>().ok())
+                .is_some_and(f64::is_infinite) =>
+            {
+                self.diagnostics.warning(
+                    at,
+                    "the bound is beyond the range of a 64-bit float; it is ignored",
+                );
+                None
+            }
             None => {
                 self.diagnostics.error(
                     at,

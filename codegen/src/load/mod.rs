@@ -1,18 +1,23 @@
-//! Reading a spec: YAML or JSON text to `openapiv3::OpenAPI`.
+//! Reading a spec: YAML or JSON text to `openapiv3::OpenAPI` and the document's schemas.
 //!
 //! The text is first read into a plain JSON value, so that the document's kind can be
-//! checked (Swagger 2.0 and OpenAPI 3.1 are refused with a clear message), so that common
-//! real-world slips whose intent is clear can be repaired (each repair reported as a
-//! warning naming its location), and so that mistakes serde would describe badly (a
-//! parameter without a schema) are reported in plain words first. Only then is the value
-//! read as OpenAPI 3.0, piece by piece, so that every malformed piece is reported with its
-//! location, not only the first.
+//! checked (OpenAPI 3.0 and 3.1 are read; Swagger 2.0 and later versions are refused with
+//! a clear message), so that common real-world slips whose intent is clear can be
+//! repaired (each repair reported as a warning naming its location), and so that mistakes
+//! serde would describe badly (a parameter without a schema) are reported in plain words
+//! first. Schemas are read by this crate's own reader, for both versions alike; what is
+//! left, the skeleton, is adapted where 3.1 differs from 3.0 (`document.rs`,
+//! `references.rs`) and read by `openapiv3`, piece by piece, so that every malformed piece
+//! is reported with its location, not only the first.
 
+mod document;
 mod keywords;
 mod parameters;
 mod read;
+mod references;
 pub mod schema;
 mod skeleton;
+mod text;
 
 use openapiv3::OpenAPI;
 use serde_json::Value;
@@ -20,9 +25,20 @@ use serde_json::Value;
 use crate::diagnostic::{Diagnostic, Diagnostics, Pointer};
 use schema::Schemas;
 
+/// The version of OpenAPI a document is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Version {
+    /// OpenAPI 3.0.x.
+    V3_0,
+    /// OpenAPI 3.1.x, whose schemas are JSON Schema 2020-12.
+    V3_1,
+}
+
 /// A document as read: its skeleton, read by `openapiv3` with every schema replaced by a
 /// reference to its own place, and its schemas.
 pub struct Document {
+    /// The version it is written in.
+    pub version: Version,
     /// The document without its schemas.
     pub spec: OpenAPI,
     /// Every schema of the document, by pointer.
@@ -31,9 +47,9 @@ pub struct Document {
     pub skeleton: Value,
 }
 
-/// Reads `text` as an OpenAPI 3.0 document, repairing what can be repaired.
+/// Reads `text` as an OpenAPI 3.0 or 3.1 document, repairing what can be repaired.
 pub fn load(text: &str, diagnostics: &mut Diagnostics) -> Option<Document> {
-    let mut value: Value = match serde_yaml::from_str(text) {
+    let mut value = match text::read(text) {
         Ok(value) => value,
         Err(error) => {
             // serde_yaml's message already gives the line and column.
@@ -41,20 +57,18 @@ pub fn load(text: &str, diagnostics: &mut Diagnostics) -> Option<Document> {
             return None;
         }
     };
-    check_version(&value, diagnostics)?;
+    let version = check_version(&value, diagnostics)?;
     check_depth(&value, diagnostics)?;
-    if value.get("paths").is_none() {
-        diagnostics.error(
-            &Pointer::root().push("paths"),
-            "missing: an OpenAPI 3.0 document has `paths` (it may be empty, `paths: {}`)",
-        );
-    }
-    let reported = parameters::review(&mut value, diagnostics);
+    document::check(&value, version, diagnostics);
+    let mut reported = parameters::review(&mut value, diagnostics);
     let positions = skeleton::positions(&value);
     let schemas = read_schemas(&value, &positions, diagnostics);
     skeleton::strip(&mut value, &positions);
+    references::follow(&mut value, version, &mut reported, diagnostics);
+    document::adapt(&mut value, version, diagnostics);
     let spec = read::document(&value, &reported, diagnostics)?;
     Some(Document {
+        version,
         spec,
         schemas,
         skeleton: value,
@@ -82,8 +96,9 @@ fn read_schemas(
     reader.finish()
 }
 
-/// Refuses what is not OpenAPI 3.0: not an object, Swagger 2.0, OpenAPI 3.1 or later.
-fn check_version(value: &Value, diagnostics: &mut Diagnostics) -> Option<()> {
+/// The version of the document, or `None` (reported) when it is not OpenAPI 3.0 or 3.1:
+/// not an object, Swagger 2.0, OpenAPI 3.2 or later.
+fn check_version(value: &Value, diagnostics: &mut Diagnostics) -> Option<Version> {
     let root = Pointer::root();
     let Some(object) = value.as_object() else {
         diagnostics.error(
@@ -99,29 +114,54 @@ fn check_version(value: &Value, diagnostics: &mut Diagnostics) -> Option<()> {
         diagnostics.push_diagnostic(Diagnostic::error(
             &root.push("swagger"),
             format!(
-                "this is a Swagger {} document; only OpenAPI 3.0 is supported (convert it first, \
-                 e.g. with swagger2openapi)",
+                "this is a Swagger {} document; only OpenAPI 3.0 and 3.1 are supported (convert \
+                 it first, e.g. with swagger2openapi)",
                 display_scalar(swagger)
             ),
         ));
         return None;
     }
     let pointer = root.push("openapi");
-    match object.get("openapi") {
+    let version = match object.get("openapi") {
         None => {
             diagnostics.error(
                 &pointer,
-                "missing: the `openapi` field must give the version, 3.0.x",
+                "missing: the `openapi` field must give the version, 3.0.x or 3.1.x",
             );
-            None
+            return None;
         }
-        Some(Value::String(version)) if version.starts_with("3.0") => Some(()),
+        Some(Value::String(version)) => version,
+        Some(Value::Number(number)) => {
+            diagnostics.error(
+                &pointer,
+                format!(
+                    "the version is a string such as `3.1.0`, but this is the number {number} \
+                     (write it with its patch number, or quote it)"
+                ),
+            );
+            return None;
+        }
         Some(other) => {
             diagnostics.error(
                 &pointer,
                 format!(
-                    "OpenAPI {} is not supported; only 3.0.x documents can be read",
-                    display_scalar(other)
+                    "the version is a string such as `3.1.0`, but this is {}",
+                    kind_of(other)
+                ),
+            );
+            return None;
+        }
+    };
+    let mut numbers = version.split(['.', '-', '+']);
+    match (numbers.next(), numbers.next()) {
+        (Some("3"), Some("0")) => Some(Version::V3_0),
+        (Some("3"), Some("1")) => Some(Version::V3_1),
+        _ => {
+            diagnostics.error(
+                &pointer,
+                format!(
+                    "OpenAPI {} is not supported; only 3.0.x and 3.1.x documents can be read",
+                    version.replace('`', "'")
                 ),
             );
             None

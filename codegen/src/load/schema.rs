@@ -272,6 +272,11 @@ impl Schemas {
     pub fn len(&self) -> usize {
         self.nodes.len()
     }
+
+    /// Every schema's id, in the order they were read.
+    pub fn ids(&self) -> impl Iterator<Item = SchemaId> + use<> {
+        (0..self.nodes.len()).map(SchemaId)
+    }
 }
 
 /// Building the arena (for the reader only).

@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 use crate::diagnostic::Pointer;
 
 /// The operation keys of a path item.
-const METHODS: [&str; 8] = [
+pub(super) const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 

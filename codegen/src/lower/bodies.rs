@@ -245,7 +245,7 @@ impl Lowerer<'_> {
             Ty::Scalar(Scalar::Json | Scalar::Upload) => false,
             Ty::Scalar(_) => true,
             Ty::Vec(item) => list && self.is_form_value(item, false),
-            Ty::Map(_) | Ty::Option(_) => false,
+            Ty::Map(_) | Ty::Option(_) | Ty::Tuple(_) => false,
             Ty::Named(id) => match self.type_kind(*id) {
                 Some(TypeKind::Enum(_)) => true,
                 Some(TypeKind::Alias(inner)) => {

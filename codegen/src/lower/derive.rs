@@ -32,10 +32,12 @@ pub(super) fn box_recursive_fields(api: &mut Api) {
     let mut boxed = Vec::new();
     for (index, def) in api.types.iter().enumerate() {
         for (member, ty) in inline_members(&def.kind) {
-            if let Some(target) = direct_target(&api.types, ty) {
-                if reaches(&api.types, target, TypeId(index)) {
-                    boxed.push((index, member));
-                }
+            let targets = direct_targets(&api.types, ty);
+            if targets
+                .into_iter()
+                .any(|target| reaches(&api.types, target, TypeId(index)))
+            {
+                boxed.push((index, member));
             }
         }
     }
@@ -71,27 +73,30 @@ fn inline_members(kind: &TypeKind) -> Vec<(usize, &Ty)> {
     }
 }
 
-/// The struct or union a type expression holds in place (not behind a `Vec` or map),
-/// through aliases and `Option`.
-fn direct_target(types: &[TypeDef], ty: &Ty) -> Option<TypeId> {
+/// The structs and unions a type expression holds in place (not behind a `Vec` or map),
+/// through aliases, `Option` and tuples.
+fn direct_targets(types: &[TypeDef], ty: &Ty) -> Vec<TypeId> {
+    let mut found = Vec::new();
     let mut seen = HashSet::new();
-    let mut ty = ty;
-    loop {
+    let mut stack = vec![ty];
+    while let Some(ty) = stack.pop() {
         match ty {
-            Ty::Option(inner) => ty = inner,
+            Ty::Option(inner) => stack.push(inner),
+            Ty::Tuple(items) => stack.extend(items),
             Ty::Named(id) => {
                 if !seen.insert(*id) {
-                    return None;
+                    continue;
                 }
-                match &types.get(id.0)?.kind {
-                    TypeKind::Struct(_) | TypeKind::Union(_) => return Some(*id),
-                    TypeKind::Alias(inner) => ty = inner,
-                    TypeKind::Enum(_) => return None,
+                match types.get(id.0).map(|t| &t.kind) {
+                    Some(TypeKind::Struct(_) | TypeKind::Union(_)) => found.push(*id),
+                    Some(TypeKind::Alias(inner)) => stack.push(inner),
+                    Some(TypeKind::Enum(_)) | None => {}
                 }
             }
-            Ty::Scalar(_) | Ty::Vec(_) | Ty::Map(_) => return None,
+            Ty::Scalar(_) | Ty::Vec(_) | Ty::Map(_) => {}
         }
     }
+    found
 }
 
 /// Whether type `from` holds type `to` in place, directly or through others.
@@ -104,7 +109,7 @@ fn reaches(types: &[TypeDef], from: TypeId, to: TypeId) -> bool {
         }
         let Some(def) = types.get(id.0) else { continue };
         for (_, ty) in inline_members(&def.kind) {
-            if let Some(next) = direct_target(types, ty) {
+            for next in direct_targets(types, ty) {
                 if seen.insert(next) {
                     queue.push_back(next);
                 }
@@ -130,6 +135,7 @@ fn alias_reaches(types: &[TypeDef], ty: &Ty, own: TypeId) -> bool {
                 }
             }
             Ty::Vec(inner) | Ty::Map(inner) | Ty::Option(inner) => stack.push(inner),
+            Ty::Tuple(items) => stack.extend(items),
             Ty::Scalar(_) => {}
         }
     }
@@ -236,7 +242,7 @@ fn needs_input(types: &[TypeDef]) -> HashSet<TypeId> {
                 continue;
             };
             let needed = strukt.fields.iter().any(|field| {
-                field.read_only || struct_in(types, &field.ty).is_some_and(|t| found.contains(&t))
+                field.read_only || structs_in(types, &field.ty).any(|t| found.contains(&t))
             });
             if needed {
                 found.insert(TypeId(index));
@@ -248,22 +254,26 @@ fn needs_input(types: &[TypeDef]) -> HashSet<TypeId> {
     }
 }
 
-/// The struct a type expression holds, in place or in a `Vec`, map or `Option`, through
-/// aliases.
-fn struct_in(types: &[TypeDef], ty: &Ty) -> Option<TypeId> {
-    let mut ty = ty;
-    for _ in 0..=types.len() {
-        match ty {
-            Ty::Vec(inner) | Ty::Map(inner) | Ty::Option(inner) => ty = inner,
-            Ty::Named(id) => match &types.get(id.0)?.kind {
-                TypeKind::Struct(_) => return Some(*id),
-                TypeKind::Alias(inner) => ty = inner,
-                _ => return None,
-            },
-            Ty::Scalar(_) => return None,
+/// The structs a type expression holds, in place or in a `Vec`, map, `Option` or tuple,
+/// through aliases.
+fn structs_in<'t>(types: &'t [TypeDef], ty: &'t Ty) -> impl Iterator<Item = TypeId> + 't {
+    let mut stack = vec![ty];
+    let mut seen = HashSet::new();
+    std::iter::from_fn(move || {
+        while let Some(ty) = stack.pop() {
+            match ty {
+                Ty::Vec(inner) | Ty::Map(inner) | Ty::Option(inner) => stack.push(inner),
+                Ty::Tuple(items) => stack.extend(items),
+                Ty::Named(id) if seen.insert(*id) => match types.get(id.0).map(|t| &t.kind) {
+                    Some(TypeKind::Struct(_)) => return Some(*id),
+                    Some(TypeKind::Alias(inner)) => stack.push(inner),
+                    _ => {}
+                },
+                Ty::Named(_) | Ty::Scalar(_) => {}
+            }
         }
-    }
-    None
+        None
+    })
 }
 
 /// The types used anywhere but as the body of a PATCH operation.
@@ -311,6 +321,7 @@ impl Deriver<'_> {
             Ty::Vec(inner) => Ty::Vec(Box::new(self.input_ty(api, inner))),
             Ty::Map(inner) => Ty::Map(Box::new(self.input_ty(api, inner))),
             Ty::Option(inner) => Ty::Option(Box::new(self.input_ty(api, inner))),
+            Ty::Tuple(items) => Ty::Tuple(items.iter().map(|t| self.input_ty(api, t)).collect()),
             Ty::Named(id) if self.needs_input.contains(id) => {
                 Ty::Named(self.derive(api, *id, Derivation::Input))
             }

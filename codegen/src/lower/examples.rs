@@ -60,6 +60,22 @@ impl Checker<'_> {
                 }
                 other => Err(expected("an array", other)),
             },
+            Ty::Tuple(items) => match value {
+                Value::Array(values) if values.len() == items.len() => {
+                    items.iter().zip(values).enumerate().try_for_each(
+                        |(index, (item, item_value))| {
+                            self.fits(item, item_value, depth)
+                                .map_err(|e| at(index, &e))
+                        },
+                    )
+                }
+                Value::Array(values) => Err(format!(
+                    "expected an array of exactly {} items, found {}",
+                    items.len(),
+                    values.len()
+                )),
+                other => Err(expected("an array", other)),
+            },
             Ty::Map(item) => match value {
                 Value::Object(entries) => entries.iter().try_for_each(|(key, entry)| {
                     self.fits(item, entry, depth).map_err(|e| at(key, &e))

@@ -15,6 +15,7 @@ mod schema;
 mod security;
 mod shape;
 mod union;
+mod webhook;
 
 use std::collections::{HashMap, HashSet};
 
@@ -32,9 +33,11 @@ pub fn lower(document: &Document, diagnostics: &mut Diagnostics) -> Option<Api> 
     let spec = &document.spec;
     let mut lowerer = Lowerer::new(document, diagnostics);
     lowerer.declare_components();
+    lowerer.check_reference_siblings(document.version);
     lowerer.lower_components();
     lowerer.auth = lowerer.security_schemes();
     let operations = lowerer.lower_operations();
+    lowerer.lower_webhooks();
     let servers = lowerer.servers();
     let auth = std::mem::take(&mut lowerer.auth);
     let mut api = Api {

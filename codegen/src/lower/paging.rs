@@ -143,8 +143,15 @@ fn offset(params: &[Param]) -> Option<PagingKind> {
     let limit_param = params.get(limit)?;
     // Float to integer `as` casts saturate, and NaN becomes 0, which the filters drop.
     let max_page_size = limit_param
+        .limits
         .maximum
-        .map(|max| max.floor() as u64)
+        .map(|max| {
+            if max.exclusive {
+                (max.value.ceil() as u64).saturating_sub(1)
+            } else {
+                max.value.floor() as u64
+            }
+        })
         .filter(|max| *max > 0);
     let default_page_size = limit_param
         .default

@@ -118,9 +118,7 @@ impl<'a> Lowerer<'a> {
             ..Docs::default()
         };
         docs.notes.extend(self.fallback_note(schema));
-        let resolved = self.analysis.get(self.analysis.resolve(schema));
-        let maximum = resolved.maximum.map(|bound| bound.value);
-        let default = self.analysis.annotations(schema).default;
+        let annotations = self.analysis.annotations(schema);
         Some(Param {
             wire: data.name.clone(),
             name: String::new(),
@@ -131,8 +129,8 @@ impl<'a> Lowerer<'a> {
             required: data.required || location == ParamLocation::Path,
             style,
             deprecated: data.deprecated.unwrap_or(false),
-            default,
-            maximum,
+            default: annotations.default,
+            limits: annotations.limits,
             docs,
         })
     }

@@ -11,6 +11,7 @@ use std::collections::HashSet;
 use super::shape::{EnumValue, ObjectParts, Shape};
 use super::{Lowerer, Origin};
 use crate::diagnostic::Pointer;
+use crate::load::Version;
 use crate::load::schema::{Additional, SchemaId};
 use crate::model::{
     Docs, Enum, Example, Extra, Field, Scalar, Struct, Ty, TypeKind, Untyped, UntypedReason,
@@ -36,6 +37,47 @@ impl Lowerer<'_> {
         }
     }
 
+    /// Reports schemas whose `type` contradicts the schema their `$ref` names: an error in
+    /// OpenAPI 3.1, where both apply and no value can match them; a warning in 3.0, which
+    /// ignores keywords beside `$ref` (the reference is used).
+    pub(super) fn check_reference_siblings(&mut self, version: Version) {
+        let schemas = self.schemas;
+        for id in schemas.ids() {
+            let Some((own, theirs)) = self.analysis.reference_conflict(id) else {
+                continue;
+            };
+            let schema = self.analysis.get(id);
+            let target = schema
+                .reference
+                .as_ref()
+                .map(|r| r.raw.replace('`', "'"))
+                .unwrap_or_default();
+            let conflict = format!(
+                "`type: {}` beside `$ref: {target}` contradicts that schema, which allows only \
+                 `{}`",
+                match own.as_slice() {
+                    [only] => only.name().to_owned(),
+                    several => format!("[{}]", type_names(several, ", ")),
+                },
+                type_names(&theirs, "`, `")
+            );
+            let at = schema.pointer.push("type");
+            match version {
+                Version::V3_1 => self.diagnostics.error(
+                    &at,
+                    format!("{conflict}: no value matches both; remove one of the two"),
+                ),
+                Version::V3_0 => self.diagnostics.warning(
+                    &at,
+                    format!(
+                        "{conflict}; the `type` is ignored, as OpenAPI 3.0 ignores keywords beside \
+                         `$ref`"
+                    ),
+                ),
+            }
+        }
+    }
+
     /// Lowers every `components/schemas` entry into the type declared for it.
     pub(super) fn lower_components(&mut self) {
         let schemas = self.schemas;
@@ -57,11 +99,24 @@ impl Lowerer<'_> {
     /// Objects, string lists and alternatives written in place become named types called
     /// `hint`.
     pub(super) fn ty_of(&mut self, id: SchemaId, hint: &str) -> Ty {
-        let mut ty = self.ty_without_null(id, hint);
-        if self.analysis.nullable(id) {
-            ty = ty.nullable();
-        }
+        let bare = self.ty_without_null(id, hint);
+        let ty = if self.analysis.nullable(id) {
+            bare.clone().nullable()
+        } else {
+            bare.clone()
+        };
         self.note_examples(id, &ty);
+        // The examples of a schema this one refers to that is not a component (a `$defs`
+        // entry, any place a `$ref` names), which no other use records.
+        let target = self.analysis.resolve(id);
+        if target != id && !self.schemas.components().iter().any(|(_, c)| *c == target) {
+            let target_ty = if self.analysis.nullable(target) {
+                bare.nullable()
+            } else {
+                bare
+            };
+            self.note_examples(target, &target_ty);
+        }
         ty
     }
 
@@ -87,6 +142,7 @@ impl Lowerer<'_> {
                 Some(items) => self.ty_of(items, &format!("{hint}Item")),
                 None => self.untyped(id, UntypedReason::AnyValue),
             })),
+            Shape::Tuple(items) => self.tuple_of(&items, hint),
             Shape::Map(values) => Ty::Map(Box::new(match values {
                 Some(values) => self.ty_of(values, &format!("{hint}Value")),
                 None => self.untyped(id, UntypedReason::FreeFormValues),
@@ -223,13 +279,7 @@ impl Lowerer<'_> {
         };
         let mut annotations = super::shape::Annotations::default();
         for id in schemas {
-            let found = self.analysis.annotations(*id);
-            annotations.title = annotations.title.or(found.title);
-            annotations.description = annotations.description.or(found.description);
-            annotations.default = annotations.default.or(found.default);
-            annotations.read_only |= found.read_only;
-            annotations.deprecated |= found.deprecated;
-            annotations.secret |= found.secret;
+            annotations.merge(self.analysis.annotations(*id));
         }
         let mut docs = Docs {
             summary: annotations.title,
@@ -244,6 +294,7 @@ impl Lowerer<'_> {
         }
         if let Some(id) = schemas.first() {
             docs.notes.extend(self.fallback_note(*id));
+            docs.notes.extend(content_note(self.analysis.get(*id)));
         }
         Field {
             wire: wire.to_owned(),
@@ -255,6 +306,7 @@ impl Lowerer<'_> {
             read_only: annotations.read_only,
             secret: annotations.secret,
             deprecated: annotations.deprecated,
+            limits: annotations.limits,
             docs,
         }
     }
@@ -335,7 +387,19 @@ impl Lowerer<'_> {
         Ty::Scalar(Scalar::Json)
     }
 
-    fn unsupported(&mut self, id: SchemaId, reason: String) -> Ty {
+    /// The tuple of `prefixItems`, each item's type named after its place if it needs a
+    /// name.
+    pub(super) fn tuple_of(&mut self, items: &[SchemaId], hint: &str) -> Ty {
+        Ty::Tuple(
+            items
+                .iter()
+                .enumerate()
+                .map(|(index, item)| self.ty_of(*item, &format!("{hint}Item{index}")))
+                .collect(),
+        )
+    }
+
+    pub(super) fn unsupported(&mut self, id: SchemaId, reason: String) -> Ty {
         let pointer = self.analysis.get(id).pointer.clone();
         self.diagnostics.warning(
             &pointer,
@@ -369,11 +433,45 @@ impl Lowerer<'_> {
     }
 }
 
-/// The docs of a schema: `title` as summary, `description` as the body.
+/// JSON type names, for messages.
+fn type_names(types: &[crate::load::schema::JsonType], separator: &str) -> String {
+    let names: Vec<&str> = types.iter().map(|ty| ty.name()).collect();
+    names.join(separator)
+}
+
+/// The docs of a schema: `title` as summary, `description` as the body, and what its
+/// text holds if it says (see [`content_note`]).
 pub(super) fn docs_of(schema: &crate::load::schema::Schema) -> Docs {
     Docs {
         summary: schema.title.clone().filter(|t| !t.trim().is_empty()),
         description: schema.description.clone().filter(|d| !d.trim().is_empty()),
+        notes: content_note(schema).into_iter().collect(),
         ..Docs::default()
+    }
+}
+
+/// What a string holds when its schema says: `contentEncoding` and `contentMediaType`
+/// (3.1), or `format: byte` (3.0's base64). The value stays the text as sent (a `String`):
+/// the note tells the reader to decode it.
+pub(super) fn content_note(schema: &crate::load::schema::Schema) -> Option<String> {
+    let encoding = schema
+        .content_encoding
+        .as_deref()
+        .or_else(|| (schema.format.as_deref() == Some("byte")).then_some("base64"));
+    let media = schema
+        .content_media_type
+        .as_deref()
+        .map(|media| format!(" `{}`", media.replace('`', "'")));
+    let media = media.unwrap_or_default();
+    match encoding {
+        Some(encoding) if encoding.eq_ignore_ascii_case("base64") => Some(format!(
+            "Base64-encoded{media} data, kept as the encoded text."
+        )),
+        Some(encoding) => Some(format!(
+            "`{}`-encoded{media} data, kept as the encoded text.",
+            encoding.replace('`', "'")
+        )),
+        None if !media.is_empty() => Some(format!("Text holding{media} content.")),
+        None => None,
     }
 }

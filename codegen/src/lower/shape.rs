@@ -7,8 +7,8 @@
 use std::cell::Cell;
 use std::collections::HashSet;
 
-use crate::load::schema::{Additional, JsonType, Schema, SchemaId, Schemas};
-use crate::model::Scalar;
+use crate::load::schema::{self as spec, Additional, JsonType, Schema, SchemaId, Schemas};
+use crate::model::{Bound, Limits, Scalar};
 
 /// How many references or wrappers a walk follows before it gives up on a chain.
 const MAX_HOPS: usize = 64;
@@ -29,6 +29,8 @@ pub enum Shape {
     Types(Vec<JsonType>),
     /// An array of `items`.
     Array(Option<SchemaId>),
+    /// An array of exactly these items, in this order (`prefixItems`, closed).
+    Tuple(Vec<SchemaId>),
     /// An object without declared properties: a map of values.
     Map(Option<SchemaId>),
     /// A built-in scalar.
@@ -95,6 +97,56 @@ pub struct Annotations {
     pub deprecated: bool,
     /// `format: password` or `x-secret`.
     pub secret: bool,
+    /// Bounds, lengths and pattern.
+    pub limits: Limits,
+}
+
+impl Annotations {
+    /// Adds what `other` says and `self` does not: the first text, default and limit
+    /// found win; a flag set by either is set.
+    pub fn merge(&mut self, other: Self) {
+        self.title = self.title.take().or(other.title);
+        self.description = self.description.take().or(other.description);
+        self.default = self.default.take().or(other.default);
+        self.read_only |= other.read_only;
+        self.deprecated |= other.deprecated;
+        self.secret |= other.secret;
+        let (limits, more) = (&mut self.limits, other.limits);
+        limits.minimum = limits.minimum.or(more.minimum);
+        limits.maximum = limits.maximum.or(more.maximum);
+        limits.min_length = limits.min_length.or(more.min_length);
+        limits.max_length = limits.max_length.or(more.max_length);
+        limits.min_items = limits.min_items.or(more.min_items);
+        limits.max_items = limits.max_items.or(more.max_items);
+        limits.pattern = limits.pattern.take().or(more.pattern);
+    }
+
+    /// What one schema says by itself.
+    fn of(schema: &Schema) -> Self {
+        let bound = |bound: Option<spec::Bound>| {
+            bound.map(|bound| Bound {
+                value: bound.value,
+                exclusive: bound.exclusive,
+            })
+        };
+        Self {
+            title: non_blank(&schema.title),
+            description: non_blank(&schema.description),
+            default: schema.default.clone(),
+            read_only: schema.read_only,
+            deprecated: schema.deprecated,
+            secret: schema.secret,
+            limits: Limits {
+                minimum: bound(schema.minimum),
+                maximum: bound(schema.maximum),
+                min_length: schema.min_length,
+                max_length: schema.max_length,
+                min_items: schema.min_items,
+                max_items: schema.max_items,
+                pattern: schema.pattern.clone(),
+            },
+        }
+    }
 }
 
 /// Looks at the schemas of a document.
@@ -253,12 +305,7 @@ impl<'a> Analysis<'a> {
                 continue;
             }
             let schema = self.get(id);
-            found.title = found.title.or_else(|| non_blank(&schema.title));
-            found.description = found.description.or_else(|| non_blank(&schema.description));
-            found.default = found.default.or_else(|| schema.default.clone());
-            found.read_only |= schema.read_only;
-            found.deprecated |= schema.deprecated;
-            found.secret |= schema.secret;
+            found.merge(Annotations::of(schema));
             // Annotations of what the schema refers to come after its own (stack order).
             queue.extend(schema.all_of.iter().rev());
             if let Some(target) = schema.reference.as_ref().and_then(|r| r.target) {
@@ -301,10 +348,34 @@ impl<'a> Analysis<'a> {
             .collect();
         match (reference, parts.as_slice(), self.has_own_type(schema)) {
             (Some(target), [], false) => Shape::Same(target),
+            // Contradicting keywords (reported): the reference wins, as OpenAPI 3.0 says.
+            (Some(target), [], true) if self.reference_conflict(id).is_some() => {
+                Shape::Same(target)
+            }
             (None, [only], false) => Shape::Same(*only),
             (None, [], _) => self.local_shape(schema),
             _ => self.combined_shape(id),
         }
+    }
+
+    /// The schema's own `type` and the JSON types of the schema its `$ref` names, when they
+    /// have none in common: no value can match both.
+    pub fn reference_conflict(&self, id: SchemaId) -> Option<(Vec<JsonType>, Vec<JsonType>)> {
+        let schema = self.get(id);
+        let target = schema.reference.as_ref()?.target?;
+        let own: Vec<JsonType> = schema.types.non_null().collect();
+        if own.is_empty() {
+            return None;
+        }
+        let mut theirs = self.json_types(target);
+        theirs.retain(|ty| *ty != JsonType::Null);
+        let numbers = [JsonType::Integer, JsonType::Number];
+        let overlap = own.iter().any(|a| {
+            theirs
+                .iter()
+                .any(|b| a == b || (numbers.contains(a) && numbers.contains(b)))
+        });
+        (!theirs.is_empty() && !overlap).then_some((own, theirs))
     }
 
     /// The shape of a schema made of a reference, `allOf` parts and keywords of its own.
@@ -366,7 +437,7 @@ impl<'a> Analysis<'a> {
         }
         match types.as_slice() {
             [] if !schema.properties.is_empty() => self.object_parts_of(schema),
-            [] if schema.items.is_some() => Shape::Array(schema.items),
+            [] if schema.items.is_some() || !schema.prefix_items.is_empty() => array_shape(schema),
             [] if schema.only_null => Shape::Any,
             [] => Shape::Any,
             [JsonType::Object] if schema.properties.is_empty() => match schema.additional {
@@ -374,19 +445,14 @@ impl<'a> Analysis<'a> {
                 _ => Shape::Map(None),
             },
             [JsonType::Object] => self.object_parts_of(schema),
-            [JsonType::Array] if !schema.prefix_items.is_empty() => Shape::Unsupported(
-                "a tuple (`prefixItems`) is not typed; its items are kept as JSON".to_owned(),
-            ),
-            [JsonType::Array] => Shape::Array(schema.items),
+            [JsonType::Array] => array_shape(schema),
             [single] => Shape::Scalar(scalar(*single, schema.format.as_deref())),
             several => Shape::Types(several.to_vec()),
         }
     }
 
     fn object_parts_of(&self, schema: &Schema) -> Shape {
-        let mut parts = ObjectParts::default();
-        add_local(schema, &mut parts);
-        Shape::Object(parts)
+        Shape::Object(local_object_parts(schema))
     }
 
     /// The properties of an object schema, merged through references and `allOf`; `None`
@@ -525,7 +591,7 @@ impl<'a> Analysis<'a> {
         match self.shape(self.resolve(id)) {
             Shape::Object(_) | Shape::Map(_) => vec![JsonType::Object],
             Shape::StringEnum(_) => vec![JsonType::String],
-            Shape::Array(_) => vec![JsonType::Array],
+            Shape::Array(_) | Shape::Tuple(_) => vec![JsonType::Array],
             Shape::Types(types) => types,
             Shape::Scalar(scalar) => vec![scalar_type(scalar)],
             Shape::Union(alternatives) => {
@@ -542,6 +608,39 @@ impl<'a> Analysis<'a> {
             Shape::Same(_) | Shape::Any | Shape::Unsupported(_) => Vec::new(),
         }
     }
+}
+
+/// What an array schema describes: a `Vec` of its `items`, or a tuple of its
+/// `prefixItems`. A Rust tuple holds exactly its items, so `prefixItems` are a tuple only
+/// when no other array is valid: `items: false` (no items after them) and a `minItems` of
+/// at least their number (none of them missing). Otherwise the array is not typed.
+pub fn array_shape(schema: &Schema) -> Shape {
+    let prefix = &schema.prefix_items;
+    if prefix.is_empty() {
+        return Shape::Array(schema.items);
+    }
+    let count = prefix.len();
+    if !schema.closed_items {
+        return Shape::Unsupported(format!(
+            "a tuple (`prefixItems`) open to further items is not typed (`items: false` with \
+             `minItems: {count}` makes it a Rust tuple)"
+        ));
+    }
+    let required = schema.min_items.unwrap_or(0);
+    if usize::try_from(required).is_ok_and(|required| required < count) {
+        return Shape::Unsupported(format!(
+            "a tuple (`prefixItems`) whose items may be missing is not typed (`minItems: \
+             {count}` makes it a Rust tuple)"
+        ));
+    }
+    Shape::Tuple(prefix.clone())
+}
+
+/// A schema's own properties, `required` and `additionalProperties`.
+pub fn local_object_parts(schema: &Schema) -> ObjectParts {
+    let mut parts = ObjectParts::default();
+    add_local(schema, &mut parts);
+    parts
 }
 
 /// Adds a schema's own properties, `required` and `additionalProperties` to `parts`.

@@ -276,6 +276,7 @@ impl Lowerer<'_> {
             Shape::Scalar(scalar) => scalar_variant(scalar).to_owned(),
             Shape::StringEnum(_) => "String".to_owned(),
             Shape::Array(_) => "Array".to_owned(),
+            Shape::Tuple(_) => "Tuple".to_owned(),
             Shape::Object(_) | Shape::Map(_) => "Object".to_owned(),
             _ => "Value".to_owned(),
         }
@@ -290,18 +291,26 @@ impl Lowerer<'_> {
     ) -> TypeKind {
         let schema = self.analysis.get(id);
         let format = schema.format.clone();
-        let items = schema.items;
+        let array = super::shape::array_shape(schema);
         let additional = schema.additional;
         let has_properties = !schema.properties.is_empty();
         let mut variants = Vec::with_capacity(types.len());
         for ty in types {
             let rust = match ty {
-                JsonType::Array => Ty::Vec(Box::new(match items {
-                    Some(items) => self.ty_of(items, &format!("{name}Item")),
-                    None => self.untyped(id, crate::model::UntypedReason::AnyValue),
-                })),
+                JsonType::Array => match &array {
+                    Shape::Tuple(items) => self.tuple_of(items, &format!("{name}Array")),
+                    Shape::Array(Some(items)) => {
+                        Ty::Vec(Box::new(self.ty_of(*items, &format!("{name}Item"))))
+                    }
+                    Shape::Unsupported(reason) => self.unsupported(id, reason.clone()),
+                    _ => Ty::Vec(Box::new(
+                        self.untyped(id, crate::model::UntypedReason::AnyValue),
+                    )),
+                },
                 JsonType::Object if has_properties => {
-                    let parts = self.analysis.object_parts(id).unwrap_or_default();
+                    // The schema's own properties: `object_parts` refuses a schema that
+                    // allows other types besides objects.
+                    let parts = super::shape::local_object_parts(self.analysis.get(id));
                     let pointer = self.analysis.get(id).pointer.clone();
                     let type_id = self.declare(
                         &format!("{name}Object"),
@@ -323,7 +332,7 @@ impl Lowerer<'_> {
             };
             let (name, rank) = match &rust {
                 Ty::Scalar(scalar) => (scalar_variant(*scalar), (scalar_rank(*scalar), 0)),
-                Ty::Vec(_) => ("Array", (50, 0)),
+                Ty::Vec(_) | Ty::Tuple(_) => ("Array", (50, 0)),
                 Ty::Map(_) => ("Object", (70, 0)),
                 _ => ("Object", (60, 0)),
             };
@@ -373,6 +382,8 @@ impl Lowerer<'_> {
         match self.analysis.shape(self.analysis.resolve(alt)) {
             Shape::Scalar(scalar) => (scalar_rank(scalar), 0),
             Shape::StringEnum(_) => (38, 0),
+            // A tuple accepts fewer arrays than a list does.
+            Shape::Tuple(_) => (49, 0),
             Shape::Array(_) => (50, 0),
             Shape::Object(parts) => (60, -count(parts.required.len())),
             Shape::Map(_) => (70, 0),

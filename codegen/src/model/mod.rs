@@ -11,7 +11,7 @@ pub use operation::{
     ParamStyle, Part, PartKind, PathPart, Responses, Security, Status, StatusBody, Success,
 };
 pub use types::{
-    Derivation, Docs, Enum, Extra, Field, Scalar, Struct, Tagging, Ty, TypeDef, TypeId, TypeKind,
+    Bound, Derivation, Docs, Enum, Extra, Field, Limits, Scalar, Struct, Tagging, Ty, TypeDef, TypeId, TypeKind,
     Union, UnionVariant, Variant,
 };
 
@@ -154,6 +154,7 @@ pub fn visit_ty(ty: &Ty, visit: &mut dyn FnMut(&Ty)) {
     visit(ty);
     match ty {
         Ty::Vec(inner) | Ty::Map(inner) | Ty::Option(inner) => visit_ty(inner, visit),
+        Ty::Tuple(items) => items.iter().for_each(|item| visit_ty(item, visit)),
         Ty::Scalar(_) | Ty::Named(_) => {}
     }
 }

@@ -1,6 +1,6 @@
 //! Operations: one client method each.
 
-use super::{Docs, Ty};
+use super::{Docs, Limits, Ty};
 
 /// An HTTP method the client can send.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -133,8 +133,8 @@ pub struct Param {
     pub deprecated: bool,
     /// `default`, for docs and paging.
     pub default: Option<serde_json::Value>,
-    /// `maximum` of a number, for paging.
-    pub maximum: Option<f64>,
+    /// What a valid value is beyond its type (a page size's `maximum`, for paging).
+    pub limits: Limits,
     /// Its documentation.
     pub docs: Docs,
 }

@@ -101,6 +101,35 @@ impl Extra {
     }
 }
 
+/// What an API description says a valid value is beyond its type: a number's bounds, a
+/// string's length and pattern, a list's length. Documented, not checked.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Limits {
+    /// `minimum`, `exclusiveMinimum`.
+    pub minimum: Option<Bound>,
+    /// `maximum`, `exclusiveMaximum`.
+    pub maximum: Option<Bound>,
+    /// `minLength`.
+    pub min_length: Option<u64>,
+    /// `maxLength`.
+    pub max_length: Option<u64>,
+    /// `minItems`.
+    pub min_items: Option<u64>,
+    /// `maxItems`.
+    pub max_items: Option<u64>,
+    /// `pattern`: a regular expression a string matches.
+    pub pattern: Option<String>,
+}
+
+/// A bound of a number.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bound {
+    /// The bound.
+    pub value: f64,
+    /// The bound itself is not allowed (`exclusiveMinimum`, `exclusiveMaximum`).
+    pub exclusive: bool,
+}
+
 /// One property of an object type.
 #[derive(Debug, Clone)]
 pub struct Field {
@@ -123,6 +152,8 @@ pub struct Field {
     pub secret: bool,
     /// `deprecated: true`.
     pub deprecated: bool,
+    /// What a valid value is beyond its type.
+    pub limits: Limits,
     /// Its documentation.
     pub docs: Docs,
 }
@@ -227,6 +258,8 @@ pub enum Ty {
     Map(Box<Ty>),
     /// `Option<T>`: `null` is a valid value.
     Option(Box<Ty>),
+    /// A tuple, `(A, B)`: an array of exactly these items, in this order (`prefixItems`).
+    Tuple(Vec<Ty>),
 }
 
 impl Ty {

@@ -2,12 +2,10 @@
 // API description and regenerate.
 
 //! The client: one method per operation of the API.
-
-#[allow(unused_imports)]
-use crate::enums::*;
-
-#[allow(unused_imports)]
-use crate::models::*;
+use crate::models::{
+    Event, Failure, GetReportFilter, Message, MessagePage, NewMessage, Outage,
+    StoredFile, UploadFileMultipart,
+};
 use crate::transport::Transport;
 use crate::{ClientBuilder, Error};
 
@@ -21,7 +19,7 @@ pub enum Server {
 
 impl Server {
     /// Every server, in the order the API description lists them.
-    pub const ALL: [Self; 1usize] = [Self::WireExampleCom];
+    pub const ALL: [Self; 1] = [Self::WireExampleCom];
     /// The server's base URL.
     pub const fn url(self) -> &'static str {
         match self {
@@ -41,7 +39,9 @@ impl ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// Authenticates with HTTP basic authentication: `user` and `password`, sent base64-encoded in the `Authorization` header. The password never appears in `Debug` output or in errors.
+    /// Authenticates with HTTP basic authentication: `user` and `password`, sent base64-encoded
+    /// in the `Authorization` header. The password never appears in `Debug` output or in
+    /// errors.
     ///
     /// Requests send it when their operation accepts the `basicAuth` scheme.
     pub fn basic_auth(
@@ -58,14 +58,16 @@ impl ClientBuilder {
         )
     }
 
-    /// Authenticates with a bearer token, sent as `Authorization: Bearer <token>`. It never appears in `Debug` output or in errors.
+    /// Authenticates with a bearer token, sent as `Authorization: Bearer <token>`. It never
+    /// appears in `Debug` output or in errors.
     ///
     /// Requests send it when their operation accepts the `bearerAuth` scheme.
     pub fn bearer_token(self, token: impl Into<String>) -> Self {
         self.credential("bearerAuth", crate::auth::Credential::Bearer(token.into()))
     }
 
-    /// Authenticates with an API key, sent as the `api_key` query parameter. It never appears in `Debug` output or in errors.
+    /// Authenticates with an API key, sent as the `api_key` query parameter. It never appears
+    /// in `Debug` output or in errors.
     ///
     /// Requests send it when their operation accepts the `apiKeyQuery` scheme.
     pub fn api_key_query(self, key: impl Into<String>) -> Self {
@@ -79,7 +81,8 @@ impl ClientBuilder {
         )
     }
 
-    /// Authenticates with an API key, sent as the `X-Api-Key` header. It never appears in `Debug` output or in errors.
+    /// Authenticates with an API key, sent as the `X-Api-Key` header. It never appears in
+    /// `Debug` output or in errors.
     ///
     /// Requests send it when their operation accepts the `apiKeyHeader` scheme.
     pub fn api_key_header(self, key: impl Into<String>) -> Self {
@@ -93,7 +96,8 @@ impl ClientBuilder {
         )
     }
 
-    /// Authenticates with an API key, sent as the `session` cookie. It never appears in `Debug` output or in errors.
+    /// Authenticates with an API key, sent as the `session` cookie. It never appears in `Debug`
+    /// output or in errors.
     ///
     /// Requests send it when their operation accepts the `apiKeyCookie` scheme.
     pub fn api_key_cookie(self, key: impl Into<String>) -> Self {
@@ -140,7 +144,9 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a success response does not match the API description, [`Error::Transport`] or [`Error::Timeout`] when no response arrives.
+    /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a
+    /// success response does not match the API description, [`Error::Transport`] or
+    /// [`Error::Timeout`] when no response arrives.
     pub async fn list_messages(
         &self,
         params: &ListMessagesParams,
@@ -168,11 +174,14 @@ impl Client {
     ///
     /// The body is sent as `application/json`.
     ///
-    /// An error response's body, when it matches the API description, is available as a [`Failure`] from [`ApiError::typed`](crate::ApiError::typed).
+    /// An error response's body, when it matches the API description, is available as a
+    /// [`Failure`] from [`ApiError::typed`](crate::ApiError::typed).
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a success response does not match the API description, [`Error::Transport`] or [`Error::Timeout`] when no response arrives.
+    /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a
+    /// success response does not match the API description, [`Error::Transport`] or
+    /// [`Error::Timeout`] when no response arrives.
     pub async fn create_message(&self, body: &NewMessage) -> Result<Message, Error> {
         let response = self.create_message_with_response(body).await;
         response.map(crate::Response::into_value)
@@ -202,11 +211,14 @@ impl Client {
     ///
     /// The body is sent as `application/x-www-form-urlencoded`.
     ///
-    /// An error response's body, when it matches the API description, is available as a [`Failure`] from [`ApiError::typed`](crate::ApiError::typed).
+    /// An error response's body, when it matches the API description, is available as a
+    /// [`Failure`] from [`ApiError::typed`](crate::ApiError::typed).
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a success response does not match the API description, [`Error::Transport`] or [`Error::Timeout`] when no response arrives.
+    /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a
+    /// success response does not match the API description, [`Error::Transport`] or
+    /// [`Error::Timeout`] when no response arrives.
     pub async fn create_message_form(
         &self,
         body: &NewMessage,
@@ -215,7 +227,8 @@ impl Client {
         response.map(crate::Response::into_value)
     }
 
-    /// [`Client::create_message_form`], returning the response's status and headers with its value.
+    /// [`Client::create_message_form`], returning the response's status and headers with its
+    /// value.
     pub async fn create_message_form_with_response(
         &self,
         body: &NewMessage,
@@ -237,11 +250,14 @@ impl Client {
     ///
     /// `GET /messages/{sid}`
     ///
-    /// An error response's body, when it matches the API description, is available as a [`GetMessageError`] from [`ApiError::typed`](crate::ApiError::typed).
+    /// An error response's body, when it matches the API description, is available as a
+    /// [`GetMessageError`] from [`ApiError::typed`](crate::ApiError::typed).
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a success response does not match the API description, [`Error::Transport`] or [`Error::Timeout`] when no response arrives.
+    /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a
+    /// success response does not match the API description, [`Error::Transport`] or
+    /// [`Error::Timeout`] when no response arrives.
     pub async fn get_message(&self, sid: &str) -> Result<GetMessageResponse, Error> {
         let response = self.get_message_with_response(sid).await;
         response.map(crate::Response::into_value)
@@ -261,10 +277,8 @@ impl Client {
             .await
             .map_err(|error| error.with_typed_body(get_message_error_body))?;
         match response.status().as_u16() {
-            200u16 => {
-                response.json().map(|response| response.map(GetMessageResponse::Ok))
-            }
-            202u16 => {
+            200 => response.json().map(|response| response.map(GetMessageResponse::Ok)),
+            202 => {
                 response
                     .empty()
                     .map(|response| response.map(|()| GetMessageResponse::Accepted))
@@ -279,7 +293,9 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a success response does not match the API description, [`Error::Transport`] or [`Error::Timeout`] when no response arrives.
+    /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a
+    /// success response does not match the API description, [`Error::Transport`] or
+    /// [`Error::Timeout`] when no response arrives.
     pub async fn delete_message(&self, sid: &str) -> Result<(), Error> {
         let response = self.delete_message_with_response(sid).await;
         response.map(crate::Response::into_value)
@@ -303,11 +319,14 @@ impl Client {
     ///
     /// The body is sent as `multipart/form-data`.
     ///
-    /// An error response's body, when it matches the API description, is available as a [`Problem`](crate::Problem) from [`ApiError::typed`](crate::ApiError::typed).
+    /// An error response's body, when it matches the API description, is available as a
+    /// [`Problem`](crate::Problem) from [`ApiError::typed`](crate::ApiError::typed).
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a success response does not match the API description, [`Error::Transport`] or [`Error::Timeout`] when no response arrives.
+    /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a
+    /// success response does not match the API description, [`Error::Transport`] or
+    /// [`Error::Timeout`] when no response arrives.
     pub async fn upload_file(
         &self,
         body: &UploadFileMultipart,
@@ -339,11 +358,14 @@ impl Client {
     ///
     /// `GET /files/{id}/content`
     ///
-    /// An error response's body, when it matches the API description, is available as a [`Problem`](crate::Problem) from [`ApiError::typed`](crate::ApiError::typed).
+    /// An error response's body, when it matches the API description, is available as a
+    /// [`Problem`](crate::Problem) from [`ApiError::typed`](crate::ApiError::typed).
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a success response does not match the API description, [`Error::Transport`] or [`Error::Timeout`] when no response arrives.
+    /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a
+    /// success response does not match the API description, [`Error::Transport`] or
+    /// [`Error::Timeout`] when no response arrives.
     pub async fn download_file(&self, id: &str) -> Result<crate::Download, Error> {
         let response = self.download_file_with_response(id).await;
         response.map(crate::Response::into_value)
@@ -374,7 +396,9 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a success response does not match the API description, [`Error::Transport`] or [`Error::Timeout`] when no response arrives.
+    /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a
+    /// success response does not match the API description, [`Error::Transport`] or
+    /// [`Error::Timeout`] when no response arrives.
     pub async fn put_file_content(
         &self,
         id: &str,
@@ -384,7 +408,8 @@ impl Client {
         response.map(crate::Response::into_value)
     }
 
-    /// [`Client::put_file_content`], returning the response's status and headers with its value.
+    /// [`Client::put_file_content`], returning the response's status and headers with its
+    /// value.
     pub async fn put_file_content_with_response(
         &self,
         id: &str,
@@ -409,7 +434,9 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a success response does not match the API description, [`Error::Transport`] or [`Error::Timeout`] when no response arrives.
+    /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a
+    /// success response does not match the API description, [`Error::Transport`] or
+    /// [`Error::Timeout`] when no response arrives.
     pub async fn add_note(&self, body: &str) -> Result<String, Error> {
         let response = self.add_note_with_response(body).await;
         response.map(crate::Response::into_value)
@@ -436,7 +463,9 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a success response does not match the API description, [`Error::Transport`] or [`Error::Timeout`] when no response arrives.
+    /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a
+    /// success response does not match the API description, [`Error::Transport`] or
+    /// [`Error::Timeout`] when no response arrives.
     pub async fn get_report(&self, params: &GetReportParams) -> Result<String, Error> {
         let response = self.get_report_with_response(params).await;
         response.map(crate::Response::into_value)
@@ -464,7 +493,9 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a success response does not match the API description, [`Error::Transport`] or [`Error::Timeout`] when no response arrives.
+    /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a
+    /// success response does not match the API description, [`Error::Transport`] or
+    /// [`Error::Timeout`] when no response arrives.
     pub async fn list_events(
         &self,
         params: &ListEventsParams,
@@ -488,7 +519,8 @@ impl Client {
 
     /// Every item of [`Client::list_messages`], fetched page after page.
     ///
-    /// The first page starts at `params.page_token` (the first of all when unset); each page's `page . next_page_token` is the
+    /// The first page starts at `params.page_token` (the first of all when unset); each page's
+    /// `page . next_page_token` is the
     /// cursor of the next. The stream ends at a page without one. An error ends the stream
     /// after being yielded.
     pub fn list_messages_stream<'a>(
@@ -543,9 +575,9 @@ impl Client {
 /// The parameters of [`Client::list_messages`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListMessagesParams {
-    /// The `page_token` parameter.
+    /// A string.
     pub page_token: Option<String>,
-    /// The `page_size` parameter.
+    /// From 1 to 50.
     pub page_size: Option<i32>,
 }
 
@@ -566,15 +598,15 @@ impl ListMessagesParams {
 /// The parameters of [`Client::get_report`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetReportParams {
-    /// The `X-Request-Id` parameter.
+    /// Sent as the `X-Request-Id` header.
     pub x_request_id: String,
-    /// The `theme` parameter.
+    /// A string.
     pub theme: Option<String>,
-    /// The `filter` parameter.
+    /// A [`GetReportFilter`].
     pub filter: Option<GetReportFilter>,
-    /// The `ids` parameter.
+    /// A list.
     pub ids: Option<Vec<i64>>,
-    /// The `fields` parameter.
+    /// A list.
     pub fields: Option<Vec<String>>,
 }
 
@@ -627,7 +659,7 @@ impl GetReportParams {
 /// The parameters of [`Client::list_events`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListEventsParams {
-    /// The `per_page` parameter.
+    /// An integer.
     pub per_page: Option<i64>,
 }
 
@@ -651,7 +683,8 @@ pub enum GetMessageResponse {
     Accepted,
 }
 
-/// The body of an error response of [`Client::get_message`], as its status says (see [`ApiError::typed`](crate::ApiError::typed)).
+/// The body of an error response of [`Client::get_message`], as its status says (see
+/// [`ApiError::typed`](crate::ApiError::typed)).
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetMessageError {
     /// Status 404.
@@ -660,51 +693,53 @@ pub enum GetMessageError {
     ServerError(Outage),
 }
 
-/// Decodes the body of an error response of [`Client::create_message`] as the type its status has.
+/// Decodes the body of an error response of [`Client::create_message`] as the type its
+/// status has.
 fn create_message_error_body(
     status: reqwest::StatusCode,
     body: &[u8],
 ) -> Option<std::sync::Arc<dyn crate::error::TypedBody>> {
     match status.as_u16() {
-        400u16 => crate::error::typed_body::<Failure>(body),
+        400 => crate::error::typed_body::<Failure>(body),
         _ => None,
     }
 }
 
-/// Decodes the body of an error response of [`Client::get_message`] as the type its status has.
+/// Decodes the body of an error response of [`Client::get_message`] as the type its status
+/// has.
 fn get_message_error_body(
     status: reqwest::StatusCode,
     body: &[u8],
 ) -> Option<std::sync::Arc<dyn crate::error::TypedBody>> {
     match status.as_u16() {
-        404u16 => {
-            crate::error::typed_variant::<Failure, _>(body, GetMessageError::NotFound)
-        }
-        500u16..=599u16 => {
+        404 => crate::error::typed_variant::<Failure, _>(body, GetMessageError::NotFound),
+        500..=599 => {
             crate::error::typed_variant::<Outage, _>(body, GetMessageError::ServerError)
         }
         _ => None,
     }
 }
 
-/// Decodes the body of an error response of [`Client::upload_file`] as the type its status has.
+/// Decodes the body of an error response of [`Client::upload_file`] as the type its status
+/// has.
 fn upload_file_error_body(
     status: reqwest::StatusCode,
     body: &[u8],
 ) -> Option<std::sync::Arc<dyn crate::error::TypedBody>> {
     match status.as_u16() {
-        413u16 => crate::error::typed_body::<crate::Problem>(body),
+        413 => crate::error::typed_body::<crate::Problem>(body),
         _ => None,
     }
 }
 
-/// Decodes the body of an error response of [`Client::download_file`] as the type its status has.
+/// Decodes the body of an error response of [`Client::download_file`] as the type its
+/// status has.
 fn download_file_error_body(
     status: reqwest::StatusCode,
     body: &[u8],
 ) -> Option<std::sync::Arc<dyn crate::error::TypedBody>> {
     match status.as_u16() {
-        404u16 => crate::error::typed_body::<crate::Problem>(body),
+        404 => crate::error::typed_body::<crate::Problem>(body),
         _ => None,
     }
 }

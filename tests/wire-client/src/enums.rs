@@ -4,81 +4,18 @@
 //! The API's string enums. Every one is open: values the API description does not
 //! list decode into a catch-all variant and encode back unchanged.
 
-/// The schema written in place at `#/components/schemas/Message/properties/status` in the API description.
-///
-/// Values this version does not list are kept in [`MessageStatus::Unknown`] and written back unchanged, so a value added to the API later never breaks decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MessageStatus {
-    /// `queued`
-    Queued,
-    /// `sent`
-    Sent,
-    /// `failed`
-    Failed,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl MessageStatus {
-    /// Every value the API description lists, in its order.
-    pub const KNOWN: [Self; 3usize] = [Self::Queued, Self::Sent, Self::Failed];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Queued => "queued",
-            Self::Sent => "sent",
-            Self::Failed => "failed",
-            Self::Unknown(value) => value,
-        }
-    }
-
-    /// The listed value `value` names, if any.
-    fn known(value: &str) -> Option<Self> {
-        match value {
-            "queued" => Some(Self::Queued),
-            "sent" => Some(Self::Sent),
-            "failed" => Some(Self::Failed),
-            _ => None,
-        }
-    }
-}
-
-impl From<&str> for MessageStatus {
-    fn from(value: &str) -> Self {
-        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
-    }
-}
-
-impl From<String> for MessageStatus {
-    fn from(value: String) -> Self {
-        Self::known(&value).unwrap_or(Self::Unknown(value))
-    }
-}
-
-impl std::str::FromStr for MessageStatus {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for MessageStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for MessageStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MessageStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        deserializer.deserialize_str(crate::open_enum::OpenEnumVisitor::<Self>::new())
+crate::open_enum::open_enum! {
+    /// The schema written in place at `#/components/schemas/Message/properties/status` in the
+    /// API description.
+    ///
+    /// Values this version does not list are kept in [`MessageStatus::Unknown`] and written
+    /// back unchanged, so a value added to the API later never breaks decoding.
+    MessageStatus, Unknown {
+        /// `queued`
+        Queued = "queued",
+        /// `sent`
+        Sent = "sent",
+        /// `failed`
+        Failed = "failed",
     }
 }

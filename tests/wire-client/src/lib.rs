@@ -32,7 +32,9 @@
 //! // Errors say what went wrong: here, the status and body of an API error.
 //! match client.list_messages(&Default::default()).await {
 //!     Ok(found) => println!("{found:?}"),
-//!     Err(Error::Api(error)) if error.status() == 404 => println!("not found: {}", error.body_text()),
+//!     Err(Error::Api(error)) if error.status() == 404 => {
+//!         println!("not found: {}", error.body_text());
+//!     }
 //!     Err(error) => return Err(error),
 //! }
 //! # Ok(())
@@ -41,9 +43,13 @@
 //!
 //! ## What the types promise
 //!
-//! - Enums are open: a value this version does not list decodes into the `Unknown` variant and is written back unchanged, so new values on the server never break decoding.
-//! - Properties the API description does not declare are kept in each struct's `extra` map and written back, so a read-modify-write never erases what a newer server added.
-//! - Failed requests are retried for idempotent methods (see [`RetryPolicy`]), and every failure is an [`Error`] carrying what is known: status, headers and body of an API error, the path of a field that failed to decode.
+//! - Enums are open: a value this version does not list decodes into the `Unknown` variant
+//!   and is written back unchanged, so new values on the server never break decoding.
+//! - Properties the API description does not declare are kept in each struct's `extra` map
+//!   and written back, so a read-modify-write never erases what a newer server added.
+//! - Failed requests are retried for idempotent methods (see [`RetryPolicy`]), and every
+//!   failure is an [`Error`] carrying what is known: status, headers and body of an API
+//!   error, the path of a field that failed to decode.
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 mod auth;

@@ -3,29 +3,27 @@
 
 //! Request and response types: one struct per object schema, one enum per set of
 //! alternatives.
-
-#[allow(unused_imports)]
-use crate::enums::*;
+use crate::enums::MessageStatus;
 
 /// The `NewMessage` schema of the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NewMessage {
-    /// The `To` property.
+    /// A string.
     #[serde(rename = "To")]
     pub to: String,
-    /// The `Body` property.
+    /// A string.
     #[serde(rename = "Body")]
     pub body: String,
-    /// The `MediaUrl` property.
+    /// A list.
     #[serde(rename = "MediaUrl", default, skip_serializing_if = "Option::is_none")]
     pub media_url: Option<Vec<String>>,
-    /// The `SendAt` property.
+    /// A date and time (RFC 3339).
     #[serde(rename = "SendAt", default, skip_serializing_if = "Option::is_none")]
     pub send_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `Priority` property.
+    /// An integer.
     #[serde(rename = "Priority", default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
-    /// The `Urgent` property.
+    /// A boolean.
     #[serde(rename = "Urgent", default, skip_serializing_if = "Option::is_none")]
     pub urgent: Option<bool>,
     /// Properties the API description does not declare, kept as received and
@@ -53,15 +51,15 @@ impl NewMessage {
 /// The `Message` schema of the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Message {
-    /// The `sid` property.
+    /// A string.
     pub sid: String,
-    /// The `to` property.
+    /// A string.
     pub to: String,
-    /// The `body` property.
+    /// A string.
     pub body: String,
-    /// The `status` property.
+    /// A [`MessageStatus`].
     pub status: MessageStatus,
-    /// The `media_urls` property.
+    /// A list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub media_urls: Option<Vec<String>>,
     /// Properties the API description does not declare, kept as received and
@@ -93,9 +91,9 @@ impl Message {
 /// The `MessagePage` schema of the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MessagePage {
-    /// The `messages` property.
+    /// A list of [`Message`].
     pub messages: Vec<Message>,
-    /// The `next_page_token` property.
+    /// A string, or `null`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
     /// Properties the API description does not declare, kept as received and
@@ -119,11 +117,11 @@ impl MessagePage {
 /// The `StoredFile` schema of the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StoredFile {
-    /// The `id` property.
+    /// A string.
     pub id: String,
-    /// The `size` property.
+    /// An integer.
     pub size: i64,
-    /// The `content_type` property.
+    /// A string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
     /// Properties the API description does not declare, kept as received and
@@ -148,9 +146,9 @@ impl StoredFile {
 /// The `Event` schema of the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Event {
-    /// The `id` property.
+    /// An integer.
     pub id: i64,
-    /// The `kind` property.
+    /// A string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     /// Properties the API description does not declare, kept as received and
@@ -174,9 +172,9 @@ impl Event {
 /// The `Failure` schema of the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Failure {
-    /// The `code` property.
+    /// An integer.
     pub code: i64,
-    /// The `message` property.
+    /// A string.
     pub message: String,
     /// Properties the API description does not declare, kept as received and
     /// written back unchanged.
@@ -199,7 +197,7 @@ impl Failure {
 /// The `Outage` schema of the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Outage {
-    /// The `retry_in` property.
+    /// An integer.
     pub retry_in: i64,
     /// Properties the API description does not declare, kept as received and
     /// written back unchanged.
@@ -218,16 +216,18 @@ impl Outage {
     }
 }
 
-/// The schema written in place at `#/paths/~1files/post/requestBody/content/multipart~1form-data/schema` in the API description.
+/// The schema written in place at
+/// `#/paths/~1files/post/requestBody/content/multipart~1form-data/schema` in the API
+/// description.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UploadFileMultipart {
-    /// The `file` property.
+    /// A file.
     pub file: crate::Upload,
-    /// The `description` property.
+    /// A string.
     pub description: Option<String>,
-    /// The `tags` property.
+    /// A list.
     pub tags: Option<Vec<String>>,
-    /// The `meta` property.
+    /// A [`UploadFileMultipartMeta`].
     pub meta: Option<UploadFileMultipartMeta>,
 }
 
@@ -287,10 +287,12 @@ impl UploadFileMultipart {
     }
 }
 
-/// The schema written in place at `#/paths/~1files/post/requestBody/content/multipart~1form-data/schema/properties/meta` in the API description.
+/// The schema written in place at
+/// `#/paths/~1files/post/requestBody/content/multipart~1form-data/schema/properties/meta`
+/// in the API description.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UploadFileMultipartMeta {
-    /// The `author` property.
+    /// A string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<String>,
     /// Properties the API description does not declare, kept as received and
@@ -302,10 +304,10 @@ pub struct UploadFileMultipartMeta {
 /// Values of the `filter` parameter.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetReportFilter {
-    /// The `from` property.
+    /// A date (`YYYY-MM-DD`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<chrono::NaiveDate>,
-    /// The `status` property.
+    /// A string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Properties the API description does not declare, kept as received and

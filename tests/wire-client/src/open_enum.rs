@@ -1,8 +1,10 @@
 // Copied by `cargo xtask codegen` from `runtime/src/open_enum.rs`, without its tests. Do not
 // edit: change the runtime crate and regenerate.
 
-//! Decoding of open enums: a string becomes the matching listed variant, or the catch-all
-//! variant holding the string, without failing and without allocating for listed values.
+//! Open enums: the [`open_enum!`] macro that defines each string enum of a generated crate
+//! from its list of values, written once; and their decoding: a string becomes the
+//! matching listed variant, or the catch-all variant holding the string, without failing
+//! and without allocating for listed values.
 
 // Which of these helpers a client uses depends on its API description, so unused ones
 // are expected.
@@ -39,3 +41,100 @@ where
         Ok(T::from(value))
     }
 }
+
+/// Defines an open string enum: a variant per listed value and a catch-all variant that
+/// keeps any other value, with `KNOWN`, `as_str`, `From<&str>`, `From<String>`, `FromStr`,
+/// `Display` and serde impls that never fail on an unknown value.
+///
+/// ```text
+/// open_enum! {
+///     /// Docs of the enum.
+///     Color, Unknown {
+///         /// `red`
+///         Red = "red",
+///     }
+/// }
+/// ```
+// Only the enums of a generated crate (its `enums.rs`) invoke it.
+#[allow(unused_macros)]
+macro_rules! open_enum {
+    (
+        $(#[$meta:meta])*
+        $name:ident, $unknown:ident {
+            $( $(#[$variant_meta:meta])* $variant:ident = $wire:literal, )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum $name {
+            $( $(#[$variant_meta])* $variant, )*
+            /// A value this version of the crate does not know, kept as received.
+            $unknown(String),
+        }
+
+        impl $name {
+            /// Every value the API description lists, in its order.
+            pub const KNOWN: &'static [Self] = &[ $( Self::$variant ),* ];
+
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $( Self::$variant => $wire, )*
+                    Self::$unknown(value) => value,
+                }
+            }
+
+            /// The listed value `value` names, if any.
+            #[allow(clippy::match_single_binding)]
+            fn known(value: &str) -> Option<Self> {
+                match value {
+                    $( $wire => Some(Self::$variant), )*
+                    _ => None,
+                }
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(value: &str) -> Self {
+                Self::known(value).unwrap_or_else(|| Self::$unknown(value.to_owned()))
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(value: String) -> Self {
+                Self::known(&value).unwrap_or(Self::$unknown(value))
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = std::convert::Infallible;
+
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                deserializer.deserialize_str($crate::open_enum::OpenEnumVisitor::<Self>::new())
+            }
+        }
+    };
+}
+
+// Only the enums of a generated crate (its `enums.rs`) use it.
+#[allow(unused_imports)]
+pub(crate) use open_enum;

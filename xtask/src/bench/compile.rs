@@ -5,11 +5,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Instant, SystemTime};
 
+use anyhow::{Context, bail};
 use codegen::Options;
 use serde_json::{Value, json};
 
 use super::report::{number, render};
-use super::{Paths, median};
+use super::{Effort, Paths, median};
 
 pub struct Compile {
     pub name: String,
@@ -25,22 +26,34 @@ pub struct Compile {
     pub incremental_s: f64,
 }
 
-/// Runs `cargo build` with its output in `log`; the wall time in seconds.
-fn cargo_build(
-    paths: &Paths,
-    dir: &Path,
-    target: &Path,
-    extra: &[&str],
-    incremental: bool,
-    log: &Path,
-) -> Result<f64, String> {
-    let log_file =
-        std::fs::File::create(log).map_err(|e| format!("cannot create {}: {e}", log.display()))?;
-    let err_file = log_file.try_clone().map_err(|e| e.to_string())?;
+/// Where and how a crate is built: `cargo <subcommand>` in `dir` with `CARGO_TARGET_DIR`
+/// set to `target`, the output in `log`.
+struct Build<'a> {
+    paths: &'a Paths,
+    subcommand: &'static str,
+    dir: &'a Path,
+    target: &'a Path,
+    log: &'a Path,
+}
+
+/// Runs the build with its output in the log; the wall time in seconds.
+fn cargo_build(build: &Build, extra: &[&str], incremental: bool) -> anyhow::Result<f64> {
+    let Build {
+        paths,
+        subcommand,
+        dir,
+        target,
+        log,
+    } = *build;
+    let log_file = std::fs::File::create(log)
+        .with_context(|| format!("cannot create the build log {}", log.display()))?;
+    let err_file = log_file
+        .try_clone()
+        .with_context(|| format!("cannot open the build log {} twice", log.display()))?;
     let start = Instant::now();
     let status = Command::new(&paths.cargo)
         .current_dir(dir)
-        .arg("build")
+        .arg(subcommand)
         .args(extra)
         .env("CARGO_TARGET_DIR", target)
         .env("CARGO_INCREMENTAL", if incremental { "1" } else { "0" })
@@ -48,29 +61,29 @@ fn cargo_build(
         .stdout(log_file)
         .stderr(err_file)
         .status()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
+        .with_context(|| format!("cannot run `cargo {subcommand}` in {}", dir.display()))?;
     let seconds = start.elapsed().as_secs_f64();
     if !status.success() {
         let text = std::fs::read_to_string(log).unwrap_or_default();
         let tail: Vec<&str> = text.lines().rev().take(40).collect();
         let tail: Vec<&str> = tail.into_iter().rev().collect();
-        return Err(format!(
-            "`cargo build` in {} failed ({status}):\n{}",
+        bail!(
+            "`cargo {subcommand}` in {} failed ({status}):\n{}",
             dir.display(),
             tail.join("\n")
-        ));
+        );
     }
     Ok(seconds)
 }
 
 /// Writes the crate generated from `spec` to `dir`, leaving unchanged files untouched.
-fn write_crate(spec: &Path, name: &str, dir: &Path, lockfile: &Path) -> Result<usize, String> {
+fn write_crate(spec: &Path, name: &str, dir: &Path, lockfile: &Path) -> anyhow::Result<usize> {
     let text = std::fs::read_to_string(spec)
-        .map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
+        .with_context(|| format!("cannot read the spec {}", spec.display()))?;
     let mut options = Options::new(format!("bench-{name}"), spec.display().to_string());
     options.standalone = true;
-    let output =
-        codegen::generate(&text, &options).map_err(|e| format!("{}: {e}", spec.display()))?;
+    let output = codegen::generate(&text, &options)
+        .with_context(|| format!("cannot generate a crate from {}", spec.display()))?;
     let mut lines = 0;
     for (path, content) in &output.files {
         let file = dir.join(path);
@@ -82,69 +95,87 @@ fn write_crate(spec: &Path, name: &str, dir: &Path, lockfile: &Path) -> Result<u
         }
         if let Some(parent) = file.parent() {
             std::fs::create_dir_all(parent)
-                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+                .with_context(|| format!("cannot create {}", parent.display()))?;
         }
         std::fs::write(&file, content)
-            .map_err(|e| format!("cannot write {}: {e}", file.display()))?;
+            .with_context(|| format!("cannot write {}", file.display()))?;
     }
     // The workspace's lock file: the same dependency versions as the committed crate.
-    std::fs::copy(lockfile, dir.join("Cargo.lock"))
-        .map_err(|e| format!("cannot copy {}: {e}", lockfile.display()))?;
+    let copy = dir.join("Cargo.lock");
+    std::fs::copy(lockfile, &copy)
+        .with_context(|| format!("cannot copy {} to {}", lockfile.display(), copy.display()))?;
     Ok(lines)
 }
 
 /// Marks `file` as changed now, as an edit would.
-fn touch(file: &Path) -> Result<(), String> {
+fn touch(file: &Path) -> anyhow::Result<()> {
     std::fs::File::options()
         .write(true)
         .open(file)
         .and_then(|f| f.set_modified(SystemTime::now()))
-        .map_err(|e| format!("cannot touch {}: {e}", file.display()))
+        .with_context(|| format!("cannot set the modification time of {}", file.display()))
 }
 
 /// For each spec: generate the crate under the scratch folder, build it once (its
 /// dependencies, shared by both crates in one target folder, are built then if they are
 /// not already), then touch `src/lib.rs` and time `cargo build` again, without and then
 /// with incremental compilation.
+///
+/// A smoke run (given the shipped spec only) runs `cargo check` once each way, in the
+/// target folder of the crates the tests generate (`<target>/test-crates/target`), whose
+/// dependencies the tests have already checked: it exercises every step of this
+/// measurement in seconds, but measures nothing.
 pub fn generated(
     paths: &Paths,
     specs: &[(&str, &Path)],
-    quick: bool,
-) -> Result<Vec<Compile>, String> {
+    effort: Effort,
+) -> anyhow::Result<Vec<Compile>> {
     let base: PathBuf = paths.scratch.join("compile");
-    let target = base.join("target");
+    let (subcommand, target) = if effort == Effort::Smoke {
+        ("check", paths.target.join("test-crates/target"))
+    } else {
+        ("build", base.join("target"))
+    };
     let lockfile = paths.root.join("Cargo.lock");
     let mut results = Vec::new();
     for (name, spec) in specs {
         let dir = base.join(name);
         let lines = write_crate(spec, name, &dir, &lockfile)?;
         let log = base.join(format!("{name}.log"));
+        let build = Build {
+            paths,
+            subcommand,
+            dir: &dir,
+            target: &target,
+            log: &log,
+        };
         eprintln!(
-            "  {name}: {lines} lines of Rust in {}; first build",
+            "  {name}: {lines} lines of Rust in {}; first `cargo {subcommand}`",
             dir.display()
         );
-        let first_build_s = cargo_build(paths, &dir, &target, &[], false, &log)?;
-        let runs = match (*name, quick) {
-            ("shipped", false) => 5,
-            ("shipped", true) => 2,
-            (_, false) => 2,
-            (_, true) => 1,
+        let first_build_s = cargo_build(&build, &[], false)?;
+        let runs = match *name {
+            "shipped" => effort.runs(5, 2),
+            _ => effort.runs(2, 1),
         };
+        let lib = dir.join("src/lib.rs");
         let mut times = Vec::new();
         for run in 1..=runs {
             eprintln!(
                 "  {name}: rebuild {run}/{runs} after touching src/lib.rs (CARGO_INCREMENTAL=0)"
             );
-            touch(&dir.join("src/lib.rs"))?;
-            times.push(cargo_build(paths, &dir, &target, &[], false, &log)?);
+            touch(&lib)?;
+            times.push(cargo_build(&build, &[], false)?);
         }
-        eprintln!("  {name}: incremental build to fill the cache");
-        cargo_build(paths, &dir, &target, &[], true, &log)?;
+        for _ in 0..effort.warmups(1) {
+            eprintln!("  {name}: incremental build to fill the cache");
+            cargo_build(&build, &[], true)?;
+        }
         let mut incremental = Vec::new();
         for run in 1..=runs {
             eprintln!("  {name}: rebuild {run}/{runs} after touching src/lib.rs (incremental)");
-            touch(&dir.join("src/lib.rs"))?;
-            incremental.push(cargo_build(paths, &dir, &target, &[], true, &log)?);
+            touch(&lib)?;
+            incremental.push(cargo_build(&build, &[], true)?);
         }
         results.push(Compile {
             name: (*name).to_owned(),
@@ -159,7 +190,7 @@ pub fn generated(
     Ok(results)
 }
 
-pub fn table(results: &[Compile]) -> String {
+pub fn table(results: &[Compile], effort: Effort) -> String {
     let rows: Vec<Vec<String>> = results
         .iter()
         .map(|c| {
@@ -173,9 +204,16 @@ pub fn table(results: &[Compile]) -> String {
             ]
         })
         .collect();
+    let command = if effort == Effort::Smoke {
+        "check"
+    } else {
+        "build"
+    };
     render(
-        "Generated crate: `cargo build` (dev profile) after touching src/lib.rs, dependencies built \
-         (s, median; rebuild: CARGO_INCREMENTAL=0; incremental: the dev default)",
+        &format!(
+            "Generated crate: `cargo {command}` (dev profile) after touching src/lib.rs, \
+             dependencies built (s, median; rebuild: CARGO_INCREMENTAL=0; incremental: the dev default)"
+        ),
         &[
             "spec",
             "runs",
@@ -215,21 +253,21 @@ pub struct Clean {
 
 /// `cargo build -p xtask` (dev profile, as `cargo xtask` builds it) in an empty target
 /// folder, so every dependency is compiled; the folder is removed afterwards.
-pub fn clean_xtask(paths: &Paths) -> Result<Clean, String> {
+pub fn clean_xtask(paths: &Paths) -> anyhow::Result<Clean> {
     let target = paths.scratch.join("clean-xtask-target");
     if target.exists() {
         std::fs::remove_dir_all(&target)
-            .map_err(|e| format!("cannot remove {}: {e}", target.display()))?;
+            .with_context(|| format!("cannot empty the target folder {}", target.display()))?;
     }
     let log = paths.scratch.join("clean-xtask.log");
-    let seconds = cargo_build(
+    let build = Build {
         paths,
-        &paths.root,
-        &target,
-        &["--package", "xtask"],
-        true,
-        &log,
-    )?;
+        subcommand: "build",
+        dir: &paths.root,
+        target: &target,
+        log: &log,
+    };
+    let seconds = cargo_build(&build, &["--package", "xtask"], true)?;
     let crates = std::fs::read_to_string(&log)
         .unwrap_or_default()
         .lines()

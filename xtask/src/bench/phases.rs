@@ -4,11 +4,12 @@
 use std::path::Path;
 use std::time::Instant;
 
+use anyhow::Context;
 use codegen::Options;
 use serde_json::{Value, json};
 
 use super::report::{Target, number, render};
-use super::{median, min};
+use super::{Effort, median, min};
 
 /// The figures of one spec: medians in milliseconds.
 pub struct Phases {
@@ -41,10 +42,11 @@ struct Subject {
 }
 
 impl Subject {
-    fn new(name: &str, text: String) -> Result<Self, String> {
+    fn new(name: &str, text: String) -> anyhow::Result<Self> {
         let mut options = Options::new("x", format!("{name}.yaml"));
         options.standalone = true;
-        let loaded = codegen::load(&text).map_err(|e| format!("{name}: {e}"))?;
+        let loaded =
+            codegen::load(&text).with_context(|| format!("cannot load the {name} spec"))?;
         let schemas = loaded.component_count();
         let operations = loaded.spec().operations().count();
         drop(loaded);
@@ -60,16 +62,19 @@ impl Subject {
     }
 
     /// One run of the four phases; kept as a sample unless it is a warm-up.
-    fn run(&mut self, keep: bool) -> Result<(), String> {
+    fn run(&mut self, keep: bool) -> anyhow::Result<()> {
         let name = &self.name;
         let t0 = Instant::now();
-        let loaded = codegen::load(&self.text).map_err(|e| format!("{name}: {e}"))?;
+        let loaded =
+            codegen::load(&self.text).with_context(|| format!("cannot load the {name} spec"))?;
         let t1 = Instant::now();
-        let (api, warnings) = codegen::lower(loaded).map_err(|e| format!("{name}: {e}"))?;
+        let (api, warnings) =
+            codegen::lower(loaded).with_context(|| format!("cannot lower the {name} spec"))?;
         let t2 = Instant::now();
         let files = codegen::emit(&api, &self.options);
         let t3 = Instant::now();
-        let out = codegen::format(files, &self.options).map_err(|e| format!("{name}: {e}"))?;
+        let out = codegen::format(files, &self.options)
+            .with_context(|| format!("cannot format the code generated from the {name} spec"))?;
         let t4 = Instant::now();
         // Freeing the model and the output is not part of any phase.
         self.output_bytes = out.values().map(String::len).sum();
@@ -105,30 +110,31 @@ impl Subject {
     }
 }
 
-/// Times `runs` runs of the four phases on `text`, after one run to warm up.
-fn time(name: &str, text: String, runs: usize) -> Result<Phases, String> {
+/// Times `runs` runs of the four phases on `text`, after `warmups` runs to warm up.
+fn time(name: &str, text: String, warmups: usize, runs: usize) -> anyhow::Result<Phases> {
     let mut subject = Subject::new(name, text)?;
-    subject.run(false)?;
+    for _ in 0..warmups {
+        subject.run(false)?;
+    }
     for _ in 0..runs {
         subject.run(true)?;
     }
     Ok(subject.phases())
 }
 
-/// The phases on each spec: 21 runs of the shipped one, 5 of the full one (5 and 2 quick).
-pub fn phases(specs: &[(&str, &Path)], quick: bool) -> Result<Vec<Phases>, String> {
+/// The phases on each spec, after one warm-up run: 21 runs of the shipped one, 5 of the
+/// full one (5 and 2 quick, one each in a smoke run).
+pub fn phases(specs: &[(&str, &Path)], effort: Effort) -> anyhow::Result<Vec<Phases>> {
     let mut results = Vec::new();
     for (name, path) in specs {
         let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let runs = match (*name, quick) {
-            ("shipped", false) => 21,
-            ("shipped", true) => 5,
-            (_, false) => 5,
-            (_, true) => 2,
+            .with_context(|| format!("cannot read the spec {}", path.display()))?;
+        let runs = match *name {
+            "shipped" => effort.runs(21, 5),
+            _ => effort.runs(5, 2),
         };
         eprintln!("  {name}: {runs} runs");
-        results.push(time(name, text, runs)?);
+        results.push(time(name, text, effort.warmups(1), runs)?);
     }
     Ok(results)
 }
@@ -269,26 +275,27 @@ pub struct Scaling {
 /// every size once (after one round to warm up), so that a change in the machine's load
 /// falls on all sizes alike. The specs are also written to `keep` (`spec-8x.yaml`, ...),
 /// to profile or inspect.
-pub fn scaling(shipped: &Path, keep: &Path, quick: bool) -> Result<Vec<Scaling>, String> {
+pub fn scaling(shipped: &Path, keep: &Path, effort: Effort) -> anyhow::Result<Vec<Scaling>> {
     let text = std::fs::read_to_string(shipped)
-        .map_err(|e| format!("cannot read {}: {e}", shipped.display()))?;
+        .with_context(|| format!("cannot read the spec {}", shipped.display()))?;
     let base: Value = serde_yaml::from_str(&text)
-        .map_err(|e| format!("cannot read {}: {e}", shipped.display()))?;
+        .with_context(|| format!("cannot read {} as YAML", shipped.display()))?;
     let mut subjects = Vec::new();
     for factor in FACTORS {
         let doc = synthetic(&base, factor);
-        let text = serde_yaml::to_string(&doc).map_err(|e| e.to_string())?;
+        let text = serde_yaml::to_string(&doc)
+            .with_context(|| format!("cannot write the {factor}x spec as YAML"))?;
         let file = keep.join(format!("spec-{factor}x.yaml"));
         std::fs::create_dir_all(keep)
             .and_then(|()| std::fs::write(&file, &text))
-            .map_err(|e| format!("cannot write {}: {e}", file.display()))?;
+            .with_context(|| format!("cannot write the {factor}x spec to {}", file.display()))?;
         subjects.push((factor, Subject::new(&format!("{factor}x"), text)?));
     }
-    let rounds = if quick { 7 } else { 21 };
+    let (warmups, rounds) = (effort.warmups(1), effort.runs(21, 7));
     eprintln!("  sizes {FACTORS:?} x the shipped spec: {rounds} rounds");
-    for round in 0..=rounds {
+    for round in 0..warmups + rounds {
         for (_, subject) in &mut subjects {
-            subject.run(round > 0)?;
+            subject.run(round >= warmups)?;
         }
     }
     Ok(subjects

@@ -10,10 +10,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::time::Instant;
 
+use anyhow::{Context, anyhow, bail};
 use serde_json::{Value, json};
 
 use super::report::{Target, number, render};
-use super::{Paths, median, min};
+use super::{Effort, Paths, median, min};
 
 pub struct Process {
     pub name: String,
@@ -40,16 +41,19 @@ pub const MEASURE_CHILD: &str = "measure-child";
 /// `ru_maxrss` (the peak is carried across `exec`), so the bench, whose own memory has
 /// grown by then, does not spawn the measured run itself: it starts this small, fresh
 /// helper, which does.
-pub fn measure_child(command: &[OsString]) -> Result<ExitCode, String> {
-    let (program, args) = command.split_first().ok_or("measure-child: no command")?;
+pub fn measure_child(command: &[OsString]) -> anyhow::Result<ExitCode> {
+    let (program, args) = command
+        .split_first()
+        .ok_or_else(|| anyhow!("--{MEASURE_CHILD} needs a command to run"))?;
     let start = Instant::now();
     let child = Command::new(program)
         .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .spawn()
-        .map_err(|e| format!("cannot run {}: {e}", program.to_string_lossy()))?;
-    let pid = libc::pid_t::try_from(child.id()).map_err(|e| e.to_string())?;
+        .with_context(|| format!("cannot run {}", program.to_string_lossy()))?;
+    let pid = libc::pid_t::try_from(child.id())
+        .with_context(|| format!("the child's process id {} is out of range", child.id()))?;
     let mut status: libc::c_int = 0;
     // SAFETY: `rusage` is plain old data; all zeroes is a valid value.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
@@ -62,16 +66,16 @@ pub fn measure_child(command: &[OsString]) -> Result<ExitCode, String> {
         }
         let error = io::Error::last_os_error();
         if error.kind() != io::ErrorKind::Interrupted {
-            return Err(format!("wait4: {error}"));
+            return Err(error).with_context(|| format!("cannot wait for process {pid} (wait4)"));
         }
     }
     let wall = start.elapsed();
     drop(child);
     if !(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0) {
-        return Err(format!(
+        bail!(
             "{} failed (wait status {status})",
             program.to_string_lossy()
-        ));
+        );
     }
     // Linux reports ru_maxrss in KiB.
     println!(
@@ -84,12 +88,13 @@ pub fn measure_child(command: &[OsString]) -> Result<ExitCode, String> {
 
 /// One run, through the helper: `xtask codegen --spec SPEC --out OUT --name x` into a
 /// fresh folder. The wall time in ms and the peak RSS in KiB.
-fn run_once(exe: &Path, spec: &Path, out: &Path, log: &Path) -> Result<(f64, u64), String> {
+fn run_once(exe: &Path, spec: &Path, out: &Path, log: &Path) -> anyhow::Result<(f64, u64)> {
     if out.exists() {
         std::fs::remove_dir_all(out)
-            .map_err(|e| format!("cannot remove {}: {e}", out.display()))?;
+            .with_context(|| format!("cannot remove the previous output {}", out.display()))?;
     }
-    let stderr = File::create(log).map_err(|e| format!("cannot create {}: {e}", log.display()))?;
+    let stderr =
+        File::create(log).with_context(|| format!("cannot create the log {}", log.display()))?;
     let output = Command::new(exe)
         .args(["bench", &format!("--{MEASURE_CHILD}")])
         .arg(exe)
@@ -102,47 +107,66 @@ fn run_once(exe: &Path, spec: &Path, out: &Path, log: &Path) -> Result<(f64, u64
         .stdin(Stdio::null())
         .stderr(stderr)
         .output()
-        .map_err(|e| format!("cannot run {}: {e}", exe.display()))?;
+        .with_context(|| format!("cannot run {}", exe.display()))?;
     let stdout = String::from_utf8_lossy(&output.stdout);
     let line = stdout.lines().find_map(|l| l.strip_prefix(MEASURE_CHILD));
     let (Some(line), true) = (line, output.status.success()) else {
         let text = std::fs::read_to_string(log).unwrap_or_default();
-        return Err(format!(
+        bail!(
             "`xtask codegen --spec {}` failed ({}):\n{text}",
             spec.display(),
             output.status
-        ));
+        );
     };
     let field = |key: &str| -> Option<u64> {
         line.split_whitespace()
             .find_map(|pair| pair.strip_prefix(key)?.strip_prefix('=')?.parse().ok())
     };
-    let wall_ns = field("wall_ns").ok_or_else(|| format!("unexpected helper output: {stdout}"))?;
-    let rss = field("maxrss_kib").ok_or_else(|| format!("unexpected helper output: {stdout}"))?;
+    let wall_ns =
+        field("wall_ns").ok_or_else(|| anyhow!("no wall_ns in the helper's output: {stdout}"))?;
+    let rss = field("maxrss_kib")
+        .ok_or_else(|| anyhow!("no maxrss_kib in the helper's output: {stdout}"))?;
     Ok((wall_ns as f64 / 1e6, rss))
+}
+
+/// A copy of this binary in `folder`, which the measured runs execute. A build during the
+/// run may replace `target/<profile>/xtask` (`cargo xtask ci` runs the smoke round after
+/// `cargo test`, which rebuilds it); the copy stays. On Linux the copy is made from
+/// `/proc/self/exe`, which still reads this process's binary when its file was replaced.
+fn copy_of_this_binary(folder: &Path) -> anyhow::Result<PathBuf> {
+    let proc_exe = Path::new("/proc/self/exe");
+    let this = if proc_exe.exists() {
+        proc_exe.to_path_buf()
+    } else {
+        std::env::current_exe().context("cannot find the path of this binary")?
+    };
+    let copy = folder.join("xtask-measured");
+    std::fs::copy(&this, &copy)
+        .with_context(|| format!("cannot copy {} to {}", this.display(), copy.display()))?;
+    Ok(copy)
 }
 
 pub fn measure(
     paths: &Paths,
     specs: &[(&str, &Path)],
-    quick: bool,
-) -> Result<Vec<Process>, String> {
-    let exe = std::env::current_exe().map_err(|e| format!("cannot find this binary: {e}"))?;
+    effort: Effort,
+) -> anyhow::Result<Vec<Process>> {
     let folder: PathBuf = paths.scratch.join("process");
     std::fs::create_dir_all(&folder)
-        .map_err(|e| format!("cannot create {}: {e}", folder.display()))?;
+        .with_context(|| format!("cannot create {}", folder.display()))?;
+    let exe = copy_of_this_binary(&folder)?;
     let mut results = Vec::new();
     for (name, spec) in specs {
-        let runs = match (*name, quick) {
-            ("shipped", false) => 21,
-            ("shipped", true) => 5,
-            (_, false) => 5,
-            (_, true) => 2,
+        let runs = match *name {
+            "shipped" => effort.runs(21, 5),
+            _ => effort.runs(5, 2),
         };
         eprintln!("  {name}: {runs} runs of {} codegen", exe.display());
         let out = folder.join(format!("out-{name}"));
         let log = folder.join(format!("{name}.stderr"));
-        run_once(&exe, spec, &out, &log)?; // warm-up: page cache, binary
+        for _ in 0..effort.warmups(1) {
+            run_once(&exe, spec, &out, &log)?; // warm-up: page cache, binary
+        }
         let mut walls = Vec::new();
         let mut peak = 0;
         for _ in 0..runs {
@@ -175,7 +199,10 @@ pub fn table(results: &[Process]) -> String {
         })
         .collect();
     render(
-        "Whole process: `xtask codegen --spec S --out DIR --name x` (release binary)",
+        &format!(
+            "Whole process: `xtask codegen --spec S --out DIR --name x` ({} binary)",
+            super::PROFILE
+        ),
         &[
             "spec",
             "runs",

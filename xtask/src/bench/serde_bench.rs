@@ -5,10 +5,11 @@
 use std::collections::BTreeMap;
 use std::process::{Command, Stdio};
 
+use anyhow::{Context, bail};
 use serde_json::{Value, json};
 
-use super::Paths;
 use super::report::{Target, number, render};
+use super::{Effort, Paths};
 
 /// One line's `key=value` pairs.
 type Fields = BTreeMap<String, String>;
@@ -45,32 +46,54 @@ pub fn parse(stdout: &str) -> Serde {
     serde
 }
 
-pub fn run(paths: &Paths, quick: bool) -> Result<Serde, String> {
-    let mut command = Command::new(&paths.cargo);
-    command
-        .current_dir(&paths.root)
-        .args(["bench", "--package", "tests", "--bench", "serde"]);
-    if quick {
-        command.args(["--", "--quick"]);
+/// The cargo command line (without `cargo`) that runs the bench with this effort.
+///
+/// A smoke run builds it in the dev profile and with the whole workspace's features, as
+/// `cargo test --workspace` builds the dependencies, so that it reuses them, and runs it on
+/// a few connections, once: every check the bench makes of its data still runs.
+pub fn command(effort: Effort) -> Vec<&'static str> {
+    match effort {
+        Effort::Standard => vec!["bench", "--package", "tests", "--bench", "serde"],
+        Effort::Quick => vec![
+            "bench",
+            "--package",
+            "tests",
+            "--bench",
+            "serde",
+            "--",
+            "--quick",
+        ],
+        Effort::Smoke => vec![
+            "bench",
+            "--profile",
+            "dev",
+            "--workspace",
+            "--bench",
+            "serde",
+            "--",
+            "--smoke",
+        ],
     }
+}
+
+pub fn run(paths: &Paths, effort: Effort) -> anyhow::Result<Serde> {
+    let args = command(effort);
+    let shown = format!("cargo {}", args.join(" "));
     // Build progress goes to the terminal; the figures are read from stdout.
-    let output = command
+    let output = Command::new(&paths.cargo)
+        .current_dir(&paths.root)
+        .args(&args)
         .stdin(Stdio::null())
         .stderr(Stdio::inherit())
         .output()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
+        .with_context(|| format!("cannot run `{shown}`"))?;
     let stdout = String::from_utf8_lossy(&output.stdout);
     if !output.status.success() {
-        return Err(format!(
-            "`cargo bench -p tests --bench serde` failed ({}):\n{stdout}",
-            output.status
-        ));
+        bail!("`{shown}` failed ({}):\n{stdout}", output.status);
     }
     let serde = parse(&stdout);
     if serde.results.is_empty() || serde.ratios.is_empty() {
-        return Err(format!(
-            "no `serde-bench` lines in the output of `cargo bench -p tests --bench serde`:\n{stdout}"
-        ));
+        bail!("no `serde-bench` lines in the output of `{shown}`:\n{stdout}");
     }
     Ok(serde)
 }
@@ -113,10 +136,11 @@ pub fn table(serde: &Serde) -> String {
         })
         .collect();
     let title = format!(
-        "Decode/encode {} connections with serde_json (bench profile; median of {} rounds; \
+        "Decode/encode {} connections with serde_json ({} profile; median of {} rounds; \
          `known`: listed values only, `mixed`: {} unlisted values, the baseline reading the `known` twin; \
          `enums`: a bare array of listed permissions, 10 per connection, for information)",
         get(&serde.setup, "items"),
+        get(&serde.setup, "profile"),
         get(&serde.setup, "rounds"),
         get(&serde.setup, "unknown_values"),
     );
@@ -169,9 +193,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_smoke_run_builds_the_bench_in_the_dev_profile_and_asks_for_a_short_round() {
+        assert_eq!(
+            command(Effort::Smoke),
+            [
+                "bench",
+                "--profile",
+                "dev",
+                "--workspace",
+                "--bench",
+                "serde",
+                "--",
+                "--smoke"
+            ]
+        );
+        assert_eq!(command(Effort::Quick).last(), Some(&"--quick"));
+        assert!(!command(Effort::Standard).contains(&"--profile"));
+        assert!(!command(Effort::Standard).contains(&"--"));
+    }
+
+    #[test]
     fn reads_the_bench_lines_and_skips_the_rest() {
         let out = "serde: 10 connections\n\
-                   serde-bench-setup items=10 rounds=3\n\
+                   serde-bench-setup items=10 profile=bench rounds=3\n\
                    serde-bench case=decode data=known impl=generated median_ns=100 mb_per_s=5.0 items_per_s=9\n\
                    serde-bench case=decode data=known impl=baseline median_ns=90 mb_per_s=5.5 items_per_s=10\n\
                    serde-bench-ratio case=decode data=known ratio=0.9000\n\
@@ -184,5 +228,6 @@ mod tests {
         assert_eq!(targets.len(), 1);
         assert!(targets[0].pass(), "0.9 meets a goal of at least 0.9");
         assert!(table(&serde).contains("0.900x"));
+        assert!(table(&serde).contains("(bench profile; median of 3 rounds"));
     }
 }
