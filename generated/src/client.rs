@@ -302,17 +302,21 @@ impl Client {
             .and_then(|value| u64::try_from(value).ok())
             .filter(|value| *value >= 1)
             .unwrap_or(100))
-        .min(100);
+            .min(100);
         let start = params
             .offset
             .and_then(|value| u64::try_from(value).ok())
             .unwrap_or(0);
-        crate::paging::offset_paged(start, page_size, move |offset, limit| {
-            let mut params = params.clone();
-            params.offset = Some(i64::try_from(offset).unwrap_or(i64::MAX));
-            params.limit = Some(i64::try_from(limit).unwrap_or(i64::MAX));
-            async move { self.list_unified_connections(&params).await }
-        })
+        crate::paging::offset_paged(
+            start,
+            page_size,
+            move |offset, limit| {
+                let mut params = params.clone();
+                params.offset = Some(i64::try_from(offset).unwrap_or(i64::MAX));
+                params.limit = Some(i64::try_from(limit).unwrap_or(i64::MAX));
+                async move { self.list_unified_connections(&params).await }
+            },
+        )
     }
 }
 
@@ -359,10 +363,11 @@ impl ListUnifiedConnectionsParams {
             pairs.push(("offset".to_owned(), values.to_string()));
         }
         if let Some(values) = &self.updated_gte {
-            pairs.push((
-                "updated_gte".to_owned(),
-                values.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
-            ));
+            pairs
+                .push((
+                    "updated_gte".to_owned(),
+                    values.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+                ));
         }
         if let Some(values) = &self.sort {
             pairs.push(("sort".to_owned(), values.as_str().to_owned()));

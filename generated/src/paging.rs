@@ -142,6 +142,11 @@ where
     futures_util::StreamExt::fuse(items)
 }
 
+/// The next page a page's `Link` header names (see [`next_link`]).
+pub(crate) fn next_page<T>(page: &crate::Response<T>) -> Option<Url> {
+    next_link(page.headers(), page.url())
+}
+
 /// The URL of the `rel="next"` link of a `Link` header (RFC 8288), resolved against the
 /// URL of the page it came with.
 pub(crate) fn next_link(headers: &HeaderMap, page: &Url) -> Option<Url> {

@@ -120,9 +120,23 @@ impl fmt::Debug for Body {
 
 /// A body built for each try of a request.
 pub(crate) trait Payload: Send + Sync {
-    /// Puts the body on the request; `None` when it cannot be sent again (a stream that
-    /// a first try used up).
-    fn attach(&self, request: reqwest::RequestBuilder) -> Option<reqwest::RequestBuilder>;
+    /// Puts the body on the request.
+    fn attach(
+        &self,
+        request: reqwest::RequestBuilder,
+    ) -> Result<reqwest::RequestBuilder, Unsendable>;
+
+    /// Whether the body can be sent again by a retry (it holds no stream).
+    fn repeatable(&self) -> bool;
+}
+
+/// Why a body cannot be put on a try of a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Unsendable {
+    /// A stream that was sent already.
+    Spent,
+    /// A content type that is not a media type (`type/subtype`, optional parameters).
+    ContentType(String),
 }
 
 impl Body {
@@ -139,21 +153,28 @@ impl Body {
         Body::bytes(content_type, Bytes::copy_from_slice(text.as_bytes()))
     }
 
-    /// Puts the body on one try of a request; `None` when it cannot be sent again.
+    /// Puts the body on one try of a request.
     pub(crate) fn attach(
         &self,
         request: reqwest::RequestBuilder,
-    ) -> Option<reqwest::RequestBuilder> {
+    ) -> Result<reqwest::RequestBuilder, Unsendable> {
         match self {
             Body::Bytes {
                 content_type,
                 bytes,
-            } => Some(
-                request
-                    .header(reqwest::header::CONTENT_TYPE, content_type.clone())
-                    .body(bytes.clone()),
-            ),
+            } => Ok(request
+                .header(reqwest::header::CONTENT_TYPE, content_type.clone())
+                .body(bytes.clone())),
             Body::Built(payload) => payload.attach(request),
+        }
+    }
+
+    /// Whether a retry can send the body again: it holds no stream, which only one try
+    /// can send.
+    pub(crate) fn repeatable(&self) -> bool {
+        match self {
+            Body::Bytes { .. } => true,
+            Body::Built(payload) => payload.repeatable(),
         }
     }
 }

@@ -9,9 +9,11 @@
 // are expected.
 #![allow(dead_code)]
 
+use std::fmt;
+
 use bytes::Bytes;
-use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
+use reqwest::{StatusCode, Url};
 
 use crate::error::{DecodeError, Error};
 
@@ -24,6 +26,7 @@ use crate::error::{DecodeError, Error};
 pub struct Response<T> {
     status: StatusCode,
     headers: HeaderMap,
+    url: Url,
     value: T,
 }
 
@@ -36,6 +39,12 @@ impl<T> Response<T> {
     /// The response headers.
     pub fn headers(&self) -> &HeaderMap {
         &self.headers
+    }
+
+    /// The URL the response came from: the request's, or where a redirect led. API keys
+    /// sent in the query show as `***`.
+    pub fn url(&self) -> &Url {
+        &self.url
     }
 
     /// The decoded body.
@@ -58,6 +67,7 @@ impl<T> Response<T> {
         Response {
             status: self.status,
             headers: self.headers,
+            url: self.url,
             value: f(self.value),
         }
     }
@@ -68,6 +78,8 @@ impl<T> Response<T> {
 pub(crate) struct Received {
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
+    /// Where the response came from (relative links in it are relative to this).
+    pub(crate) url: Url,
     pub(crate) body: Bytes,
 }
 
@@ -76,6 +88,7 @@ impl Received {
         Response {
             status: self.status,
             headers: self.headers,
+            url: self.url,
             value,
         }
     }
@@ -164,14 +177,27 @@ fn decode_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, JsonFai
 
 /// A body read as it arrives: a download is never held in memory whole unless asked
 /// ([`Download::bytes`]).
-#[derive(Debug)]
 pub struct Download {
     response: reqwest::Response,
+    /// Where it came from, without the credentials its query had.
+    url: Url,
+}
+
+impl fmt::Debug for Download {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Download")
+            .field("status", &self.response.status())
+            .field("url", &self.url.as_str())
+            .field("content_type", &self.content_type())
+            .field("content_length", &self.content_length())
+            .finish()
+    }
 }
 
 impl Download {
-    pub(crate) fn new(response: reqwest::Response) -> Self {
-        Download { response }
+    /// A download of `response`, which came from `url` (as it may be shown).
+    pub(crate) fn new(response: reqwest::Response, url: Url) -> Self {
+        Download { response, url }
     }
 
     /// The response's `Content-Type`, if it has one.
@@ -223,6 +249,7 @@ impl Download {
         Response {
             status: self.response.status(),
             headers: self.response.headers().clone(),
+            url: self.url.clone(),
             value: self,
         }
     }

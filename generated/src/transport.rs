@@ -12,12 +12,13 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use reqwest::header::{ACCEPT, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 use reqwest::{StatusCode, Url};
 
 use crate::auth::{Credential, Credentials};
 use crate::error::{ApiError, Error};
-use crate::request::Request;
+use crate::request::{Body, Request, Unsendable};
 use crate::response::{Download, Received};
 use crate::retry::{RetryPolicy, is_retryable_status, retry_after};
 
@@ -285,10 +286,12 @@ impl Transport {
         let response = self.exchange(&request).await?;
         let status = response.status();
         let headers = response.headers().clone();
+        let url = self.shown_url(&request, response.url());
         let body = response.bytes().await.map_err(Error::reading)?;
         Ok(Received {
             status,
             headers,
+            url,
             body,
         })
     }
@@ -313,15 +316,24 @@ impl Transport {
         self.send(request).await
     }
 
-    /// The next page a `Link` header names, relative links resolved against the base URL.
-    pub(crate) fn next_link(&self, headers: &HeaderMap) -> Option<Url> {
-        crate::paging::next_link(headers, &self.inner.base_url)
-    }
-
     /// Sends a request and returns the response as soon as its status and headers are
     /// in, for a download read as it arrives; error responses are read whole.
     pub(crate) async fn send_streaming(&self, request: Request) -> Result<Download, Error> {
-        self.exchange(&request).await.map(Download::new)
+        let response = self.exchange(&request).await?;
+        let url = self.shown_url(&request, response.url());
+        Ok(Download::new(response, url))
+    }
+
+    /// The URL a response to `request` came from, as it may be shown: the credentials
+    /// sent in its query replaced by `***`.
+    fn shown_url(&self, request: &Request, url: &Url) -> Url {
+        let credentials = self.inner.credentials.chosen(request.auth);
+        let keys = crate::auth::query_pairs(&credentials);
+        if keys.is_empty() {
+            url.clone()
+        } else {
+            redacted(url, &keys)
+        }
     }
 
     /// The tries of a request, until a success status or an error the policy does not
@@ -329,7 +341,9 @@ impl Transport {
     async fn exchange(&self, request: &Request) -> Result<reqwest::Response, Error> {
         let prepared = self.prepare(request)?;
         let retry = &self.inner.retry;
-        let may_retry = retry.allows_method(&request.method);
+        // A streamed body can be sent once: its request gets one try.
+        let may_retry = retry.allows_method(&request.method)
+            && request.body.as_ref().is_none_or(Body::repeatable);
         let started = Instant::now();
         let mut attempts: u32 = 0;
         loop {
@@ -352,8 +366,7 @@ impl Transport {
                 Err(AttemptError::Invalid(error)) => return Err(error),
                 Err(AttemptError::Unrepeatable) => {
                     return Err(Error::InvalidRequest(
-                        "the body is a stream, already sent by a failed try: it cannot be sent \
-                         again"
+                        "the body is a stream that was sent already: it cannot be sent again"
                             .to_owned(),
                     ));
                 }
@@ -378,6 +391,20 @@ impl Transport {
         let credentials = self.inner.credentials.chosen(request.auth);
         let mut url = request.url.clone();
         let keys = crate::auth::query_pairs(&credentials);
+        // A URL the server named (the next page) may hold the keys already: they are
+        // replaced, not repeated.
+        let is_key = |name: &str| keys.iter().any(|(key, _)| *key == name);
+        if url.query_pairs().any(|(name, _)| is_key(&name)) {
+            let kept: Vec<(String, String)> = url
+                .query_pairs()
+                .filter(|(name, _)| !is_key(name))
+                .map(|(name, value)| (name.into_owned(), value.into_owned()))
+                .collect();
+            url.set_query(None);
+            if !kept.is_empty() {
+                url.query_pairs_mut().extend_pairs(kept);
+            }
+        }
         if !request.query.is_empty() || !keys.is_empty() {
             let mut pairs = url.query_pairs_mut();
             pairs.extend_pairs(request.query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
@@ -422,7 +449,15 @@ impl Transport {
         builder = crate::auth::apply(&credentials, builder, cookies.as_deref())
             .map_err(AttemptError::Invalid)?;
         if let Some(body) = &request.body {
-            builder = body.attach(builder).ok_or(AttemptError::Unrepeatable)?;
+            builder = body.attach(builder).map_err(|why| match why {
+                Unsendable::Spent => AttemptError::Unrepeatable,
+                Unsendable::ContentType(content_type) => {
+                    AttemptError::Invalid(Error::InvalidRequest(format!(
+                        "the body cannot be sent with the content type {content_type:?}: it is \
+                         not a media type"
+                    )))
+                }
+            })?;
         }
         builder.send().await.map_err(|error| {
             let error = match &prepared.shown_url {
@@ -446,12 +481,21 @@ async fn api_error(response: reqwest::Response, attempts: u32) -> Error {
     }
 }
 
+/// The characters a cookie parameter's value keeps as they are: RFC 3986's unreserved
+/// ones, as the `form` style's expansion (RFC 6570) has it. The others are
+/// percent-encoded, so that a value can neither end its cookie nor add another.
+const COOKIE_VALUE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
 /// The `Cookie` header value of cookie parameters.
 fn cookie_header(cookies: &[(&str, String)]) -> Option<String> {
     (!cookies.is_empty()).then(|| {
         cookies
             .iter()
-            .map(|(name, value)| format!("{name}={value}"))
+            .map(|(name, value)| format!("{name}={}", utf8_percent_encode(value, COOKIE_VALUE)))
             .collect::<Vec<_>>()
             .join("; ")
     })

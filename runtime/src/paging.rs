@@ -139,6 +139,11 @@ where
     futures_util::StreamExt::fuse(items)
 }
 
+/// The next page a page's `Link` header names (see [`next_link`]).
+pub(crate) fn next_page<T>(page: &crate::Response<T>) -> Option<Url> {
+    next_link(page.headers(), page.url())
+}
+
 /// The URL of the `rel="next"` link of a `Link` header (RFC 8288), resolved against the
 /// URL of the page it came with.
 pub(crate) fn next_link(headers: &HeaderMap, page: &Url) -> Option<Url> {
@@ -353,6 +358,12 @@ mod tests {
         assert_eq!(
             next_link(&headers, &page).unwrap().as_str(),
             "https://api.example.com/v1/items?page=3"
+        );
+        // A relative path is relative to the page, not to the server's root.
+        headers.insert(LINK, r#"<items?page=4>; rel="next""#.parse().unwrap());
+        assert_eq!(
+            next_link(&headers, &page).unwrap().as_str(),
+            "https://api.example.com/v1/items?page=4"
         );
         headers.insert(LINK, r#"<https://x.io/a>; rel="last""#.parse().unwrap());
         assert_eq!(next_link(&headers, &page), None);

@@ -12,7 +12,7 @@ use bytes::Bytes;
 use futures_core::Stream;
 use reqwest::header::{CONTENT_TYPE, HeaderValue};
 
-use crate::request::{Body, Payload};
+use crate::request::{Body, Payload, Unsendable};
 
 /// A stream of bytes to upload.
 type ByteStream = std::pin::Pin<
@@ -106,15 +106,24 @@ impl Upload {
         self
     }
 
-    /// The bytes as a request body, once per try; `None` for a stream already sent.
-    fn body(&self) -> Option<reqwest::Body> {
+    /// The bytes as a request body, once per try; a stream only once.
+    fn body(&self) -> Result<reqwest::Body, Unsendable> {
         match &self.content {
-            Content::Bytes(bytes) => Some(reqwest::Body::from(bytes.clone())),
+            Content::Bytes(bytes) => Ok(reqwest::Body::from(bytes.clone())),
             Content::Stream(stream) => {
-                let stream = stream.lock().ok()?.take()?;
-                Some(reqwest::Body::wrap_stream(stream))
+                let stream = stream
+                    .lock()
+                    .ok()
+                    .and_then(|mut stream| stream.take())
+                    .ok_or(Unsendable::Spent)?;
+                Ok(reqwest::Body::wrap_stream(stream))
             }
         }
+    }
+
+    /// Whether the bytes can be sent again (they are not a stream).
+    fn repeatable(&self) -> bool {
+        matches!(self.content, Content::Bytes(_))
     }
 
     /// As a binary request body with the description's content type (or the upload's
@@ -158,16 +167,23 @@ struct Binary {
 }
 
 impl Payload for Binary {
-    fn attach(&self, request: reqwest::RequestBuilder) -> Option<reqwest::RequestBuilder> {
+    fn attach(
+        &self,
+        request: reqwest::RequestBuilder,
+    ) -> Result<reqwest::RequestBuilder, Unsendable> {
         let content_type = match &self.upload.content_type {
-            Some(own) => HeaderValue::from_str(own).ok()?,
+            Some(own) => {
+                HeaderValue::from_str(own).map_err(|_| Unsendable::ContentType(own.clone()))?
+            }
             None => HeaderValue::from_static(self.content_type),
         };
-        Some(
-            request
-                .header(CONTENT_TYPE, content_type)
-                .body(self.upload.body()?),
-        )
+        Ok(request
+            .header(CONTENT_TYPE, content_type)
+            .body(self.upload.body()?))
+    }
+
+    fn repeatable(&self) -> bool {
+        self.upload.repeatable()
     }
 }
 
@@ -223,12 +239,15 @@ impl Part {
         self
     }
 
-    fn to_reqwest(&self) -> Option<reqwest::multipart::Part> {
-        let (part, default_type) = match &self.value {
-            PartValue::Text(text) => (reqwest::multipart::Part::text(text.clone()), None),
+    fn to_reqwest(&self) -> Result<reqwest::multipart::Part, Unsendable> {
+        let (part, content_type) = match &self.value {
+            PartValue::Text(text) => (
+                reqwest::multipart::Part::text(text.clone()),
+                self.content_type,
+            ),
             PartValue::Json(bytes) => (
                 reqwest::multipart::Part::bytes(bytes.clone()),
-                Some("application/json"),
+                Some(self.content_type.unwrap_or("application/json")),
             ),
             PartValue::File(upload) => {
                 let mut part = reqwest::multipart::Part::stream(upload.body()?);
@@ -241,12 +260,22 @@ impl Part {
                     .as_deref()
                     .or(self.content_type)
                     .unwrap_or("application/octet-stream");
-                return part.mime_str(content_type).ok();
+                (part, Some(content_type))
             }
         };
-        match self.content_type.or(default_type) {
-            Some(content_type) => part.mime_str(content_type).ok(),
-            None => Some(part),
+        match content_type {
+            Some(content_type) => part
+                .mime_str(content_type)
+                .map_err(|_| Unsendable::ContentType(content_type.to_owned())),
+            None => Ok(part),
+        }
+    }
+
+    /// Whether the part can be sent again (it is not a streamed file).
+    fn repeatable(&self) -> bool {
+        match &self.value {
+            PartValue::File(upload) => upload.repeatable(),
+            PartValue::Text(_) | PartValue::Json(_) => true,
         }
     }
 }
@@ -261,11 +290,80 @@ struct Multipart {
 }
 
 impl Payload for Multipart {
-    fn attach(&self, request: reqwest::RequestBuilder) -> Option<reqwest::RequestBuilder> {
+    fn attach(
+        &self,
+        request: reqwest::RequestBuilder,
+    ) -> Result<reqwest::RequestBuilder, Unsendable> {
         let mut form = reqwest::multipart::Form::new();
         for part in &self.parts {
             form = form.part(part.name, part.to_reqwest()?);
         }
-        Some(request.multipart(form))
+        Ok(request.multipart(form))
+    }
+
+    fn repeatable(&self) -> bool {
+        self.parts.iter().all(Part::repeatable)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn builder() -> reqwest::RequestBuilder {
+        reqwest::Client::new().post("http://127.0.0.1:1/files")
+    }
+
+    fn one_piece() -> Upload {
+        Upload::stream(futures_util::stream::iter([Ok::<_, std::io::Error>(
+            Bytes::from_static(b"x"),
+        )]))
+    }
+
+    #[test]
+    fn a_content_type_that_is_not_a_media_type_is_named() {
+        let bad = Upload::from(b"x".to_vec()).content_type("image/png, image/jpeg");
+        let form = multipart_body(vec![Part::file("file", bad.clone())]);
+        assert_eq!(
+            form.attach(builder()).err(),
+            Some(Unsendable::ContentType("image/png, image/jpeg".to_owned()))
+        );
+        let text = Part::text("note", "x").with_content_type(Some("not a type"));
+        assert_eq!(
+            multipart_body(vec![text]).attach(builder()).err(),
+            Some(Unsendable::ContentType("not a type".to_owned()))
+        );
+        let binary = Upload::from(b"x".to_vec())
+            .content_type("bad\ntype")
+            .into_body("application/octet-stream");
+        assert_eq!(
+            binary.attach(builder()).err(),
+            Some(Unsendable::ContentType("bad\ntype".to_owned()))
+        );
+    }
+
+    #[test]
+    fn only_bodies_without_streams_are_repeatable() {
+        let bytes = Upload::from(b"x".to_vec());
+        assert!(
+            bytes
+                .clone()
+                .into_body("application/octet-stream")
+                .repeatable()
+        );
+        assert!(
+            !one_piece()
+                .into_body("application/octet-stream")
+                .repeatable()
+        );
+        let texts = vec![Part::text("a", "1"), Part::file("f", bytes)];
+        assert!(multipart_body(texts.clone()).repeatable());
+        let mut with_stream = texts;
+        with_stream.push(Part::file("g", one_piece()));
+        let form = multipart_body(with_stream);
+        assert!(!form.repeatable());
+        // The stream goes out with the first try; a second is refused.
+        assert!(form.attach(builder()).is_ok());
+        assert_eq!(form.attach(builder()).err(), Some(Unsendable::Spent));
     }
 }

@@ -1,5 +1,7 @@
-//! Contract test: the generated client against Prism, an independent implementation of
-//! `spec/unified-connection.yaml`.
+//! Contract tests: the generated clients against Prism, an independent implementation of
+//! their API descriptions (`spec/unified-connection.yaml` for the API's client,
+//! `tests/fixtures/wire.yaml` for the client of every body, response, credential and
+//! paging kind).
 //!
 //! `prism mock` validates every request against the API description (a request it
 //! rejects gets a 422, 400 or 401) and builds its responses from the description's
@@ -8,8 +10,8 @@
 //!
 //! Prism is a pinned npm dev-dependency of the workspace, installed by `npm ci` in the
 //! workspace root (`cargo xtask ci` runs it first). Without it, or with another version
-//! than `package-lock.json` pins, this test fails at once and says to run `npm ci`; it
-//! never passes without having run. One Prism process serves the whole test.
+//! than `package-lock.json` pins, these tests fail at once and say to run `npm ci`; they
+//! never pass without having run. One Prism process serves each test.
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -85,11 +87,12 @@ struct Prism {
 }
 
 impl Prism {
-    /// Starts `prism mock` on a free port and waits until it accepts connections.
-    async fn start() -> Prism {
+    /// Starts `prism mock` on the description `spec` (relative to the workspace root), on a
+    /// free port, and waits until it accepts connections.
+    async fn start(spec: &str) -> Prism {
         let root = workspace_root();
         let prism = installed_prism(&root);
-        let spec = root.join("spec/unified-connection.yaml");
+        let spec = root.join(spec);
         assert!(spec.exists(), "{} does not exist", spec.display());
 
         // The port is picked by the OS, then released for Prism. Another process could
@@ -163,16 +166,13 @@ impl Prism {
 
     /// The result of a call that must succeed; on failure, panics with the error,
     /// Prism's answer and its log.
-    fn expect_ok<T>(&self, operation: &str, result: Result<T, Error>) -> T {
+    fn expect_ok<T, E: Failure>(&self, operation: &str, result: Result<T, E>) -> T {
         match result {
             Ok(value) => value,
             Err(error) => {
-                let body = error
-                    .api_error()
-                    .map(|api| api.body_text())
-                    .unwrap_or_default();
+                let answer = error.answer();
                 panic!(
-                    "{operation} failed: {error}\nPrism's answer: {body}\n\
+                    "{operation} failed: {error}\nPrism's answer: {answer}\n\
                      --- Prism's output ---\n{}",
                     self.output()
                 );
@@ -184,6 +184,29 @@ impl Prism {
     async fn stop(mut self) {
         // Fails only when the process already exited.
         let _ = self.child.kill().await;
+    }
+}
+
+/// The error of either generated client, as a failed call shows it.
+trait Failure: std::fmt::Display {
+    /// Prism's answer, for an error response: its headers (Prism names the rules a request
+    /// broke in `sl-violations`) and body.
+    fn answer(&self) -> String;
+}
+
+impl Failure for Error {
+    fn answer(&self) -> String {
+        self.api_error()
+            .map(|api| format!("{:?} {}", api.headers(), api.body_text()))
+            .unwrap_or_default()
+    }
+}
+
+impl Failure for wire_client::Error {
+    fn answer(&self) -> String {
+        self.api_error()
+            .map(|api| format!("{:?} {}", api.headers(), api.body_text()))
+            .unwrap_or_default()
     }
 }
 
@@ -272,7 +295,7 @@ fn assert_full_connection(operation: &str, connection: &Connection) {
 
 #[tokio::test]
 async fn the_client_honours_the_contract_prism_enforces() {
-    let prism = Prism::start().await;
+    let prism = Prism::start("spec/unified-connection.yaml").await;
     let client = Client::builder()
         .base_url(prism.base_url())
         .bearer_token("test-token")
@@ -390,6 +413,319 @@ async fn the_client_honours_the_contract_prism_enforces() {
     }
 
     prism.stop().await;
+}
+
+// ---------------------------------------------------------------------------------------
+// The wire fixture's client
+// ---------------------------------------------------------------------------------------
+
+/// A client of the wire fixture on Prism with every credential, without retries; with a
+/// status, Prism answers every request with that status's response (`Prefer: code=...`),
+/// once the request is found valid.
+fn wire_client(prism: &Prism, status: Option<u16>) -> wire_client::Client {
+    let mut builder = wire_client::Client::builder()
+        .base_url(prism.base_url())
+        .retry_policy(wire_client::RetryPolicy::disabled())
+        .basic_auth("ann", "open sesame")
+        .bearer_token("t0ken")
+        .api_key_query("q&k=ey")
+        .api_key_header("h3ader")
+        .api_key_cookie("c00kie");
+    if let Some(status) = status {
+        let mut headers = wire_client::reqwest::header::HeaderMap::new();
+        headers.insert("prefer", format!("code={status}").parse().unwrap());
+        let http = wire_client::reqwest::Client::builder()
+            .default_headers(headers)
+            .build()
+            .unwrap();
+        builder = builder.http_client(http);
+    }
+    builder.build().unwrap()
+}
+
+/// The error response of a call Prism must answer with an error status, for a request it
+/// found valid (a request it rejects names the rules it broke in `sl-violations`).
+fn wire_error<T: std::fmt::Debug>(
+    prism: &Prism,
+    operation: &str,
+    result: Result<T, wire_client::Error>,
+) -> Box<wire_client::ApiError> {
+    match result {
+        Err(wire_client::Error::Api(api)) => {
+            assert!(
+                api.headers().get("sl-violations").is_none(),
+                "{operation}: Prism found the request invalid: {:?}\n{}",
+                api.headers(),
+                prism.output()
+            );
+            api
+        }
+        other => panic!("{operation}: expected an error response, got {other:?}"),
+    }
+}
+
+fn new_message() -> wire_client::NewMessage {
+    let mut message = wire_client::NewMessage::new("+15550100", "Hello & good bye");
+    message.media_url = Some(vec![
+        "https://example.com/a.png".to_owned(),
+        "https://example.com/b.png?size=2".to_owned(),
+    ]);
+    message.send_at = Some(Utc.with_ymd_and_hms(2030, 1, 2, 3, 4, 5).unwrap());
+    message.priority = Some(2);
+    message.urgent = Some(false);
+    message
+}
+
+/// The fixture's example answer to `createMessage`.
+fn example_message() -> wire_client::Message {
+    let mut message = wire_client::Message::new(
+        "SM1",
+        "+15550100",
+        "Hello",
+        wire_client::MessageStatus::Queued,
+    );
+    message.media_urls = Some(Vec::new());
+    message
+}
+
+#[tokio::test]
+async fn the_wire_client_honours_the_contract_prism_enforces() {
+    use wire_client::{
+        GetMessageError, GetMessageResponse, GetReportFilter, GetReportParams, ListEventsParams,
+        ListMessagesParams, Upload, UploadFileMultipart,
+    };
+
+    let prism = Prism::start("tests/fixtures/wire.yaml").await;
+    let client = wire_client(&prism, None);
+
+    // Bodies: JSON, and a form whose list repeats its key (Prism checks the last of the
+    // repeated keys only: it keeps one value per key).
+    let sent = prism.expect_ok(
+        "create_message",
+        client.create_message(&new_message()).await,
+    );
+    assert_eq!(sent, example_message());
+    let sent = prism.expect_ok(
+        "create_message_form",
+        client.create_message_form(&new_message()).await,
+    );
+    assert_eq!(sent, example_message());
+
+    // A multipart body with a file and text parts, a list as repeated parts (again, Prism
+    // checks the last). The `meta` part, JSON as OpenAPI says an object part is, is left
+    // out: Prism 5 reads every part as text and reports "must be object".
+    let upload = UploadFileMultipart {
+        file: Upload::from(b"\x89PNG\r\n\x1a\n".to_vec()).file_name("cat.png"),
+        description: Some("A cat".to_owned()),
+        tags: Some(vec!["cats".to_owned(), "sleep".to_owned()]),
+        meta: None,
+    };
+    let stored = prism.expect_ok("upload_file", client.upload_file(&upload).await);
+    assert_eq!(stored.id, "string", "{stored:?}");
+    let streamed = UploadFileMultipart::new(
+        Upload::stream(pieces(&[b"\xff\xd8", b"\xff"]))
+            .file_name("x.jpg")
+            .content_type("image/jpeg"),
+    );
+    prism.expect_ok("upload_file, streamed", client.upload_file(&streamed).await);
+
+    // Raw bytes, whole and streamed.
+    prism.expect_ok(
+        "put_file_content",
+        client
+            .put_file_content("f 1/2", (0u8..=255).collect::<Vec<u8>>())
+            .await,
+    );
+    prism.expect_ok(
+        "put_file_content, streamed",
+        client
+            .put_file_content("f1", Upload::stream(pieces(&[b"one,", b"two"])))
+            .await,
+    );
+
+    // A download. Prism has no bytes to send for a binary schema: it sends the text
+    // `string`, which is all that can be checked beyond the content type.
+    let download = prism.expect_ok("download_file", client.download_file("f1").await);
+    assert_eq!(download.content_type(), Some("application/octet-stream"));
+    let bytes = prism.expect_ok("download_file body", download.bytes().await);
+    assert_eq!(bytes.as_ref(), b"string");
+
+    // Text both ways, with the cookie key.
+    let note = prism.expect_ok("add_note", client.add_note("line one\nline two").await);
+    assert_eq!(note, "string");
+
+    // Every parameter style, a required header, a cookie parameter beside the cookie key,
+    // basic credentials with it.
+    let params = GetReportParams {
+        x_request_id: "req-42".to_owned(),
+        theme: Some("dark".to_owned()),
+        filter: Some(GetReportFilter {
+            from: chrono::NaiveDate::from_ymd_opt(2024, 1, 2),
+            status: Some("sent ok".to_owned()),
+            ..Default::default()
+        }),
+        ids: Some(vec![1, 2, 30]),
+        fields: Some(vec!["id".to_owned(), "body".to_owned()]),
+    };
+    let report = prism.expect_ok("get_report", client.get_report(&params).await);
+    assert_eq!(report, "string");
+
+    // The statuses of `get_message`: the bearer token is sent (the first alternative),
+    // and the id is one segment.
+    let id = "SM 1/2?#%é";
+    match prism.expect_ok("get_message", client.get_message(id).await) {
+        GetMessageResponse::Ok(message) => {
+            assert_eq!(message.status, wire_client::MessageStatus::Queued)
+        }
+        other => panic!("expected the 200 response, got {other:?}"),
+    }
+    let accepted = prism.expect_ok(
+        "get_message, 202",
+        wire_client(&prism, Some(202))
+            .get_message_with_response(id)
+            .await,
+    );
+    assert_eq!(accepted.status().as_u16(), 202);
+    assert_eq!(accepted.value(), &GetMessageResponse::Accepted);
+
+    // Typed error bodies, as Prism builds them from the description's schemas.
+    let api = wire_error(
+        &prism,
+        "get_message, 404",
+        wire_client(&prism, Some(404)).get_message(id).await,
+    );
+    assert_eq!(
+        api.typed::<GetMessageError>(),
+        Some(&GetMessageError::NotFound(wire_client::Failure::new(
+            0, "string"
+        )))
+    );
+    let api = wire_error(
+        &prism,
+        "get_message, 500",
+        wire_client(&prism, Some(500)).get_message(id).await,
+    );
+    assert_eq!(
+        api.typed::<GetMessageError>(),
+        Some(&GetMessageError::ServerError(wire_client::Outage::new(0)))
+    );
+    let api = wire_error(
+        &prism,
+        "create_message_form, 400",
+        wire_client(&prism, Some(400))
+            .create_message_form(&new_message())
+            .await,
+    );
+    assert_eq!(
+        api.typed::<wire_client::Failure>(),
+        Some(&wire_client::Failure::new(0, "string"))
+    );
+    let api = wire_error(
+        &prism,
+        "upload_file, 413",
+        wire_client(&prism, Some(413)).upload_file(&upload).await,
+    );
+    assert_eq!(api.headers()["content-type"], "application/problem+json");
+    assert!(api.problem().is_some(), "{}", api.body_text());
+    assert_eq!(api.typed::<wire_client::Problem>(), api.problem());
+
+    // `security: []`: no credentials, and Prism asks for none.
+    let anonymous = wire_client::Client::builder()
+        .base_url(prism.base_url())
+        .retry_policy(wire_client::RetryPolicy::disabled())
+        .build()
+        .unwrap();
+    prism.expect_ok("delete_message", anonymous.delete_message(id).await);
+
+    // Paging: Prism names the same cursor on every page (`string`), which ends the
+    // stream at the second page; its `Link` header (`string`) names no next page.
+    let page = prism.expect_ok(
+        "list_messages",
+        client
+            .list_messages(&ListMessagesParams {
+                page_size: Some(50),
+                page_token: Some("start".to_owned()),
+            })
+            .await,
+    );
+    assert!(!page.messages.is_empty());
+    let messages = std::pin::pin!(client.list_messages_stream(ListMessagesParams {
+        page_size: Some(10),
+        ..Default::default()
+    }));
+    let messages: Vec<_> = messages
+        .map(|item| prism.expect_ok("list_messages_stream", item))
+        .collect()
+        .await;
+    assert_eq!(messages.len(), 2 * page.messages.len());
+    let events = std::pin::pin!(client.list_events_stream(ListEventsParams { per_page: Some(5) }));
+    let events: Vec<_> = events
+        .map(|item| prism.expect_ok("list_events_stream", item))
+        .collect()
+        .await;
+    assert!(!events.is_empty());
+
+    // Validation and security are on: Prism refuses what the description does not allow.
+    let too_many = client
+        .list_messages(&ListMessagesParams {
+            page_size: Some(500),
+            ..Default::default()
+        })
+        .await;
+    match too_many {
+        Err(wire_client::Error::Api(api)) => {
+            assert_eq!(api.status().as_u16(), 422, "{}", api.body_text())
+        }
+        other => panic!("Prism accepted page_size=500: {other:?}"),
+    }
+    let unauthorized = [
+        (
+            "create_message_form",
+            anonymous.create_message_form(&new_message()).await.err(),
+        ),
+        (
+            "list_messages",
+            anonymous
+                .list_messages(&ListMessagesParams::default())
+                .await
+                .err(),
+        ),
+        ("add_note", anonymous.add_note("x").await.err()),
+        ("get_message", anonymous.get_message(id).await.err()),
+        // The basic credentials alone: the report needs the cookie key too.
+        (
+            "get_report",
+            wire_client::Client::builder()
+                .base_url(prism.base_url())
+                .basic_auth("ann", "open sesame")
+                .build()
+                .unwrap()
+                .get_report(&params)
+                .await
+                .err(),
+        ),
+    ];
+    for (operation, error) in unauthorized {
+        let status = error.as_ref().and_then(wire_client::Error::status);
+        assert_eq!(
+            status.map(|s| s.as_u16()),
+            Some(401),
+            "{operation} without its credentials: {error:?}"
+        );
+    }
+
+    prism.stop().await;
+}
+
+/// A stream of byte pieces, for an upload.
+fn pieces(
+    pieces: &[&'static [u8]],
+) -> impl futures_util::Stream<Item = Result<axum::body::Bytes, std::io::Error>> + Send + 'static {
+    let pieces: Vec<Result<axum::body::Bytes, std::io::Error>> = pieces
+        .iter()
+        .map(|piece| Ok(axum::body::Bytes::from_static(piece)))
+        .collect();
+    futures_util::stream::iter(pieces)
 }
 
 /// The message of the panic `check` raises.

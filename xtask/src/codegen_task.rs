@@ -7,6 +7,7 @@ use anyhow::{Context, bail};
 use codegen::{Diagnostic, Options, Severity};
 
 use crate::annotation;
+use crate::committed::COMMITTED;
 use crate::report::{MessageFormat, Report};
 use crate::tree;
 
@@ -31,23 +32,6 @@ pub struct Args {
     /// `--message-format`.
     pub message_format: MessageFormat,
 }
-
-/// The crates of this workspace that the generator writes: the client of the API (its
-/// description in `spec/`) and the client the wire tests run against, from a description
-/// of every body, response, credential and paging kind (`tests/fixtures/wire.yaml`).
-/// Each is `(description, crate folder, package name)`.
-pub const COMMITTED: [(&str, &str, &str); 2] = [
-    (
-        "spec/unified-connection.yaml",
-        "generated",
-        "unified-connection",
-    ),
-    (
-        "tests/fixtures/wire.yaml",
-        "tests/wire-client",
-        "wire-client",
-    ),
-];
 
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     if args.spec.is_some() && args.out.is_none() {

@@ -14,6 +14,7 @@ mod annotation;
 mod bench;
 mod ci;
 mod codegen_task;
+mod committed;
 mod report;
 mod tree;
 

@@ -181,7 +181,11 @@ fn example(api: &Api, options: &Options) -> String {
         None => lines.push("    .base_url(\"https://api.example.com\")".to_owned()),
     }
     if let Some(scheme) = api.auth.first() {
-        lines.push(format!("    .{}(\"YOUR_API_KEY\")", scheme.method));
+        let arguments = match scheme.kind {
+            crate::model::AuthKind::Basic => "\"YOUR_USER\", \"YOUR_PASSWORD\"",
+            _ => "\"YOUR_API_KEY\"",
+        };
+        lines.push(format!("    .{}({arguments})", scheme.method));
     }
     lines.push("    .build()?;".to_owned());
     // A call by id shows best what an error looks like; any simple GET will do otherwise.

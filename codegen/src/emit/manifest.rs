@@ -36,6 +36,7 @@ fastrand = "2"
 futures-core = "0.3"
 futures-util = {{ version = "0.3", default-features = false, features = ["alloc"] }}
 httpdate = "1"
+percent-encoding = "2"
 reqwest = {{ version = "0.12", default-features = false{reqwest_features} }}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"

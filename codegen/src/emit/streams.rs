@@ -162,7 +162,7 @@ fn link(api: &Api, op: &Operation, path_names: &[Ident]) -> (String, TokenStream
                     None => self.#list(#(#path_names,)* &params).await?,
                     Some(url) => self.transport.follow(url, #auth, #accept).await?.json()?,
                 };
-                let next = self.transport.next_link(page.headers());
+                let next = crate::paging::next_page(&page);
                 Ok((page.into_value(), next))
             }
         })

@@ -295,7 +295,8 @@ impl Lowerer<'_> {
             let content_type = media
                 .encoding
                 .get(wire)
-                .and_then(|encoding| encoding.content_type.clone());
+                .and_then(|encoding| encoding.content_type.as_deref())
+                .and_then(part_content_type);
             lowered_parts.push(Part {
                 wire: wire.clone(),
                 field: field.name.clone(),
@@ -375,6 +376,14 @@ impl Lowerer<'_> {
     }
 }
 
+/// The content type a multipart part is sent with, from its `encoding`'s `contentType`,
+/// which may list several (`image/png, image/jpeg`): the first; none for a wildcard
+/// (`image/*`), which names no type a part can be sent with.
+fn part_content_type(listed: &str) -> Option<String> {
+    let first = listed.split(',').next().unwrap_or_default().trim();
+    (!first.is_empty() && !first.contains('*')).then(|| first.to_owned())
+}
+
 /// A media type without its parameters, lower-case (`application/json`).
 pub(super) fn essence(media_type: &str) -> String {
     media_type
@@ -390,4 +399,25 @@ pub(super) fn essence(media_type: &str) -> String {
 pub(super) fn is_json(media_type: &str) -> bool {
     let essence = essence(media_type);
     essence == "application/json" || essence == "text/json" || essence.ends_with("+json")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::part_content_type;
+
+    #[test]
+    fn a_part_is_sent_with_the_first_content_type_its_encoding_lists() {
+        assert_eq!(part_content_type("image/png").as_deref(), Some("image/png"));
+        assert_eq!(
+            part_content_type(" image/png , image/jpeg").as_deref(),
+            Some("image/png")
+        );
+        assert_eq!(
+            part_content_type("text/plain; charset=utf-8").as_deref(),
+            Some("text/plain; charset=utf-8")
+        );
+        assert_eq!(part_content_type("image/*, image/png"), None);
+        assert_eq!(part_content_type("*/*"), None);
+        assert_eq!(part_content_type(""), None);
+    }
 }

@@ -3,8 +3,8 @@
 
 //! The client: one method per operation of the API.
 use crate::models::{
-    Event, Failure, GetReportFilter, Message, MessagePage, NewMessage, Outage, StoredFile,
-    UploadFileMultipart,
+    Event, Failure, GetReportFilter, Message, MessagePage, NewMessage, Outage,
+    StoredFile, UploadFileMultipart,
 };
 use crate::transport::Transport;
 use crate::{ClientBuilder, Error};
@@ -44,7 +44,11 @@ impl ClientBuilder {
     /// errors.
     ///
     /// Requests send it when their operation accepts the `basicAuth` scheme.
-    pub fn basic_auth(self, user: impl Into<String>, password: impl Into<String>) -> Self {
+    pub fn basic_auth(
+        self,
+        user: impl Into<String>,
+        password: impl Into<String>,
+    ) -> Self {
         self.credential(
             "basicAuth",
             crate::auth::Credential::Basic {
@@ -143,7 +147,10 @@ impl Client {
     /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a
     /// success response does not match the API description, [`Error::Transport`] or
     /// [`Error::Timeout`] when no response arrives.
-    pub async fn list_messages(&self, params: &ListMessagesParams) -> Result<MessagePage, Error> {
+    pub async fn list_messages(
+        &self,
+        params: &ListMessagesParams,
+    ) -> Result<MessagePage, Error> {
         let response = self.list_messages_with_response(params).await;
         response.map(crate::Response::into_value)
     }
@@ -212,7 +219,10 @@ impl Client {
     /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a
     /// success response does not match the API description, [`Error::Transport`] or
     /// [`Error::Timeout`] when no response arrives.
-    pub async fn create_message_form(&self, body: &NewMessage) -> Result<Message, Error> {
+    pub async fn create_message_form(
+        &self,
+        body: &NewMessage,
+    ) -> Result<Message, Error> {
         let response = self.create_message_form_with_response(body).await;
         response.map(crate::Response::into_value)
     }
@@ -259,24 +269,21 @@ impl Client {
         sid: &str,
     ) -> Result<crate::Response<GetMessageResponse>, Error> {
         let url = self.transport.url(&["messages", sid])?;
-        let request = crate::request::Request::new(reqwest::Method::GET, url).auth(
-            crate::auth::Auth::AnyOf(&[&["bearerAuth"], &["apiKeyHeader"]]),
-        );
+        let request = crate::request::Request::new(reqwest::Method::GET, url)
+            .auth(crate::auth::Auth::AnyOf(&[&["bearerAuth"], &["apiKeyHeader"]]));
         let response = self
             .transport
             .send(request)
             .await
             .map_err(|error| error.with_typed_body(get_message_error_body))?;
         match response.status().as_u16() {
-            200 => response
-                .json()
-                .map(|response| response.map(GetMessageResponse::Ok)),
-            202 => response
-                .empty()
-                .map(|response| response.map(|()| GetMessageResponse::Accepted)),
-            _ => response
-                .json()
-                .map(|response| response.map(GetMessageResponse::Ok)),
+            200 => response.json().map(|response| response.map(GetMessageResponse::Ok)),
+            202 => {
+                response
+                    .empty()
+                    .map(|response| response.map(|()| GetMessageResponse::Accepted))
+            }
+            _ => response.json().map(|response| response.map(GetMessageResponse::Ok)),
         }
     }
 
@@ -320,7 +327,10 @@ impl Client {
     /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a
     /// success response does not match the API description, [`Error::Transport`] or
     /// [`Error::Timeout`] when no response arrives.
-    pub async fn upload_file(&self, body: &UploadFileMultipart) -> Result<StoredFile, Error> {
+    pub async fn upload_file(
+        &self,
+        body: &UploadFileMultipart,
+    ) -> Result<StoredFile, Error> {
         let response = self.upload_file_with_response(body).await;
         response.map(crate::Response::into_value)
     }
@@ -368,7 +378,7 @@ impl Client {
     ) -> Result<crate::Response<crate::Download>, Error> {
         let url = self.transport.url(&["files", id, "content"])?;
         let request = crate::request::Request::new(reqwest::Method::GET, url)
-            .auth(crate::auth::Auth::AnyOf(&[&["basicAuth"]]))
+            .auth(crate::auth::Auth::AnyOf(&[&["apiKeyQuery"]]))
             .accept("application/octet-stream, application/problem+json");
         let download = self
             .transport
@@ -406,10 +416,9 @@ impl Client {
         body: impl Into<crate::Upload>,
     ) -> Result<crate::Response<()>, Error> {
         let url = self.transport.url(&["files", id, "content"])?;
-        let body = Some(crate::Upload::into_body(
-            body.into(),
-            "application/octet-stream",
-        ));
+        let body = Some(
+            crate::Upload::into_body(body.into(), "application/octet-stream"),
+        );
         let request = crate::request::Request::new(reqwest::Method::PUT, url)
             .auth(crate::auth::Auth::AnyOf(&[&["basicAuth"]]))
             .body(body);
@@ -472,7 +481,7 @@ impl Client {
             .query(params.query())
             .headers(params.headers())
             .cookies(params.cookies())
-            .auth(crate::auth::Auth::AnyOf(&[&["basicAuth"]]))
+            .auth(crate::auth::Auth::AnyOf(&[&["basicAuth", "apiKeyCookie"]]))
             .accept("text/csv");
         let response = self.transport.send(request).await?;
         response.text()
@@ -487,7 +496,10 @@ impl Client {
     /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a
     /// success response does not match the API description, [`Error::Transport`] or
     /// [`Error::Timeout`] when no response arrives.
-    pub async fn list_events(&self, params: &ListEventsParams) -> Result<Vec<Event>, Error> {
+    pub async fn list_events(
+        &self,
+        params: &ListEventsParams,
+    ) -> Result<Vec<Event>, Error> {
         let response = self.list_events_with_response(params).await;
         response.map(crate::Response::into_value)
     }
@@ -542,17 +554,18 @@ impl Client {
             async move {
                 let page = match next {
                     None => self.list_events_with_response(&params).await?,
-                    Some(url) => self
-                        .transport
-                        .follow(
-                            url,
-                            crate::auth::Auth::AnyOf(&[&["basicAuth"]]),
-                            "application/json",
-                        )
-                        .await?
-                        .json()?,
+                    Some(url) => {
+                        self.transport
+                            .follow(
+                                url,
+                                crate::auth::Auth::AnyOf(&[&["basicAuth"]]),
+                                "application/json",
+                            )
+                            .await?
+                            .json()?
+                    }
                 };
-                let next = self.transport.next_link(page.headers());
+                let next = crate::paging::next_page(&page);
                 Ok((page.into_value(), next))
             }
         })
@@ -605,7 +618,10 @@ impl GetReportParams {
         }
         if let Some(values) = &self.ids {
             if !values.is_empty() {
-                let joined: Vec<String> = values.iter().map(|value| value.to_string()).collect();
+                let joined: Vec<String> = values
+                    .iter()
+                    .map(|value| value.to_string())
+                    .collect();
                 pairs.push(("ids".to_owned(), joined.join("|")));
             }
         }
@@ -694,7 +710,9 @@ fn get_message_error_body(
 ) -> Option<std::sync::Arc<dyn crate::error::TypedBody>> {
     match status.as_u16() {
         404 => crate::error::typed_variant::<Failure, _>(body, GetMessageError::NotFound),
-        500..=599 => crate::error::typed_variant::<Outage, _>(body, GetMessageError::ServerError),
+        500..=599 => {
+            crate::error::typed_variant::<Outage, _>(body, GetMessageError::ServerError)
+        }
         _ => None,
     }
 }

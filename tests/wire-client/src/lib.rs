@@ -16,7 +16,7 @@
 //! # async fn example() -> Result<(), Error> {
 //! let client = Client::builder()
 //!     .server(Server::WireExampleCom)
-//!     .basic_auth("YOUR_API_KEY")
+//!     .basic_auth("YOUR_USER", "YOUR_PASSWORD")
 //!     .build()?;
 //!
 //! // One call: `GET /messages`.

@@ -15,7 +15,7 @@ use bytes::Bytes;
 use futures_core::Stream;
 use reqwest::header::{CONTENT_TYPE, HeaderValue};
 
-use crate::request::{Body, Payload};
+use crate::request::{Body, Payload, Unsendable};
 
 /// A stream of bytes to upload.
 type ByteStream = std::pin::Pin<
@@ -109,15 +109,24 @@ impl Upload {
         self
     }
 
-    /// The bytes as a request body, once per try; `None` for a stream already sent.
-    fn body(&self) -> Option<reqwest::Body> {
+    /// The bytes as a request body, once per try; a stream only once.
+    fn body(&self) -> Result<reqwest::Body, Unsendable> {
         match &self.content {
-            Content::Bytes(bytes) => Some(reqwest::Body::from(bytes.clone())),
+            Content::Bytes(bytes) => Ok(reqwest::Body::from(bytes.clone())),
             Content::Stream(stream) => {
-                let stream = stream.lock().ok()?.take()?;
-                Some(reqwest::Body::wrap_stream(stream))
+                let stream = stream
+                    .lock()
+                    .ok()
+                    .and_then(|mut stream| stream.take())
+                    .ok_or(Unsendable::Spent)?;
+                Ok(reqwest::Body::wrap_stream(stream))
             }
         }
+    }
+
+    /// Whether the bytes can be sent again (they are not a stream).
+    fn repeatable(&self) -> bool {
+        matches!(self.content, Content::Bytes(_))
     }
 
     /// As a binary request body with the description's content type (or the upload's
@@ -161,16 +170,23 @@ struct Binary {
 }
 
 impl Payload for Binary {
-    fn attach(&self, request: reqwest::RequestBuilder) -> Option<reqwest::RequestBuilder> {
+    fn attach(
+        &self,
+        request: reqwest::RequestBuilder,
+    ) -> Result<reqwest::RequestBuilder, Unsendable> {
         let content_type = match &self.upload.content_type {
-            Some(own) => HeaderValue::from_str(own).ok()?,
+            Some(own) => {
+                HeaderValue::from_str(own).map_err(|_| Unsendable::ContentType(own.clone()))?
+            }
             None => HeaderValue::from_static(self.content_type),
         };
-        Some(
-            request
-                .header(CONTENT_TYPE, content_type)
-                .body(self.upload.body()?),
-        )
+        Ok(request
+            .header(CONTENT_TYPE, content_type)
+            .body(self.upload.body()?))
+    }
+
+    fn repeatable(&self) -> bool {
+        self.upload.repeatable()
     }
 }
 
@@ -226,12 +242,15 @@ impl Part {
         self
     }
 
-    fn to_reqwest(&self) -> Option<reqwest::multipart::Part> {
-        let (part, default_type) = match &self.value {
-            PartValue::Text(text) => (reqwest::multipart::Part::text(text.clone()), None),
+    fn to_reqwest(&self) -> Result<reqwest::multipart::Part, Unsendable> {
+        let (part, content_type) = match &self.value {
+            PartValue::Text(text) => (
+                reqwest::multipart::Part::text(text.clone()),
+                self.content_type,
+            ),
             PartValue::Json(bytes) => (
                 reqwest::multipart::Part::bytes(bytes.clone()),
-                Some("application/json"),
+                Some(self.content_type.unwrap_or("application/json")),
             ),
             PartValue::File(upload) => {
                 let mut part = reqwest::multipart::Part::stream(upload.body()?);
@@ -244,12 +263,22 @@ impl Part {
                     .as_deref()
                     .or(self.content_type)
                     .unwrap_or("application/octet-stream");
-                return part.mime_str(content_type).ok();
+                (part, Some(content_type))
             }
         };
-        match self.content_type.or(default_type) {
-            Some(content_type) => part.mime_str(content_type).ok(),
-            None => Some(part),
+        match content_type {
+            Some(content_type) => part
+                .mime_str(content_type)
+                .map_err(|_| Unsendable::ContentType(content_type.to_owned())),
+            None => Ok(part),
+        }
+    }
+
+    /// Whether the part can be sent again (it is not a streamed file).
+    fn repeatable(&self) -> bool {
+        match &self.value {
+            PartValue::File(upload) => upload.repeatable(),
+            PartValue::Text(_) | PartValue::Json(_) => true,
         }
     }
 }
@@ -264,11 +293,18 @@ struct Multipart {
 }
 
 impl Payload for Multipart {
-    fn attach(&self, request: reqwest::RequestBuilder) -> Option<reqwest::RequestBuilder> {
+    fn attach(
+        &self,
+        request: reqwest::RequestBuilder,
+    ) -> Result<reqwest::RequestBuilder, Unsendable> {
         let mut form = reqwest::multipart::Form::new();
         for part in &self.parts {
             form = form.part(part.name, part.to_reqwest()?);
         }
-        Some(request.multipart(form))
+        Ok(request.multipart(form))
+    }
+
+    fn repeatable(&self) -> bool {
+        self.parts.iter().all(Part::repeatable)
     }
 }
