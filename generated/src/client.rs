@@ -354,38 +354,18 @@ pub struct ListUnifiedConnectionsParams {
 
 impl ListUnifiedConnectionsParams {
     /// The query pairs, in declaration order.
-    pub(crate) fn query(&self) -> Vec<(String, String)> {
-        let mut pairs = Vec::new();
-        if let Some(values) = &self.limit {
-            pairs.push(("limit".to_owned(), values.to_string()));
-        }
-        if let Some(values) = &self.offset {
-            pairs.push(("offset".to_owned(), values.to_string()));
-        }
-        if let Some(values) = &self.updated_gte {
-            pairs
-                .push((
-                    "updated_gte".to_owned(),
-                    values.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
-                ));
-        }
-        if let Some(values) = &self.sort {
-            pairs.push(("sort".to_owned(), values.as_str().to_owned()));
-        }
-        if let Some(values) = &self.order {
-            pairs.push(("order".to_owned(), values.as_str().to_owned()));
-        }
-        if let Some(values) = &self.env {
-            pairs.push(("env".to_owned(), values.clone()));
-        }
-        if let Some(values) = &self.external_xref {
-            pairs.push(("external_xref".to_owned(), values.clone()));
-        }
-        if let Some(values) = &self.categories {
-            for value in values {
-                pairs.push(("categories".to_owned(), value.as_str().to_owned()));
-            }
-        }
-        pairs
+    pub(crate) fn query(&self) -> crate::request::Pairs {
+        crate::request::Pairs::default()
+            .each("limit", self.limit.as_ref())
+            .each("offset", self.offset.as_ref())
+            .each(
+                "updated_gte",
+                self.updated_gte.as_ref().map(crate::request::date_time_text),
+            )
+            .each("sort", self.sort.as_ref())
+            .each("order", self.order.as_ref())
+            .each("env", self.env.as_ref())
+            .each("external_xref", self.external_xref.as_ref())
+            .each("categories", self.categories.iter().flatten())
     }
 }

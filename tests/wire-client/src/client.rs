@@ -583,15 +583,10 @@ pub struct ListMessagesParams {
 
 impl ListMessagesParams {
     /// The query pairs, in declaration order.
-    pub(crate) fn query(&self) -> Vec<(String, String)> {
-        let mut pairs = Vec::new();
-        if let Some(values) = &self.page_token {
-            pairs.push(("page_token".to_owned(), values.clone()));
-        }
-        if let Some(values) = &self.page_size {
-            pairs.push(("page_size".to_owned(), values.to_string()));
-        }
-        pairs
+    pub(crate) fn query(&self) -> crate::request::Pairs {
+        crate::request::Pairs::default()
+            .each("page_token", self.page_token.as_ref())
+            .each("page_size", self.page_size.as_ref())
     }
 }
 
@@ -609,47 +604,21 @@ pub struct GetReportParams {
 
 impl GetReportParams {
     /// The query pairs, in declaration order.
-    pub(crate) fn query(&self) -> Vec<(String, String)> {
-        let mut pairs = Vec::new();
-        if let Some(values) = &self.filter {
-            for (key, value) in crate::request::object_entries(values) {
-                pairs.push((format!("{}[{key}]", "filter"), value));
-            }
-        }
-        if let Some(values) = &self.ids {
-            if !values.is_empty() {
-                let joined: Vec<String> = values
-                    .iter()
-                    .map(|value| value.to_string())
-                    .collect();
-                pairs.push(("ids".to_owned(), joined.join("|")));
-            }
-        }
-        if let Some(values) = &self.fields {
-            if !values.is_empty() {
-                pairs.push(("fields".to_owned(), values.join(",")));
-            }
-        }
-        pairs
+    pub(crate) fn query(&self) -> crate::request::Pairs {
+        crate::request::Pairs::default()
+            .deep("filter", self.filter.as_ref())
+            .joined("ids", self.ids.iter().flatten(), "|")
+            .joined("fields", self.fields.iter().flatten(), ",")
     }
 
     /// The header pairs.
-    pub(crate) fn headers(&self) -> Vec<(&'static str, String)> {
-        let mut pairs = Vec::new();
-        {
-            let values = &self.x_request_id;
-            pairs.push(("X-Request-Id", values.clone()));
-        }
-        pairs
+    pub(crate) fn headers(&self) -> crate::request::Pairs {
+        crate::request::Pairs::default().each("X-Request-Id", Some(&self.x_request_id))
     }
 
     /// The cookie pairs.
-    pub(crate) fn cookies(&self) -> Vec<(&'static str, String)> {
-        let mut pairs = Vec::new();
-        if let Some(values) = &self.theme {
-            pairs.push(("theme", values.clone()));
-        }
-        pairs
+    pub(crate) fn cookies(&self) -> crate::request::Pairs {
+        crate::request::Pairs::default().each("theme", self.theme.as_ref())
     }
 }
 
@@ -662,12 +631,8 @@ pub struct ListEventsParams {
 
 impl ListEventsParams {
     /// The query pairs, in declaration order.
-    pub(crate) fn query(&self) -> Vec<(String, String)> {
-        let mut pairs = Vec::new();
-        if let Some(values) = &self.per_page {
-            pairs.push(("per_page".to_owned(), values.to_string()));
-        }
-        pairs
+    pub(crate) fn query(&self) -> crate::request::Pairs {
+        crate::request::Pairs::default().each("per_page", self.per_page.as_ref())
     }
 }
 
