@@ -167,6 +167,7 @@ fn pairs_call(api: &Api, param: &Param) -> TokenStream {
             _ => quote!(.flattened(#wire, #value)),
         },
         ty => match text_of(api, ty) {
+            Some(text) if param.required => quote!(.each(#wire, [#text(&self.#field)])),
             Some(text) => quote!(.each(#wire, #value.map(#text))),
             None => quote!(.each(#wire, #value)),
         },
