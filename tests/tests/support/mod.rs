@@ -185,10 +185,13 @@ fn run_check(
     findings: &mut Findings,
 ) {
     let mut command = Command::new(env!("CARGO"));
-    command
-        .args(args)
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", test_crates_dir().join("target"));
+    command.args(args).current_dir(dir);
+    for key in std::env::vars_os().map(|(key, _)| key) {
+        if set_by_cargo_test(&key.to_string_lossy()) {
+            command.env_remove(key);
+        }
+    }
+    command.env("CARGO_TARGET_DIR", test_crates_dir().join("target"));
     for (key, value) in env {
         command.env(key, value);
     }
@@ -228,6 +231,21 @@ fn run_check(
             String::from_utf8_lossy(&output.stderr)
         ));
     }
+}
+
+/// Whether `key` is one of the variables `cargo test` sets for a test about the test's own
+/// package (`CARGO_PKG_NAME`, `CARGO_MANIFEST_DIR`, ...). They are not passed on: cargo
+/// reruns a build script that watches one of them (ring's watches `CARGO_PKG_NAME`) when
+/// its value changes, so the dependencies would be rebuilt whenever a test workspace is
+/// checked by hand after a test, and again by the next test.
+fn set_by_cargo_test(key: &str) -> bool {
+    ["CARGO_PKG_", "CARGO_MANIFEST_", "CARGO_BIN_"]
+        .iter()
+        .any(|prefix| key.starts_with(prefix))
+        || matches!(
+            key,
+            "CARGO_CRATE_NAME" | "CARGO_PRIMARY_PACKAGE" | "CARGO_TARGET_TMPDIR" | "OUT_DIR"
+        )
 }
 
 /// The crate and problem of one line of cargo's JSON output, if it is a compiler error or
