@@ -4,7 +4,7 @@
 //! `RUSTDOCFLAGS="-D warnings" cargo doc --no-deps`.
 //!
 //! Each fixture is the crate `hostile-<name>`, a member of the workspace
-//! `target/test-crates/hostile`, checked by one clippy and one rustdoc run with the target
+//! `target/test-crates/hostile`, checked by one clippy and one rustdoc run with the build
 //! folder all generated test crates share (see `support`).
 
 mod support;

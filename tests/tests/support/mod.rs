@@ -1,8 +1,11 @@
 //! Checking generated crates from tests. The crates of one test are written as the members
 //! of one cargo workspace under `<target>/test-crates/<workspace>`, with this workspace's
 //! `Cargo.lock` (so they resolve the very dependency versions this workspace uses), and
-//! checked by one `cargo clippy` and one `cargo doc` run, with a target folder shared by
-//! every such workspace, so the clients' dependencies are compiled once.
+//! checked by one `cargo clippy` and one `cargo doc` run. Every test workspace shares one
+//! build folder (`<target>/test-crates/build`, cargo's `build-dir`), so the clients'
+//! dependencies are compiled once; each has its own target folder
+//! (`<workspace>/target`), where only its docs are written, so rustdoc does not merge
+//! every other test's crates into its search index.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -14,7 +17,7 @@ use tests::workspace_root;
 /// The files of one generated crate, by path relative to the crate's root.
 pub type Files = BTreeMap<String, String>;
 
-/// The folder that holds every test workspace and their shared target folder:
+/// The folder that holds every test workspace and their shared build folder:
 /// `<target>/test-crates`, beside Cargo's own output wherever `CARGO_TARGET_DIR` puts it.
 pub fn test_crates_dir() -> PathBuf {
     let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
@@ -60,6 +63,9 @@ pub fn write_workspace(workspace: &str, crates: &BTreeMap<String, Files>) -> Pat
     dir
 }
 
+/// A test workspace's own target folder, inside it, where its docs are written.
+const TARGET: &str = "target";
+
 /// Removes the members that are not in `crates`, and the files of members that their
 /// crate no longer has.
 fn remove_stale(dir: &Path, crates: &BTreeMap<String, Files>) {
@@ -67,7 +73,7 @@ fn remove_stale(dir: &Path, crates: &BTreeMap<String, Files>) {
     for entry in entries.filter_map(Result::ok) {
         let name = entry.file_name().to_string_lossy().into_owned();
         let path = entry.path();
-        if !path.is_dir() {
+        if !path.is_dir() || name == TARGET {
             continue;
         }
         match crates.get(&name) {
@@ -191,7 +197,9 @@ fn run_check(
             command.env_remove(key);
         }
     }
-    command.env("CARGO_TARGET_DIR", test_crates_dir().join("target"));
+    command
+        .env("CARGO_BUILD_BUILD_DIR", test_crates_dir().join("build"))
+        .env("CARGO_TARGET_DIR", dir.join(TARGET));
     for (key, value) in env {
         command.env(key, value);
     }
