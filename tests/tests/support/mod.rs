@@ -182,16 +182,11 @@ pub fn check_workspace(dir: &Path) -> Findings {
     findings
 }
 
-/// Runs one cargo command with JSON messages and adds what it reports to `findings`.
-fn run_check(
-    dir: &Path,
-    tool: &'static str,
-    args: &[&str],
-    env: &[(&str, &str)],
-    findings: &mut Findings,
-) {
+/// `cargo` to run in the test workspace `dir`, with the shared build folder and the
+/// workspace's own target folder.
+pub fn cargo_command(dir: &Path) -> Command {
     let mut command = Command::new(env!("CARGO"));
-    command.args(args).current_dir(dir);
+    command.current_dir(dir);
     for key in std::env::vars_os().map(|(key, _)| key) {
         if set_by_cargo_test(&key.to_string_lossy()) {
             command.env_remove(key);
@@ -200,6 +195,19 @@ fn run_check(
     command
         .env("CARGO_BUILD_BUILD_DIR", test_crates_dir().join("build"))
         .env("CARGO_TARGET_DIR", dir.join(TARGET));
+    command
+}
+
+/// Runs one cargo command with JSON messages and adds what it reports to `findings`.
+fn run_check(
+    dir: &Path,
+    tool: &'static str,
+    args: &[&str],
+    env: &[(&str, &str)],
+    findings: &mut Findings,
+) {
+    let mut command = cargo_command(dir);
+    command.args(args);
     for (key, value) in env {
         command.env(key, value);
     }
