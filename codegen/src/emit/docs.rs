@@ -126,17 +126,6 @@ fn wrap(line: &str, out: &mut Vec<String>) {
     out.push(current);
 }
 
-/// The width of a list item's marker and its space (`- ` is 2, `10. ` is 4).
-fn list_marker(line: &str) -> Option<usize> {
-    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
-    let marker = match line.as_bytes().get(digits) {
-        Some(b'-' | b'*' | b'+') if digits == 0 => 1,
-        Some(b'.' | b')') if (1..=9).contains(&digits) => digits + 1,
-        _ => return None,
-    };
-    (line.as_bytes().get(marker) == Some(&b' ')).then_some(marker + 1)
-}
-
 /// Whether a word at the start of a line would begin a block of its own.
 fn starts_block(word: &str) -> bool {
     matches!(word, "-" | "*" | "+" | ">" | "=" | "|")
@@ -172,7 +161,7 @@ pub fn sanitize(text: &str) -> String {
             let line = line.trim_end();
             if line.is_empty() || ends_list_item(line) {
                 list_item = None;
-            } else if let Some(width) = list_marker_width(line) {
+            } else if let Some(width) = list_marker(line) {
                 list_item = Some(width);
             } else if let Some(width) = list_item {
                 // A line that goes on with a list item's text: indented to that text, as
@@ -205,7 +194,7 @@ fn ends_list_item(line: &str) -> bool {
 /// The width of the list marker `line` starts with, up to its text (`- ` is 2, `10. ` is
 /// 4, `*   ` is 4), if it starts with one: `-`, `*` or `+`, or one to nine digits and `.`
 /// or `)`, followed by one to four spaces (more make the text an indented code block).
-fn list_marker_width(line: &str) -> Option<usize> {
+fn list_marker(line: &str) -> Option<usize> {
     let digits = line.bytes().take_while(u8::is_ascii_digit).count();
     let marker = match line.as_bytes().get(digits) {
         Some(b'-' | b'*' | b'+') if digits == 0 => 1,
@@ -413,9 +402,9 @@ mod tests {
         ] {
             assert_eq!(sanitize(text), text);
         }
-        assert_eq!(list_marker_width("-     five spaces"), None);
-        assert_eq!(list_marker_width("- "), None);
-        assert_eq!(list_marker_width("123456789. nine digits"), Some(11));
+        assert_eq!(list_marker("-     five spaces"), None);
+        assert_eq!(list_marker("- "), None);
+        assert_eq!(list_marker("123456789. nine digits"), Some(11));
     }
 
     #[test]
