@@ -17,8 +17,8 @@
 //!   the dev-dependencies' features for clippy's test targets and once without for
 //!   rustdoc): about 5 min of CPU time, 3.5 to 7 min of wall time; clippy is four fifths
 //!   of it;
-//! - warm, unchanged generator (cargo finds every crate fresh): about 20 s, nearly all of
-//!   it generating the 19 crates (two threads, debug build);
+//! - warm, unchanged generator (cargo finds every crate fresh): 10 to 20 s, nearly all of
+//!   it generating the 23 crates (two threads, debug build);
 //! - after a generator change that touches every crate: about 4 min of CPU time, 2.5 to
 //!   4 min of wall time: clippy 2.7 min (1.3 without the test targets of
 //!   `--all-targets`), rustdoc 1.2 min.
