@@ -34,34 +34,15 @@ pub fn file(api: &Api, options: &Options) -> Option<TokenStream> {
     if cases.is_empty() {
         return None;
     }
-    let mut header = String::from(
-        "Every example the API description gives, decoded into its type and encoded again:\n\
-         encoding must give back every property with the same value.",
-    );
-    let left_out: Vec<String> = api
-        .examples
-        .iter()
-        .filter_map(|example| {
-            let problem = example.mismatch.as_ref()?;
-            Some(format!(
-                "- {}: {problem}",
-                docs::code(&example.pointer.to_string())
-            ))
-        })
-        .collect();
-    if !left_out.is_empty() {
-        header.push_str(
-            "\n\nLeft out, as they do not match their own schemas (the generator warned):\n\n",
-        );
-        header.push_str(&docs::sanitize(&left_out.join("\n")));
-    }
-    let header = docs::inner_lines(&header);
-    let helpers = helpers();
+    let header = docs::inner_lines(&header(api));
+    let has_form = api.examples.iter().any(|e| e.mismatch.is_none() && e.form);
+    let has_json = api.examples.iter().any(|e| e.mismatch.is_none() && !e.form);
+    let helpers = helpers(has_json, has_form);
+    let imports = imports(api, &krate);
     Some(quote! {
         #header
 
-        #[allow(unused_imports)]
-        use #krate::*;
+        #imports
         use serde_json::Value;
 
         #helpers
@@ -83,72 +64,70 @@ pub fn file(api: &Api, options: &Options) -> Option<TokenStream> {
                 }
             }
             println!(
-                "examples: {} found, {decoded} decoded, {} lossless",
+                "examples of {}: {} found, {decoded} decoded, {} lossless",
+                env!("CARGO_PKG_NAME"),
                 examples.len(),
                 examples.len() - failures.len()
             );
+            for failure in &failures {
+                println!("  {failure}");
+            }
             assert!(failures.is_empty(), "{}", failures.join("\n"));
         }
     })
 }
 
-/// The decoding and comparing functions of the test file.
-fn helpers() -> TokenStream {
+/// The file's docs: what it tests, and which examples it leaves out, and why.
+fn header(api: &Api) -> String {
+    let mut header = String::from(
+        "Every example the API description gives, decoded into its type and encoded again:\n\
+         encoding must give back every property with the same value.",
+    );
+    let left_out: Vec<String> = api
+        .examples
+        .iter()
+        .filter_map(|example| {
+            let problem = example.mismatch.as_ref()?;
+            Some(format!(
+                "- {}: {problem}",
+                docs::code(&example.pointer.to_string())
+            ))
+        })
+        .collect();
+    if !left_out.is_empty() {
+        header.push_str(
+            "\n\nLeft out, as they do not match their own schemas (the generator warned):\n\n",
+        );
+        header.push_str(&docs::sanitize(&left_out.join("\n")));
+    }
+    header
+}
+
+/// `use <crate>::{...};` of the types the tested examples decode into.
+fn imports(api: &Api, krate: &proc_macro2::Ident) -> Option<TokenStream> {
+    let mut names = std::collections::BTreeSet::new();
+    for example in api.examples.iter().filter(|e| e.mismatch.is_none()) {
+        crate::model::visit_ty(&example.ty, &mut |ty| {
+            if let crate::model::Ty::Named(id) = ty {
+                names.insert(api.ty(*id).name.clone());
+            }
+        });
+    }
+    let names: Vec<proc_macro2::Ident> = names.iter().map(|name| ty::ident(name)).collect();
+    (!names.is_empty()).then(|| quote!(use #krate::{#(#names),*};))
+}
+
+/// The decoding and comparing functions of the test file: those of JSON examples and of
+/// form bodies' examples when there are such examples.
+fn helpers(json: bool, form: bool) -> TokenStream {
+    let json = json.then(json_decoder);
+    let form = form.then(form_decoder);
     quote! {
         /// Decodes an example and encodes it again: the example and what encoding gave.
         type Check = fn(&str) -> Result<(Value, Value), String>;
 
-        fn decode<T: serde::de::DeserializeOwned + serde::Serialize>(json: &str) -> Result<(Value, Value), String> {
-            let original: Value = serde_json::from_str(json).map_err(|e| format!("is not JSON: {e}"))?;
-            let value: T = serde_json::from_str(json).map_err(|e| format!("does not decode: {e}"))?;
-            let encoded = serde_json::to_value(&value).map_err(|e| format!("does not encode: {e}"))?;
-            Ok((original, encoded))
-        }
-
-        /// Decodes the example of a form body, written as the form it stands for, and
-        /// encodes it again; both as forms read back into objects of text.
-        fn decode_form<T: serde::de::DeserializeOwned + serde::Serialize>(json: &str) -> Result<(Value, Value), String> {
-            let original: Value = serde_json::from_str(json).map_err(|e| format!("is not JSON: {e}"))?;
-            let pairs = form_pairs(&original);
-            let form = serde_html_form::to_string(&pairs).map_err(|e| format!("is not a form: {e}"))?;
-            let value: T = serde_html_form::from_str(&form).map_err(|e| format!("does not decode: {e}"))?;
-            let encoded = serde_html_form::to_string(&value).map_err(|e| format!("does not encode: {e}"))?;
-            let back: Vec<(String, String)> = serde_html_form::from_str(&encoded).map_err(|e| format!("encodes no form: {e}"))?;
-            Ok((form_object(pairs), form_object(back)))
-        }
-
-        /// The pairs a form writes for an example's object: text as it is, other scalars
-        /// as their JSON text, each value of a list under the same key.
-        fn form_pairs(example: &Value) -> Vec<(String, String)> {
-            let text = |value: &Value| match value {
-                Value::String(text) => text.clone(),
-                other => other.to_string(),
-            };
-            let mut pairs = Vec::new();
-            for (key, value) in example.as_object().into_iter().flatten() {
-                match value {
-                    Value::Null => {}
-                    Value::Array(items) => pairs.extend(items.iter().map(|item| (key.clone(), text(item)))),
-                    other => pairs.push((key.clone(), text(other))),
-                }
-            }
-            pairs
-        }
-
-        /// A form's pairs as an object: a key's text, or its texts when it repeats.
-        fn form_object(pairs: Vec<(String, String)>) -> Value {
-            let mut object = serde_json::Map::new();
-            for (key, text) in pairs {
-                match object.get_mut(&key) {
-                    None => {
-                        object.insert(key, Value::String(text));
-                    }
-                    Some(Value::Array(texts)) => texts.push(Value::String(text)),
-                    Some(first) => *first = Value::Array(vec![first.take(), Value::String(text)]),
-                }
-            }
-            Value::Object(object)
-        }
+        #json
+        #form
 
         /// What `encoded` lost of `original`, if anything: a property gone or changed. A
         /// `null` property may be left out; numbers compare as numbers, date-times as
@@ -188,6 +167,70 @@ fn helpers() -> TokenStream {
                 return a == b;
             }
             a.eq_ignore_ascii_case(b) && a.len() == 36
+        }
+    }
+}
+
+/// `decode`, which reads an example as JSON.
+fn json_decoder() -> TokenStream {
+    quote! {
+        fn decode<T: serde::de::DeserializeOwned + serde::Serialize>(json: &str) -> Result<(Value, Value), String> {
+            let original: Value = serde_json::from_str(json).map_err(|e| format!("is not JSON: {e}"))?;
+            let value: T = serde_json::from_str(json).map_err(|e| format!("does not decode: {e}"))?;
+            let encoded = serde_json::to_value(&value).map_err(|e| format!("does not encode: {e}"))?;
+            Ok((original, encoded))
+        }
+    }
+}
+
+/// `decode_form`, which reads an example as the form it stands for.
+fn form_decoder() -> TokenStream {
+    quote! {
+        /// Decodes the example of a form body, written as the form it stands for, and
+        /// encodes it again; both as forms read back into objects of text.
+        fn decode_form<T: serde::de::DeserializeOwned + serde::Serialize>(json: &str) -> Result<(Value, Value), String> {
+            let original: Value = serde_json::from_str(json).map_err(|e| format!("is not JSON: {e}"))?;
+            let pairs = form_pairs(&original);
+            let form = serde_html_form::to_string(&pairs).map_err(|e| format!("is not a form: {e}"))?;
+            let value: T = serde_html_form::from_str(&form).map_err(|e| format!("does not decode: {e}"))?;
+            let encoded = serde_html_form::to_string(&value).map_err(|e| format!("does not encode: {e}"))?;
+            let back: Vec<(String, String)> = serde_html_form::from_str(&encoded).map_err(|e| format!("encodes no form: {e}"))?;
+            Ok((form_object(pairs), form_object(back)))
+        }
+
+        /// The pairs a form writes for an example's object: text as it is, other scalars
+        /// as their JSON text, each value of a list under the same key.
+        fn form_pairs(example: &Value) -> Vec<(String, String)> {
+            let text = |value: &Value| match value {
+                Value::String(text) => text.clone(),
+                other => other.to_string(),
+            };
+            let mut pairs = Vec::new();
+            for (key, value) in example.as_object().into_iter().flatten() {
+                match value {
+                    Value::Null => {}
+                    Value::Array(items) => pairs.extend(items.iter().map(|item| (key.clone(), text(item)))),
+                    other => pairs.push((key.clone(), text(other))),
+                }
+            }
+            pairs
+        }
+
+        /// A form's pairs as an object: a key's text, or its texts when it repeats. Empty
+        /// values are left out: decoding reads an empty value of an optional field as
+        /// absent (encoding a field set to an empty text does write it).
+        fn form_object(pairs: Vec<(String, String)>) -> Value {
+            let mut object = serde_json::Map::new();
+            for (key, text) in pairs.into_iter().filter(|(_, text)| !text.is_empty()) {
+                match object.get_mut(&key) {
+                    None => {
+                        object.insert(key, Value::String(text));
+                    }
+                    Some(Value::Array(texts)) => texts.push(Value::String(text)),
+                    Some(first) => *first = Value::Array(vec![first.take(), Value::String(text)]),
+                }
+            }
+            Value::Object(object)
         }
     }
 }
