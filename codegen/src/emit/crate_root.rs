@@ -23,7 +23,8 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
     modules.extend(super::runtime_modules(api));
     modules.sort_unstable();
     let modules = modules.iter().map(|module| {
-        let module = ty::ident(module);
+        // The names of the runtime's files and of the generated ones: identifiers.
+        let module = quote::format_ident!("{module}");
         quote!(mod #module;)
     });
     let enums_use = super::has_enums(api).then(|| {

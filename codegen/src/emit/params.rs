@@ -8,6 +8,7 @@ use quote::quote;
 use super::ty::{self, ident};
 use super::{describe, docs};
 use crate::model::{Api, Operation, Param, ParamLocation, ParamStyle, Scalar, Ty, TypeKind};
+use crate::naming;
 
 /// The parameter struct of an operation with query, header or cookie parameters.
 pub fn params_struct(api: &Api, op: &Operation) -> Option<TokenStream> {
@@ -120,7 +121,7 @@ fn encoder(
     if params.is_empty() {
         return None;
     }
-    let name = ident(name);
+    let name = ident(&naming::compose(&[name]));
     let owned_keys = location == ParamLocation::Query;
     let pushes = params.iter().map(|param| {
         let field = ident(&param.name);

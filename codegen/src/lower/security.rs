@@ -42,15 +42,13 @@ impl Lowerer<'_> {
             let Some((kind, description)) = self.scheme_kind(scheme, &at) else {
                 continue;
             };
-            schemes.push(AuthScheme {
+            schemes.push(Supported {
                 key: key.clone(),
-                method: String::new(),
                 description: description.clone(),
                 kind,
             });
         }
-        name_auth_methods(&mut schemes);
-        schemes
+        name_auth_methods(schemes)
     }
 
     fn scheme_kind<'s>(
@@ -147,10 +145,20 @@ impl Lowerer<'_> {
     }
 }
 
+/// A security scheme the client supports, before its builder method is named.
+struct Supported {
+    /// The scheme's key in `components/securitySchemes`.
+    key: String,
+    /// `description`.
+    description: Option<String>,
+    /// How the credential travels.
+    kind: AuthKind,
+}
+
 /// Names the builder method of each scheme: `bearer_token`, `basic_auth` or `api_key`
 /// when the API has one scheme of that kind; otherwise the scheme's key, followed by that
 /// name unless the key says it already (`api_key_query`, `partner_bearer_token`).
-fn name_auth_methods(schemes: &mut [AuthScheme]) {
+fn name_auth_methods(schemes: Vec<Supported>) -> Vec<AuthScheme> {
     let mut names = Namespace::default();
     for taken in BUILDER_METHODS {
         names.reserve(taken);
@@ -161,19 +169,27 @@ fn name_auth_methods(schemes: &mut [AuthScheme]) {
         AuthKind::ApiKey { .. } => "api_key",
     };
     let kinds: Vec<&'static str> = schemes.iter().map(|s| plain(&s.kind)).collect();
-    for scheme in schemes {
-        let base = plain(&scheme.kind);
-        let alone = kinds.iter().filter(|kind| **kind == base).count() == 1;
-        let key = naming::snake_name(&scheme.key);
-        let name = if alone {
-            base.to_owned()
-        } else if key.contains(base) {
-            key
-        } else {
-            format!("{}_{base}", key.trim_end_matches('_'))
-        };
-        scheme.method = names.claim(&name);
-    }
+    schemes
+        .into_iter()
+        .map(|scheme| {
+            let base = plain(&scheme.kind);
+            let alone = kinds.iter().filter(|kind| **kind == base).count() == 1;
+            let key = naming::snake_name(&scheme.key);
+            let name = if alone {
+                naming::compose(&[base])
+            } else if key.contains(base) {
+                key
+            } else {
+                naming::suffixed_method(&key, base)
+            };
+            AuthScheme {
+                method: names.claim(&name),
+                key: scheme.key,
+                description: scheme.description,
+                kind: scheme.kind,
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

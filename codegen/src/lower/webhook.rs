@@ -12,7 +12,7 @@ use super::schema::docs_of;
 use crate::diagnostic::Pointer;
 use crate::load::schema::SchemaId;
 use crate::model::{Docs, Example, Ty, TypeDef, TypeId, TypeKind};
-use crate::naming;
+use crate::naming::{self, RustIdent};
 
 /// The operation keys of a path item.
 const METHODS: [&str; 8] = [
@@ -31,7 +31,7 @@ struct Payload<'a> {
     /// Where the body is written (the `requestBody` of the webhook's operation).
     at: Pointer,
     /// The type's name.
-    name: String,
+    name: RustIdent,
 }
 
 impl<'a> Lowerer<'a> {
