@@ -9,17 +9,6 @@ use crate::diagnostic::Pointer;
 use crate::model::{Body, Docs, HttpMethod, Operation, Paging, PagingKind, Param, PathPart, Ty};
 use crate::naming::{self, Namespace, RustIdent};
 
-const METHODS: [HttpMethod; 8] = [
-    HttpMethod::Get,
-    HttpMethod::Put,
-    HttpMethod::Post,
-    HttpMethod::Delete,
-    HttpMethod::Options,
-    HttpMethod::Head,
-    HttpMethod::Patch,
-    HttpMethod::Trace,
-];
-
 /// An operation as found in `paths`, before it is lowered.
 pub(super) struct Found<'a> {
     pub(super) path: &'a str,
@@ -59,7 +48,7 @@ impl<'a> Lowerer<'a> {
                     continue;
                 }
             };
-            for method in METHODS {
+            for method in HttpMethod::ALL {
                 let Some(operation) = operation_of(item, method) else {
                     continue;
                 };

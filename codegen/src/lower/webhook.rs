@@ -11,13 +11,8 @@ use super::Lowerer;
 use super::schema::docs_of;
 use crate::diagnostic::Pointer;
 use crate::load::schema::SchemaId;
-use crate::model::{Docs, Example, Ty, TypeDef, TypeId, TypeKind};
+use crate::model::{Docs, Example, HttpMethod, Ty, TypeDef, TypeId, TypeKind};
 use crate::naming::{self, RustIdent};
-
-/// The operation keys of a path item.
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
 
 /// How many references a chain may go through before it is taken for a loop.
 const MAX_HOPS: usize = 32;
@@ -44,9 +39,8 @@ impl<'a> Lowerer<'a> {
         let at = Pointer::root().push("webhooks");
         for (webhook, item) in webhooks.iter().filter(|(name, _)| !name.starts_with("x-")) {
             let item_at = at.push(webhook);
-            let bodies: Vec<(&str, &Value)> = METHODS
-                .iter()
-                .filter_map(|method| Some((*method, item.get(*method)?.get("requestBody")?)))
+            let bodies: Vec<(&str, &Value)> = HttpMethod::keys()
+                .filter_map(|method| Some((method, item.get(method)?.get("requestBody")?)))
                 .collect();
             if bodies.is_empty() {
                 self.diagnostics.warning(

@@ -25,6 +25,28 @@ pub enum HttpMethod {
 }
 
 impl HttpMethod {
+    /// Every method, in the order a path item's operations are read.
+    pub const ALL: [Self; 8] = [
+        Self::Get,
+        Self::Put,
+        Self::Post,
+        Self::Delete,
+        Self::Options,
+        Self::Head,
+        Self::Patch,
+        Self::Trace,
+    ];
+
+    /// The operation keys of a path item (`get`, `put`, ...), in [`Self::ALL`]'s order.
+    pub fn keys() -> impl Iterator<Item = &'static str> {
+        Self::ALL.into_iter().map(Self::as_str)
+    }
+
+    /// Whether `key` is the key of an operation in a path item.
+    pub fn is_key(key: &str) -> bool {
+        Self::keys().any(|method| method == key)
+    }
+
     /// The lower-case name, as used for path-item keys.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -377,4 +399,36 @@ pub enum PagingKind {
     /// A `Link` response header with `rel="next"`: the next page is that URL; the
     /// response is the array of items.
     LinkHeader,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::HttpMethod;
+
+    /// The methods are the operations `openapiv3` reads from a path item, in its order.
+    #[test]
+    fn the_methods_are_the_operations_of_a_path_item() {
+        let operation = || Some(openapiv3::Operation::default());
+        let item = openapiv3::PathItem {
+            get: operation(),
+            put: operation(),
+            post: operation(),
+            delete: operation(),
+            options: operation(),
+            head: operation(),
+            patch: operation(),
+            trace: operation(),
+            ..openapiv3::PathItem::default()
+        };
+        let serde_json::Value::Object(written) = serde_json::to_value(&item).unwrap() else {
+            panic!("a path item is written as an object");
+        };
+        let operations: Vec<&str> = written
+            .iter()
+            .filter(|(_, value)| value.get("responses").is_some())
+            .map(|(key, _)| key.as_str())
+            .collect();
+        assert_eq!(operations, HttpMethod::keys().collect::<Vec<_>>());
+        assert!(HttpMethod::is_key("trace") && !HttpMethod::is_key("parameters"));
+    }
 }
