@@ -14,9 +14,6 @@ use crate::load::schema::SchemaId;
 use crate::model::{Docs, Example, HttpMethod, Ty, TypeDef, TypeId, TypeKind};
 use crate::naming::{self, RustIdent};
 
-/// How many references a chain may go through before it is taken for a loop.
-const MAX_HOPS: usize = 32;
-
 /// A webhook's request body, found.
 struct Payload<'a> {
     webhook: &'a str,
@@ -181,50 +178,6 @@ impl<'a> Lowerer<'a> {
                 });
             }
         }
-    }
-
-    /// The object `value` is, or the one its `$ref` names (along a chain of references);
-    /// `None`, reported, when there is none.
-    fn follow_object(
-        &mut self,
-        value: &'a Value,
-        at: &Pointer,
-        noun: &str,
-    ) -> Option<&'a Map<String, Value>> {
-        let skeleton = self.skeleton;
-        let mut current = value;
-        for _ in 0..MAX_HOPS {
-            let Some(reference) = current.get("$ref") else {
-                let object = current.as_object();
-                if object.is_none() {
-                    self.diagnostics
-                        .error(at, format!("a {noun} is a mapping, but this one is not"));
-                }
-                return object;
-            };
-            let target = reference
-                .as_str()
-                .and_then(Pointer::from_ref)
-                .and_then(|pointer| skeleton.pointer(pointer.as_json_pointer()));
-            match target {
-                Some(target) => current = target,
-                None => {
-                    self.diagnostics.error(
-                        &at.push("$ref"),
-                        format!(
-                            "`$ref: {}` does not name a {noun} of this document",
-                            reference.as_str().unwrap_or("?").replace('`', "'")
-                        ),
-                    );
-                    return None;
-                }
-            }
-        }
-        self.diagnostics.error(
-            at,
-            format!("the `$ref` chain leads back to itself; it names no {noun}"),
-        );
-        None
     }
 }
 
