@@ -19,9 +19,11 @@ const KEYWORDS: &[&str] = &[
     "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
-/// Type names the generated crate uses itself (prelude, std and runtime items), which a
-/// schema must not shadow.
-const RESERVED_TYPES: &[&str] = &[
+/// Type names the generated crate uses itself (prelude, std and runtime items, and the
+/// types it defines whatever the spec), which a schema must not shadow
+/// (`lower::reserved_names` checks the generated code and the runtime's exports use no
+/// other).
+pub(crate) const RESERVED_TYPES: &[&str] = &[
     "AsMut",
     "AsRef",
     "ApiError",
@@ -38,6 +40,7 @@ const RESERVED_TYPES: &[&str] = &[
     "Deserialize",
     "Deserializer",
     "Display",
+    "Download",
     "Drop",
     "Eq",
     "Err",
@@ -60,6 +63,8 @@ const RESERVED_TYPES: &[&str] = &[
     "Ord",
     "PartialEq",
     "PartialOrd",
+    "Problem",
+    "Response",
     "Result",
     "RetryPolicy",
     "Self",
@@ -76,6 +81,7 @@ const RESERVED_TYPES: &[&str] = &[
     "ToString",
     "Transport",
     "Unpin",
+    "Upload",
     "Utc",
     "Value",
     "Vec",

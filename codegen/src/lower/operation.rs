@@ -9,6 +9,25 @@ use crate::diagnostic::Pointer;
 use crate::model::{Body, Docs, HttpMethod, Operation, Paging, PagingKind, Param, PathPart, Ty};
 use crate::naming::{self, Namespace, RustIdent};
 
+/// Names of the client's own items, and of trait methods every client has (derived `Clone`
+/// and `Debug`, blanket `Into`, `ToOwned`, ...), which an operation's method would shadow
+/// (`lower::reserved_names` checks the generated client has no other methods and fields).
+pub(crate) const CLIENT_ITEMS: &[&str] = &[
+    "new",
+    "builder",
+    "base_url",
+    "transport",
+    "clone",
+    "clone_from",
+    "fmt",
+    "to_owned",
+    "into",
+    "try_into",
+    "type_id",
+    "borrow",
+    "borrow_mut",
+];
+
 /// An operation as found in `paths`, before it is lowered.
 pub(super) struct Found<'a> {
     pub(super) path: &'a str,
@@ -71,24 +90,7 @@ impl<'a> Lowerer<'a> {
     /// path, so that an operation without an id never takes the name another one asked for.
     fn operation_names(&mut self, found: &[Found<'a>]) -> (Vec<RustIdent>, Namespace) {
         let mut method_names = Namespace::default();
-        // Names of the client's own items, and of trait methods every client has (derived
-        // `Clone` and `Debug`, blanket `Into`, `ToOwned`, ...), which an inherent method
-        // would shadow.
-        for taken in [
-            "new",
-            "builder",
-            "base_url",
-            "transport",
-            "clone",
-            "clone_from",
-            "fmt",
-            "to_owned",
-            "into",
-            "try_into",
-            "type_id",
-            "borrow",
-            "borrow_mut",
-        ] {
+        for taken in CLIENT_ITEMS {
             method_names.reserve(taken);
         }
         let mut operation_ids: HashMap<&str, &Pointer> = HashMap::new();

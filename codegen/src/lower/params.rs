@@ -10,17 +10,25 @@ use crate::load::schema::SchemaId;
 use crate::model::{Docs, Param, ParamLocation, ParamStyle};
 use crate::naming::{self, Namespace, RustIdent};
 
-/// Names a client method uses besides its path arguments: its other arguments, its
-/// locals, and those of its stream method.
-const METHOD_LOCALS: [&str; 8] = [
+/// Names a client method binds besides its path arguments: its other arguments, its
+/// locals and its closures' arguments, and those of its `…_with_response` twin and its
+/// stream method (`lower::reserved_names` checks the generated code binds no other).
+pub(crate) const METHOD_LOCALS: &[&str] = &[
     "params",
     "body",
     "url",
+    "request",
     "response",
+    "error",
+    "download",
+    "value",
     "offset",
     "limit",
     "page_size",
     "start",
+    "cursor",
+    "page",
+    "next",
 ];
 
 /// The two scopes of an operation's parameter names: path parameters are the method's
