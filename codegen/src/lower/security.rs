@@ -43,7 +43,7 @@ impl Lowerer<'_> {
             let Some((kind, description)) = self.scheme_kind(scheme, &at) else {
                 continue;
             };
-            schemes.push(Supported {
+            schemes.push(SupportedScheme {
                 key: key.clone(),
                 description: description.clone(),
                 kind,
@@ -147,7 +147,7 @@ impl Lowerer<'_> {
 }
 
 /// A security scheme the client supports, before its builder method is named.
-struct Supported {
+struct SupportedScheme {
     /// The scheme's key in `components/securitySchemes`.
     key: String,
     /// `description`.
@@ -159,7 +159,7 @@ struct Supported {
 /// Names the builder method of each scheme: `bearer_token`, `basic_auth` or `api_key`
 /// when the API has one scheme of that kind; otherwise the scheme's key, followed by that
 /// name unless the key says it already (`api_key_query`, `partner_bearer_token`).
-fn name_auth_methods(schemes: Vec<Supported>) -> Vec<AuthScheme> {
+fn name_auth_methods(schemes: Vec<SupportedScheme>) -> Vec<AuthScheme> {
     let mut names = Namespace::default();
     for taken in BUILDER_METHODS {
         names.reserve(taken);
