@@ -24,7 +24,11 @@ pub fn file(api: &Api, options: &Options) -> Option<TokenStream> {
             let pointer = example.pointer.to_string();
             let json = example.value.to_string();
             let ty = ty::tokens(api, &example.ty);
-            quote! { (#pointer, #json, decode::<#ty>), }
+            if example.form {
+                quote! { (#pointer, #json, decode_form::<#ty>), }
+            } else {
+                quote! { (#pointer, #json, decode::<#ty>), }
+            }
         })
         .collect();
     if cases.is_empty() {
@@ -68,9 +72,8 @@ pub fn file(api: &Api, options: &Options) -> Option<TokenStream> {
             let mut failures = Vec::new();
             let mut decoded = 0;
             for (pointer, json, check) in examples {
-                let original: Value = serde_json::from_str(json).expect("an example is JSON");
                 match check(json) {
-                    Ok(encoded) => {
+                    Ok((original, encoded)) => {
                         decoded += 1;
                         if let Some(loss) = lost(&original, &encoded, "") {
                             failures.push(format!("{pointer}: {loss}"));
@@ -92,12 +95,59 @@ pub fn file(api: &Api, options: &Options) -> Option<TokenStream> {
 /// The decoding and comparing functions of the test file.
 fn helpers() -> TokenStream {
     quote! {
-        /// Decodes an example and encodes it again.
-        type Check = fn(&str) -> Result<Value, String>;
+        /// Decodes an example and encodes it again: the example and what encoding gave.
+        type Check = fn(&str) -> Result<(Value, Value), String>;
 
-        fn decode<T: serde::de::DeserializeOwned + serde::Serialize>(json: &str) -> Result<Value, String> {
+        fn decode<T: serde::de::DeserializeOwned + serde::Serialize>(json: &str) -> Result<(Value, Value), String> {
+            let original: Value = serde_json::from_str(json).map_err(|e| format!("is not JSON: {e}"))?;
             let value: T = serde_json::from_str(json).map_err(|e| format!("does not decode: {e}"))?;
-            serde_json::to_value(&value).map_err(|e| format!("does not encode: {e}"))
+            let encoded = serde_json::to_value(&value).map_err(|e| format!("does not encode: {e}"))?;
+            Ok((original, encoded))
+        }
+
+        /// Decodes the example of a form body, written as the form it stands for, and
+        /// encodes it again; both as forms read back into objects of text.
+        fn decode_form<T: serde::de::DeserializeOwned + serde::Serialize>(json: &str) -> Result<(Value, Value), String> {
+            let original: Value = serde_json::from_str(json).map_err(|e| format!("is not JSON: {e}"))?;
+            let pairs = form_pairs(&original);
+            let form = serde_html_form::to_string(&pairs).map_err(|e| format!("is not a form: {e}"))?;
+            let value: T = serde_html_form::from_str(&form).map_err(|e| format!("does not decode: {e}"))?;
+            let encoded = serde_html_form::to_string(&value).map_err(|e| format!("does not encode: {e}"))?;
+            let back: Vec<(String, String)> = serde_html_form::from_str(&encoded).map_err(|e| format!("encodes no form: {e}"))?;
+            Ok((form_object(pairs), form_object(back)))
+        }
+
+        /// The pairs a form writes for an example's object: text as it is, other scalars
+        /// as their JSON text, each value of a list under the same key.
+        fn form_pairs(example: &Value) -> Vec<(String, String)> {
+            let text = |value: &Value| match value {
+                Value::String(text) => text.clone(),
+                other => other.to_string(),
+            };
+            let mut pairs = Vec::new();
+            for (key, value) in example.as_object().into_iter().flatten() {
+                match value {
+                    Value::Null => {}
+                    Value::Array(items) => pairs.extend(items.iter().map(|item| (key.clone(), text(item)))),
+                    other => pairs.push((key.clone(), text(other))),
+                }
+            }
+            pairs
+        }
+
+        /// A form's pairs as an object: a key's text, or its texts when it repeats.
+        fn form_object(pairs: Vec<(String, String)>) -> Value {
+            let mut object = serde_json::Map::new();
+            for (key, text) in pairs {
+                match object.get_mut(&key) {
+                    None => {
+                        object.insert(key, Value::String(text));
+                    }
+                    Some(Value::Array(texts)) => texts.push(Value::String(text)),
+                    Some(first) => *first = Value::Array(vec![first.take(), Value::String(text)]),
+                }
+            }
+            Value::Object(object)
         }
 
         /// What `encoded` lost of `original`, if anything: a property gone or changed. A
@@ -131,6 +181,10 @@ fn helpers() -> TokenStream {
             }
             let instant = |text: &str| text.parse::<chrono::DateTime<chrono::Utc>>().ok();
             if let (Some(a), Some(b)) = (instant(a), instant(b)) {
+                return a == b;
+            }
+            // A form's numbers are text: `1.50` and `1.5` are the same number.
+            if let (Ok(a), Ok(b)) = (a.parse::<f64>(), b.parse::<f64>()) {
                 return a == b;
             }
             a.eq_ignore_ascii_case(b) && a.len() == 36

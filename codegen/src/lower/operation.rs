@@ -179,6 +179,8 @@ impl<'a> Lowerer<'a> {
             path_params,
             params,
             params_type,
+            params_same_as: None,
+            tags: operation.tags.clone(),
             body,
             other_bodies: methods.other_bodies,
             responses,

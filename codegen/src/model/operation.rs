@@ -86,6 +86,11 @@ pub struct Operation {
     pub params: Vec<Param>,
     /// The name of that struct, when there are any such parameters.
     pub params_type: Option<RustIdent>,
+    /// An earlier operation with the same parameters (and tags), by index in
+    /// [`super::Api::operations`]: `params_type` is then another name of its struct.
+    pub params_same_as: Option<usize>,
+    /// Its `tags`, in the description's order.
+    pub tags: Vec<String>,
     /// The request body, in the media type a caller most likely wants (see
     /// [`Operation::other_bodies`]).
     pub body: Option<Body>,
