@@ -272,17 +272,21 @@ impl Client {
             .and_then(|value| u64::try_from(value).ok())
             .filter(|value| *value >= 1)
             .unwrap_or(100))
-        .min(100);
+            .min(100);
         let start = params
             .offset
             .and_then(|value| u64::try_from(value).ok())
             .unwrap_or(0);
-        crate::paging::offset_paged(start, page_size, move |offset, limit| {
-            let mut params = params.clone();
-            params.offset = Some(i64::try_from(offset).unwrap_or(i64::MAX));
-            params.limit = Some(i64::try_from(limit).unwrap_or(i64::MAX));
-            async move { self.list_unified_connections(&params).await }
-        })
+        crate::paging::offset_paged(
+            start,
+            page_size,
+            move |offset, limit| {
+                let mut params = params.clone();
+                params.offset = Some(i64::try_from(offset).unwrap_or(i64::MAX));
+                params.limit = Some(i64::try_from(limit).unwrap_or(i64::MAX));
+                async move { self.list_unified_connections(&params).await }
+            },
+        )
     }
 }
 
@@ -326,9 +330,7 @@ impl ListUnifiedConnectionsParams {
             .each("offset", self.offset.as_ref())
             .each(
                 "updated_gte",
-                self.updated_gte
-                    .as_ref()
-                    .map(crate::request::date_time_text),
+                self.updated_gte.as_ref().map(crate::request::date_time_text),
             )
             .each("sort", self.sort.as_ref())
             .each("order", self.order.as_ref())

@@ -291,10 +291,7 @@ impl std::fmt::Debug for ConnectionAuth {
             .field("client_id", &self.client_id)
             .field("client_secret", &self.client_secret.as_ref().map(|_| "***"))
             .field("consumer_key", &self.consumer_key)
-            .field(
-                "consumer_secret",
-                &self.consumer_secret.as_ref().map(|_| "***"),
-            )
+            .field("consumer_secret", &self.consumer_secret.as_ref().map(|_| "***"))
             .field("dev_api_key", &self.dev_api_key.as_ref().map(|_| "***"))
             .field("emails", &self.emails)
             .field("expires_in", &self.expires_in)
@@ -305,10 +302,7 @@ impl std::fmt::Debug for ConnectionAuth {
             .field("other_auth_info", &self.other_auth_info)
             .field("pem", &self.pem.as_ref().map(|_| "***"))
             .field("refresh_token", &self.refresh_token.as_ref().map(|_| "***"))
-            .field(
-                "refresh_token_expires_date",
-                &self.refresh_token_expires_date,
-            )
+            .field("refresh_token_expires_date", &self.refresh_token_expires_date)
             .field("refresh_token_expires_in", &self.refresh_token_expires_in)
             .field("refresh_url", &self.refresh_url)
             .field("state", &self.state)

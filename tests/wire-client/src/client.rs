@@ -3,8 +3,8 @@
 
 //! The client: one method per operation of the API.
 use crate::models::{
-    Event, Failure, GetReportFilter, Message, MessagePage, NewMessage, Outage, StoredFile,
-    UploadFileMultipart,
+    Event, Failure, GetReportFilter, Message, MessagePage, NewMessage, Outage,
+    StoredFile, UploadFileMultipart,
 };
 use crate::transport::Transport;
 use crate::{ClientBuilder, Error};
@@ -44,7 +44,11 @@ impl ClientBuilder {
     /// errors.
     ///
     /// Requests send it when their operation accepts the `basicAuth` scheme.
-    pub fn basic_auth(self, user: impl Into<String>, password: impl Into<String>) -> Self {
+    pub fn basic_auth(
+        self,
+        user: impl Into<String>,
+        password: impl Into<String>,
+    ) -> Self {
         self.credential(
             "basicAuth",
             crate::auth::Credential::Basic {
@@ -143,10 +147,11 @@ impl Client {
     /// List messages, a page at a time
     ///
     /// `GET /messages`
-    pub async fn list_messages(&self, params: &ListMessagesParams) -> Result<MessagePage, Error> {
-        self.list_messages_with_response(params)
-            .await
-            .map(crate::Response::into_value)
+    pub async fn list_messages(
+        &self,
+        params: &ListMessagesParams,
+    ) -> Result<MessagePage, Error> {
+        self.list_messages_with_response(params).await.map(crate::Response::into_value)
     }
 
     /// [`Client::list_messages`], with the response's status and headers.
@@ -171,9 +176,7 @@ impl Client {
     /// An error response's body, when it matches the API description, is available as a
     /// [`Failure`] from [`ApiError::typed`](crate::ApiError::typed).
     pub async fn create_message(&self, body: &NewMessage) -> Result<Message, Error> {
-        self.create_message_with_response(body)
-            .await
-            .map(crate::Response::into_value)
+        self.create_message_with_response(body).await.map(crate::Response::into_value)
     }
 
     /// [`Client::create_message`], with the response's status and headers.
@@ -202,7 +205,10 @@ impl Client {
     ///
     /// An error response's body, when it matches the API description, is available as a
     /// [`Failure`] from [`ApiError::typed`](crate::ApiError::typed).
-    pub async fn create_message_form(&self, body: &NewMessage) -> Result<Message, Error> {
+    pub async fn create_message_form(
+        &self,
+        body: &NewMessage,
+    ) -> Result<Message, Error> {
         self.create_message_form_with_response(body)
             .await
             .map(crate::Response::into_value)
@@ -233,9 +239,7 @@ impl Client {
     /// An error response's body, when it matches the API description, is available as a
     /// [`GetMessageError`] from [`ApiError::typed`](crate::ApiError::typed).
     pub async fn get_message(&self, sid: &str) -> Result<GetMessageResponse, Error> {
-        self.get_message_with_response(sid)
-            .await
-            .map(crate::Response::into_value)
+        self.get_message_with_response(sid).await.map(crate::Response::into_value)
     }
 
     /// [`Client::get_message`], with the response's status and headers.
@@ -244,24 +248,21 @@ impl Client {
         sid: &str,
     ) -> Result<crate::Response<GetMessageResponse>, Error> {
         let url = self.transport.url(&["messages", sid])?;
-        let request = crate::request::Request::new(reqwest::Method::GET, url).auth(
-            crate::auth::Auth::AnyOf(&[&["bearerAuth"], &["apiKeyHeader"]]),
-        );
+        let request = crate::request::Request::new(reqwest::Method::GET, url)
+            .auth(crate::auth::Auth::AnyOf(&[&["bearerAuth"], &["apiKeyHeader"]]));
         let response = self
             .transport
             .send(request)
             .await
             .map_err(|error| error.with_typed_body(get_message_error_body))?;
         match response.status().as_u16() {
-            200 => response
-                .json()
-                .map(|response| response.map(GetMessageResponse::Ok)),
-            202 => response
-                .empty()
-                .map(|response| response.map(|()| GetMessageResponse::Accepted)),
-            _ => response
-                .json()
-                .map(|response| response.map(GetMessageResponse::Ok)),
+            200 => response.json().map(|response| response.map(GetMessageResponse::Ok)),
+            202 => {
+                response
+                    .empty()
+                    .map(|response| response.map(|()| GetMessageResponse::Accepted))
+            }
+            _ => response.json().map(|response| response.map(GetMessageResponse::Ok)),
         }
     }
 
@@ -269,9 +270,7 @@ impl Client {
     ///
     /// `DELETE /messages/{sid}`
     pub async fn delete_message(&self, sid: &str) -> Result<(), Error> {
-        self.delete_message_with_response(sid)
-            .await
-            .map(crate::Response::into_value)
+        self.delete_message_with_response(sid).await.map(crate::Response::into_value)
     }
 
     /// [`Client::delete_message`], with the response's status and headers.
@@ -294,10 +293,11 @@ impl Client {
     ///
     /// An error response's body, when it matches the API description, is available as a
     /// [`Problem`](crate::Problem) from [`ApiError::typed`](crate::ApiError::typed).
-    pub async fn upload_file(&self, body: &UploadFileMultipart) -> Result<StoredFile, Error> {
-        self.upload_file_with_response(body)
-            .await
-            .map(crate::Response::into_value)
+    pub async fn upload_file(
+        &self,
+        body: &UploadFileMultipart,
+    ) -> Result<StoredFile, Error> {
+        self.upload_file_with_response(body).await.map(crate::Response::into_value)
     }
 
     /// [`Client::upload_file`], with the response's status and headers.
@@ -326,9 +326,7 @@ impl Client {
     /// An error response's body, when it matches the API description, is available as a
     /// [`Problem`](crate::Problem) from [`ApiError::typed`](crate::ApiError::typed).
     pub async fn download_file(&self, id: &str) -> Result<crate::Download, Error> {
-        self.download_file_with_response(id)
-            .await
-            .map(crate::Response::into_value)
+        self.download_file_with_response(id).await.map(crate::Response::into_value)
     }
 
     /// [`Client::download_file`], with the response's status and headers.
@@ -370,10 +368,9 @@ impl Client {
         body: impl Into<crate::Upload>,
     ) -> Result<crate::Response<()>, Error> {
         let url = self.transport.url(&["files", id, "content"])?;
-        let body = Some(crate::Upload::into_body(
-            body.into(),
-            "application/octet-stream",
-        ));
+        let body = Some(
+            crate::Upload::into_body(body.into(), "application/octet-stream"),
+        );
         let request = crate::request::Request::new(reqwest::Method::PUT, url)
             .auth(crate::auth::Auth::AnyOf(&[&["basicAuth"]]))
             .body(body);
@@ -387,9 +384,7 @@ impl Client {
     ///
     /// The body is sent as `text/plain`.
     pub async fn add_note(&self, body: &str) -> Result<String, Error> {
-        self.add_note_with_response(body)
-            .await
-            .map(crate::Response::into_value)
+        self.add_note_with_response(body).await.map(crate::Response::into_value)
     }
 
     /// [`Client::add_note`], with the response's status and headers.
@@ -411,9 +406,7 @@ impl Client {
     ///
     /// `GET /reports`
     pub async fn get_report(&self, params: &GetReportParams) -> Result<String, Error> {
-        self.get_report_with_response(params)
-            .await
-            .map(crate::Response::into_value)
+        self.get_report_with_response(params).await.map(crate::Response::into_value)
     }
 
     /// [`Client::get_report`], with the response's status and headers.
@@ -435,10 +428,11 @@ impl Client {
     /// Events, a page at a time, the next page named by the `Link` header
     ///
     /// `GET /events`
-    pub async fn list_events(&self, params: &ListEventsParams) -> Result<Vec<Event>, Error> {
-        self.list_events_with_response(params)
-            .await
-            .map(crate::Response::into_value)
+    pub async fn list_events(
+        &self,
+        params: &ListEventsParams,
+    ) -> Result<Vec<Event>, Error> {
+        self.list_events_with_response(params).await.map(crate::Response::into_value)
     }
 
     /// [`Client::list_events`], with the response's status and headers.
@@ -491,15 +485,16 @@ impl Client {
             async move {
                 let page = match next {
                     None => self.list_events_with_response(&params).await?,
-                    Some(url) => self
-                        .transport
-                        .follow(
-                            url,
-                            crate::auth::Auth::AnyOf(&[&["basicAuth"]]),
-                            "application/json",
-                        )
-                        .await?
-                        .json()?,
+                    Some(url) => {
+                        self.transport
+                            .follow(
+                                url,
+                                crate::auth::Auth::AnyOf(&[&["basicAuth"]]),
+                                "application/json",
+                            )
+                            .await?
+                            .json()?
+                    }
                 };
                 let next = crate::paging::next_page(&page);
                 Ok((page.into_value(), next))
@@ -611,7 +606,9 @@ fn get_message_error_body(
 ) -> Option<std::sync::Arc<dyn crate::error::TypedBody>> {
     match status.as_u16() {
         404 => crate::error::typed_variant::<Failure, _>(body, GetMessageError::NotFound),
-        500..=599 => crate::error::typed_variant::<Outage, _>(body, GetMessageError::ServerError),
+        500..=599 => {
+            crate::error::typed_variant::<Outage, _>(body, GetMessageError::ServerError)
+        }
         _ => None,
     }
 }

@@ -235,27 +235,37 @@ impl UploadFileMultipart {
         let mut parts = Vec::new();
         {
             let value = &self.file;
-            parts.push(
-                crate::upload::Part::file("file", value.clone())
-                    .with_content_type(Some("image/png")),
-            );
+            parts
+                .push(
+                    crate::upload::Part::file("file", value.clone())
+                        .with_content_type(Some("image/png")),
+                );
         }
         if let Some(value) = &self.description {
-            parts.push(
-                crate::upload::Part::text("description", crate::request::param_text(value))
-                    .with_content_type(None),
-            );
+            parts
+                .push(
+                    crate::upload::Part::text(
+                            "description",
+                            crate::request::param_text(value),
+                        )
+                        .with_content_type(None),
+                );
         }
         if let Some(value) = &self.tags {
             for item in value {
-                parts.push(
-                    crate::upload::Part::text("tags", crate::request::param_text(item))
-                        .with_content_type(None),
-                );
+                parts
+                    .push(
+                        crate::upload::Part::text(
+                                "tags",
+                                crate::request::param_text(item),
+                            )
+                            .with_content_type(None),
+                    );
             }
         }
         if let Some(value) = &self.meta {
-            parts.push(crate::upload::Part::json("meta", value)?.with_content_type(None));
+            parts
+                .push(crate::upload::Part::json("meta", value)?.with_content_type(None));
         }
         Ok(parts)
     }
