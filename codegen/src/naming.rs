@@ -90,9 +90,9 @@ pub(crate) const RESERVED_TYPES: &[&str] = &[
 /// A Rust identifier of the generated crate: ASCII letters, digits and `_`, starting with
 /// a letter, and no keyword.
 ///
-/// Only this module makes one ([`type_name`], [`snake_name`], [`compose`] and
-/// [`Namespace::claim`]), so every name the model holds can become a
-/// [`proc_macro2::Ident`] without a check that could fail.
+/// Only the generator's naming module makes one (from a name of the spec, from pieces that
+/// are identifiers already, or by claiming one in a scope), so every name the model holds
+/// can become a [`proc_macro2::Ident`] without a check that could fail.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct RustIdent(String);
 
