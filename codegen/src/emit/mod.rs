@@ -231,7 +231,7 @@ fn models_import(api: &Api) -> Import {
             .types
             .iter()
             .filter(|def| !matches!(def.kind, TypeKind::Enum(_)))
-            .map(|def| def.name.clone())
+            .map(|def| def.name.to_string())
             .collect(),
     }
 }
@@ -244,7 +244,7 @@ fn enums_import(api: &Api) -> Import {
             .types
             .iter()
             .filter(|def| matches!(def.kind, TypeKind::Enum(_)))
-            .map(|def| def.name.clone())
+            .map(|def| def.name.to_string())
             .collect(),
     }
 }
