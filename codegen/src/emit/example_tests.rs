@@ -113,7 +113,7 @@ fn imports(api: &Api, krate: &proc_macro2::Ident) -> Option<TokenStream> {
             }
         });
     }
-    let names: Vec<proc_macro2::Ident> = names.iter().map(|name| ty::ident(name)).collect();
+    let names: Vec<proc_macro2::Ident> = names.iter().map(ty::ident).collect();
     (!names.is_empty()).then(|| quote!(use #krate::{#(#names),*};))
 }
 
