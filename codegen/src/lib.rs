@@ -443,12 +443,17 @@ mod tests {
             // One part per section and file: what formatting each file whole gives.
             let whole = emit::PartSizes {
                 operations: usize::MAX,
+                types: usize::MAX,
                 enums: usize::MAX,
             };
             let expected = render_with(&api, &options, whole, 1).unwrap();
             assert!(expected["src/client.rs"].contains("impl Client {"));
-            for (operations, enums, threads) in [(1, 1, 1), (1, 1, 4), (2, 3, 2), (5, 2, 3)] {
-                let sizes = emit::PartSizes { operations, enums };
+            for (size, threads) in [(1, 1), (1, 4), (2, 2), (3, 3), (5, 2)] {
+                let sizes = emit::PartSizes {
+                    operations: size,
+                    types: size + 1,
+                    enums: size.saturating_sub(1),
+                };
                 let files = render_with(&api, &options, sizes, threads).unwrap();
                 assert_eq!(files.len(), expected.len());
                 for (path, text) in &expected {
@@ -471,6 +476,7 @@ mod tests {
         let api = model(SPECS[0]);
         let sizes = emit::PartSizes {
             operations: 1,
+            types: 1,
             enums: 1,
         };
         let files = render_with(&api, &Options::new("x", "x.yaml"), sizes, 2).unwrap();

@@ -152,13 +152,15 @@ const RUNTIME: [RuntimeModule; 10] = [
     runtime_module!("upload"),
 ];
 
-/// How many operations a part of the client's sections holds, and how many enums a part
-/// of `enums.rs`: parts small enough to keep every core busy until the end, large enough
+/// How many operations a part of the client's sections holds, how many types a part of
+/// `models.rs` and how many enums a part of `enums.rs`: parts small enough to keep every core busy until the end, large enough
 /// that their own cost (a thread's turn, a syntax tree's setup) stays small.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PartSizes {
     /// Operations per part of each section of `client.rs`.
     pub operations: usize,
+    /// Types (of the API's types, enums included) per part of `models.rs`.
+    pub types: usize,
     /// Enums per part of `enums.rs`.
     pub enums: usize,
 }
@@ -167,6 +169,7 @@ impl Default for PartSizes {
     fn default() -> Self {
         Self {
             operations: 24,
+            types: 64,
             enums: 128,
         }
     }
@@ -204,9 +207,7 @@ pub fn plan<'a>(api: &'a Api, options: &'a Options, sizes: PartSizes) -> Vec<Pla
         files.push(Planned {
             path: "src/models.rs",
             imports: vec![enums_import(api)],
-            parts: vec![Part::new(Join::Items, api.types.len(), || {
-                File::Rust(models::module(api))
-            })],
+            parts: models_parts(api, sizes.types.max(1)),
         });
     }
     if has_enums(api) {
@@ -256,6 +257,21 @@ fn client_parts(api: &Api, size: usize) -> Vec<Part<'_>> {
             }));
         }
     }
+    parts
+}
+
+/// The parts of `models.rs`: its types in runs of `size`, then its tail.
+fn models_parts(api: &Api, size: usize) -> Vec<Part<'_>> {
+    let mut parts: Vec<Part<'_>> = (0..api.types.len())
+        .step_by(size)
+        .map(|start| {
+            let range = start..api.types.len().min(start.saturating_add(size));
+            Part::new(Join::Items, range.len(), move || {
+                File::Rust(models::types(api, range))
+            })
+        })
+        .collect();
+    parts.push(Part::new(Join::Items, 1, || File::Rust(models::tail(api))));
     parts
 }
 
