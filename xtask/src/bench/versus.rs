@@ -5,8 +5,8 @@
 //! Skipped, with a note, when `cargo-progenitor` is not installed (`cargo install
 //! cargo-progenitor --version 0.15.1 --locked`).
 
-use std::ffi::OsString;
-use std::path::PathBuf;
+use std::ffi::{OsStr, OsString};
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context, bail};
@@ -53,18 +53,28 @@ fn find_progenitor() -> Option<PathBuf> {
         .find(|candidate| candidate.is_file())
 }
 
+/// `cargo-progenitor v0.15.1`, as `cargo install --list` gives it for the installation
+/// `program` belongs to (its `bin` folder's parent); the program has no `--version`.
+fn installed_version(cargo: &OsStr, program: &Path) -> Option<String> {
+    let root = program.parent()?.parent()?;
+    let out = Command::new(cargo)
+        .args(["install", "--list", "--root"])
+        .arg(root)
+        .output()
+        .ok()?;
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find(|line| line.starts_with("cargo-progenitor v"))
+        .map(|line| line.trim_end_matches(':').to_owned())
+}
+
 /// Runs both generators on the shipped spec in turns: 11 rounds (5 quick, 1 smoke)
 /// after one to warm up.
 pub fn run(paths: &Paths, effort: Effort) -> anyhow::Result<Versus> {
     let Some(progenitor) = find_progenitor() else {
         return Ok(Versus::Skipped);
     };
-    let version = Command::new(&progenitor)
-        .args(["progenitor", "--version"])
-        .output()
-        .ok()
-        .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_owned())
-        .filter(|v| !v.is_empty())
+    let version = installed_version(&paths.cargo, &progenitor)
         .unwrap_or_else(|| "cargo-progenitor (version unknown)".to_owned());
     let folder = paths.scratch.join("versus");
     std::fs::create_dir_all(&folder)
