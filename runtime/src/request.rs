@@ -232,10 +232,7 @@ impl Pairs {
 
     /// The properties of an object as pairs of their own (the exploded `form` style:
     /// `color=red&size=2`).
-    pub(crate) fn properties<T: serde::Serialize + ?Sized>(
-        mut self,
-        object: Option<&T>,
-    ) -> Self {
+    pub(crate) fn properties<T: serde::Serialize + ?Sized>(mut self, object: Option<&T>) -> Self {
         for (key, value) in object.map(object_entries).unwrap_or_default() {
             self.0.push((Cow::Owned(key), value));
         }
@@ -366,7 +363,11 @@ mod tests {
     }
 
     fn written(pairs: Pairs) -> Vec<(String, String)> {
-        pairs.0.into_iter().map(|(k, v)| (k.into_owned(), v)).collect()
+        pairs
+            .0
+            .into_iter()
+            .map(|(k, v)| (k.into_owned(), v))
+            .collect()
     }
 
     fn pair(key: &str, value: &str) -> (String, String) {

@@ -24,12 +24,61 @@ pub fn file(api: &Api, options: &Options) -> Option<TokenStream> {
             let pointer = example.pointer.to_string();
             let json = example.value.to_string();
             let ty = ty::tokens(api, &example.ty);
-            quote! { (#pointer, #json, decode::<#ty>), }
+            if example.form {
+                quote! { (#pointer, #json, decode_form::<#ty>), }
+            } else {
+                quote! { (#pointer, #json, decode::<#ty>), }
+            }
         })
         .collect();
     if cases.is_empty() {
         return None;
     }
+    let header = docs::inner_lines(&header(api));
+    let has_form = api.examples.iter().any(|e| e.mismatch.is_none() && e.form);
+    let has_json = api.examples.iter().any(|e| e.mismatch.is_none() && !e.form);
+    let helpers = helpers(has_json, has_form);
+    let imports = imports(api, &krate);
+    Some(quote! {
+        #header
+
+        #imports
+        use serde_json::Value;
+
+        #helpers
+
+        #[test]
+        fn every_example_decodes_and_encodes_without_loss() {
+            let examples: &[(&str, &str, Check)] = &[ #( #cases )* ];
+            let mut failures = Vec::new();
+            let mut decoded = 0;
+            for (pointer, json, check) in examples {
+                match check(json) {
+                    Ok((original, encoded)) => {
+                        decoded += 1;
+                        if let Some(loss) = lost(&original, &encoded, "") {
+                            failures.push(format!("{pointer}: {loss}"));
+                        }
+                    }
+                    Err(error) => failures.push(format!("{pointer}: {error}")),
+                }
+            }
+            println!(
+                "examples of {}: {} found, {decoded} decoded, {} lossless",
+                env!("CARGO_PKG_NAME"),
+                examples.len(),
+                examples.len() - failures.len()
+            );
+            for failure in &failures {
+                println!("  {failure}");
+            }
+            assert!(failures.is_empty(), "{}", failures.join("\n"));
+        }
+    })
+}
+
+/// The file's docs: what it tests, and which examples it leaves out, and why.
+fn header(api: &Api) -> String {
     let mut header = String::from(
         "Every example the API description gives, decoded into its type and encoded again:\n\
          encoding must give back every property with the same value.",
@@ -51,54 +100,34 @@ pub fn file(api: &Api, options: &Options) -> Option<TokenStream> {
         );
         header.push_str(&docs::sanitize(&left_out.join("\n")));
     }
-    let header = docs::inner_lines(&header);
-    let helpers = helpers();
-    Some(quote! {
-        #header
-
-        #[allow(unused_imports)]
-        use #krate::*;
-        use serde_json::Value;
-
-        #helpers
-
-        #[test]
-        fn every_example_decodes_and_encodes_without_loss() {
-            let examples: &[(&str, &str, Check)] = &[ #( #cases )* ];
-            let mut failures = Vec::new();
-            let mut decoded = 0;
-            for (pointer, json, check) in examples {
-                let original: Value = serde_json::from_str(json).expect("an example is JSON");
-                match check(json) {
-                    Ok(encoded) => {
-                        decoded += 1;
-                        if let Some(loss) = lost(&original, &encoded, "") {
-                            failures.push(format!("{pointer}: {loss}"));
-                        }
-                    }
-                    Err(error) => failures.push(format!("{pointer}: {error}")),
-                }
-            }
-            println!(
-                "examples: {} found, {decoded} decoded, {} lossless",
-                examples.len(),
-                examples.len() - failures.len()
-            );
-            assert!(failures.is_empty(), "{}", failures.join("\n"));
-        }
-    })
+    header
 }
 
-/// The decoding and comparing functions of the test file.
-fn helpers() -> TokenStream {
-    quote! {
-        /// Decodes an example and encodes it again.
-        type Check = fn(&str) -> Result<Value, String>;
+/// `use <crate>::{...};` of the types the tested examples decode into.
+fn imports(api: &Api, krate: &proc_macro2::Ident) -> Option<TokenStream> {
+    let mut names = std::collections::BTreeSet::new();
+    for example in api.examples.iter().filter(|e| e.mismatch.is_none()) {
+        crate::model::visit_ty(&example.ty, &mut |ty| {
+            if let crate::model::Ty::Named(id) = ty {
+                names.insert(api.ty(*id).name.clone());
+            }
+        });
+    }
+    let names: Vec<proc_macro2::Ident> = names.iter().map(|name| ty::ident(name)).collect();
+    (!names.is_empty()).then(|| quote!(use #krate::{#(#names),*};))
+}
 
-        fn decode<T: serde::de::DeserializeOwned + serde::Serialize>(json: &str) -> Result<Value, String> {
-            let value: T = serde_json::from_str(json).map_err(|e| format!("does not decode: {e}"))?;
-            serde_json::to_value(&value).map_err(|e| format!("does not encode: {e}"))
-        }
+/// The decoding and comparing functions of the test file: those of JSON examples and of
+/// form bodies' examples when there are such examples.
+fn helpers(json: bool, form: bool) -> TokenStream {
+    let json = json.then(json_decoder);
+    let form = form.then(form_decoder);
+    quote! {
+        /// Decodes an example and encodes it again: the example and what encoding gave.
+        type Check = fn(&str) -> Result<(Value, Value), String>;
+
+        #json
+        #form
 
         /// What `encoded` lost of `original`, if anything: a property gone or changed. A
         /// `null` property may be left out; numbers compare as numbers, date-times as
@@ -133,7 +162,75 @@ fn helpers() -> TokenStream {
             if let (Some(a), Some(b)) = (instant(a), instant(b)) {
                 return a == b;
             }
+            // A form's numbers are text: `1.50` and `1.5` are the same number.
+            if let (Ok(a), Ok(b)) = (a.parse::<f64>(), b.parse::<f64>()) {
+                return a == b;
+            }
             a.eq_ignore_ascii_case(b) && a.len() == 36
+        }
+    }
+}
+
+/// `decode`, which reads an example as JSON.
+fn json_decoder() -> TokenStream {
+    quote! {
+        fn decode<T: serde::de::DeserializeOwned + serde::Serialize>(json: &str) -> Result<(Value, Value), String> {
+            let original: Value = serde_json::from_str(json).map_err(|e| format!("is not JSON: {e}"))?;
+            let value: T = serde_json::from_str(json).map_err(|e| format!("does not decode: {e}"))?;
+            let encoded = serde_json::to_value(&value).map_err(|e| format!("does not encode: {e}"))?;
+            Ok((original, encoded))
+        }
+    }
+}
+
+/// `decode_form`, which reads an example as the form it stands for.
+fn form_decoder() -> TokenStream {
+    quote! {
+        /// Decodes the example of a form body, written as the form it stands for, and
+        /// encodes it again; both as forms read back into objects of text.
+        fn decode_form<T: serde::de::DeserializeOwned + serde::Serialize>(json: &str) -> Result<(Value, Value), String> {
+            let original: Value = serde_json::from_str(json).map_err(|e| format!("is not JSON: {e}"))?;
+            let pairs = form_pairs(&original);
+            let form = serde_html_form::to_string(&pairs).map_err(|e| format!("is not a form: {e}"))?;
+            let value: T = serde_html_form::from_str(&form).map_err(|e| format!("does not decode: {e}"))?;
+            let encoded = serde_html_form::to_string(&value).map_err(|e| format!("does not encode: {e}"))?;
+            let back: Vec<(String, String)> = serde_html_form::from_str(&encoded).map_err(|e| format!("encodes no form: {e}"))?;
+            Ok((form_object(pairs), form_object(back)))
+        }
+
+        /// The pairs a form writes for an example's object: text as it is, other scalars
+        /// as their JSON text, each value of a list under the same key.
+        fn form_pairs(example: &Value) -> Vec<(String, String)> {
+            let text = |value: &Value| match value {
+                Value::String(text) => text.clone(),
+                other => other.to_string(),
+            };
+            let mut pairs = Vec::new();
+            for (key, value) in example.as_object().into_iter().flatten() {
+                match value {
+                    Value::Null => {}
+                    Value::Array(items) => pairs.extend(items.iter().map(|item| (key.clone(), text(item)))),
+                    other => pairs.push((key.clone(), text(other))),
+                }
+            }
+            pairs
+        }
+
+        /// A form's pairs as an object: a key's text, or its texts when it repeats. Empty
+        /// values are left out: decoding reads an empty value of an optional field as
+        /// absent (encoding a field set to an empty text does write it).
+        fn form_object(pairs: Vec<(String, String)>) -> Value {
+            let mut object = serde_json::Map::new();
+            for (key, text) in pairs.into_iter().filter(|(_, text)| !text.is_empty()) {
+                match object.get_mut(&key) {
+                    None => {
+                        object.insert(key, Value::String(text));
+                    }
+                    Some(Value::Array(texts)) => texts.push(Value::String(text)),
+                    Some(first) => *first = Value::Array(vec![first.take(), Value::String(text)]),
+                }
+            }
+            Value::Object(object)
         }
     }
 }

@@ -9,7 +9,7 @@ use super::ty::{self, ident};
 use super::unions;
 use super::{describe, docs};
 use crate::model::{Api, Derivation, Extra, Field, Scalar, Struct, Ty, TypeDef, TypeId, TypeKind};
-use crate::naming::{self, Namespace};
+use crate::naming::{self, Namespace, RustIdent};
 
 /// The `models` module's types among `range` (indexes of `api.types`): every struct,
 /// union and alias, after the module's docs in the part that starts at the first type.
@@ -118,7 +118,13 @@ impl Defaults {
 
     /// The function giving `field` its spec default, named and added; its name, or `None`
     /// when the field has no such function.
-    fn add(&mut self, api: &Api, def: &TypeDef, strukt: &Struct, field: &Field) -> Option<String> {
+    fn add(
+        &mut self,
+        api: &Api,
+        def: &TypeDef,
+        strukt: &Struct,
+        field: &Field,
+    ) -> Option<RustIdent> {
         let base = default_base(def, strukt, field)?;
         let value = field.default.as_ref()?;
         let function = self.names.claim(&base);
@@ -135,7 +141,7 @@ impl Defaults {
 /// The name a function giving `field` its spec default is based on, if it has one: a
 /// field with a default that is not optional, of a struct that is neither partial nor a
 /// multipart form.
-fn default_base(def: &TypeDef, strukt: &Struct, field: &Field) -> Option<String> {
+fn default_base(def: &TypeDef, strukt: &Struct, field: &Field) -> Option<RustIdent> {
     (field.default.is_some() && !field.is_option() && !strukt.partial && !strukt.multipart)
         .then(|| naming::snake_name(&format!("{} {}", def.name, field.name)))
 }
@@ -146,7 +152,7 @@ fn struct_def(api: &Api, def: &TypeDef, strukt: &Struct, defaults: &mut Defaults
     }
     let name = ident(&def.name);
     let doc = docs::attrs(&def.docs, &[]);
-    let (fields, default_fns): (Vec<TokenStream>, Vec<Option<String>>) = strukt
+    let (fields, default_fns): (Vec<TokenStream>, Vec<Option<RustIdent>>) = strukt
         .fields
         .iter()
         .map(|field| field_def(api, def, strukt, field, defaults))
@@ -172,10 +178,12 @@ fn struct_def(api: &Api, def: &TypeDef, strukt: &Struct, defaults: &mut Defaults
         .any(|f| f.deprecated)
         .then(|| quote!(#[allow(deprecated)]));
     let allow_undocumented = allow_undocumented_fields(strukt);
+    let skip_none = skips_none(strukt);
     quote! {
         #doc
         #deprecated
         #allow_undocumented
+        #skip_none
         #[derive(#(#derives,)* serde::Serialize, serde::Deserialize)]
         pub struct #name {
             #( #fields )*
@@ -239,7 +247,7 @@ fn constructor(
     api: &Api,
     def: &TypeDef,
     strukt: &Struct,
-    default_fns: &[Option<String>],
+    default_fns: &[Option<RustIdent>],
 ) -> TokenStream {
     let name = ident(&def.name);
     let mut args = Vec::new();
@@ -349,7 +357,7 @@ fn field_def(
     strukt: &Struct,
     field: &Field,
     defaults: &mut Defaults,
-) -> (TokenStream, Option<String>) {
+) -> (TokenStream, Option<RustIdent>) {
     let name = ident(&field.name);
     let doc = field_docs(strukt, field);
     let mut serde_args = Vec::new();
@@ -368,13 +376,11 @@ fn field_def(
         let path = format!("defaults::{function}");
         serde_args.push(quote!(default = #path));
         default_fn = Some(function);
-    } else if field.is_option() || strukt.partial {
-        if field.required && !strukt.partial {
-            serde_args.push(quote!(default));
-        } else {
-            serde_args.push(quote!(default, skip_serializing_if = "Option::is_none"));
-        }
     }
+    // Other `Option` fields are left out when `None`, by the struct's
+    // `skip_serializing_none` (see `skips_none`), and read as `None` when absent, as serde
+    // reads every `Option`; a required one is sent as `null`.
+    let always = sends_null(strukt, field).then(|| quote!(#[serialize_always]));
     let serde = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
     let deprecated = field
         .deprecated
@@ -383,10 +389,25 @@ fn field_def(
     let tokens = quote! {
         #doc
         #serde
+        #always
         #deprecated
         pub #name: #field_ty,
     };
     (tokens, default_fn)
+}
+
+/// Whether a field is an `Option` sent as `null` when it is `None`: a required nullable
+/// field (of a struct that is not a partial update).
+fn sends_null(strukt: &Struct, field: &Field) -> bool {
+    field.is_option() && field.required && !strukt.partial
+}
+
+/// `#[serde_with::skip_serializing_none]`, which leaves out the `Option` fields that are
+/// `None` (but those marked `#[serialize_always]`, and a partial update's clearable fields,
+/// which say when they are left out themselves), for a struct with `Option` fields.
+fn skips_none(strukt: &Struct) -> Option<TokenStream> {
+    (strukt.partial || strukt.fields.iter().any(Field::is_option))
+        .then(|| quote!(#[serde_with::skip_serializing_none]))
 }
 
 /// A field's docs (see [`field_doc_text`]).
@@ -459,10 +480,10 @@ fn float_literal(value: f64) -> TokenStream {
 /// `Debug` that prints secret fields as `"***"`.
 fn debug_impl(def: &TypeDef, strukt: &Struct) -> TokenStream {
     let name = ident(&def.name);
-    let label = &def.name;
+    let label = def.name.as_str();
     let entries = strukt.fields.iter().map(|field| {
         let member = ident(&field.name);
-        let wire = &field.name;
+        let wire = field.name.as_str();
         if !field.secret {
             quote!(.field(#wire, &self.#member))
         } else if field.is_option() || strukt.partial {
@@ -475,6 +496,7 @@ fn debug_impl(def: &TypeDef, strukt: &Struct) -> TokenStream {
     // names are shown.
     let extra = strukt.extra.field().map(|field| {
         let member = ident(field);
+        let field = field.as_str();
         quote!(.field(#field, &self.#member.keys().collect::<Vec<_>>()))
     });
     let allow_deprecated = strukt

@@ -8,13 +8,27 @@ use quote::quote;
 use super::ty::{self, ident};
 use super::{describe, docs};
 use crate::model::{Api, Operation, Param, ParamLocation, ParamStyle, Scalar, Ty, TypeKind};
+use crate::naming;
 
 /// The parameter struct of an operation with query, header or cookie parameters.
 pub fn params_struct(api: &Api, op: &Operation) -> Option<TokenStream> {
     let params_type = op.params_type.as_ref()?;
     let name = ident(params_type);
-    let doc = format!(" The parameters of [`Client::{}`].", op.name);
-    let doc = docs::lines(doc.trim_start());
+    let shared = op
+        .params_same_as
+        .and_then(|index| api.operations.get(index));
+    if let Some(first) = shared {
+        let doc = docs::lines(&format!(
+            "The parameters of [`Client::{}`], the same as those of [`Client::{}`].",
+            op.name, first.name
+        ));
+        let first_type = ident(first.params_type.as_ref().unwrap_or(params_type));
+        return Some(quote! {
+            #doc
+            pub type #name = #first_type;
+        });
+    }
+    let doc = docs::lines(&format!("The parameters of [`Client::{}`].", op.name));
     let fields = op.params.iter().map(|param| field(api, param));
     let derive_default = op.params.iter().all(|p| !p.required);
     let mut derives = vec![quote!(Debug), quote!(Clone), quote!(PartialEq)];
@@ -22,7 +36,11 @@ pub fn params_struct(api: &Api, op: &Operation) -> Option<TokenStream> {
         derives.push(quote!(Default));
     }
     let encoders = [
-        (ParamLocation::Query, "query", "The query pairs, in declaration order."),
+        (
+            ParamLocation::Query,
+            "query",
+            "The query pairs, in declaration order.",
+        ),
         (ParamLocation::Header, "headers", "The header pairs."),
         (ParamLocation::Cookie, "cookies", "The cookie pairs."),
     ]
@@ -105,7 +123,7 @@ fn encoder(
     if params.is_empty() {
         return None;
     }
-    let name = ident(name);
+    let name = ident(&naming::compose(&[name]));
     let calls = params.iter().map(|param| pairs_call(api, param));
     let doc = docs::lines(doc);
     Some(quote! {
@@ -150,6 +168,7 @@ fn pairs_call(api: &Api, param: &Param) -> TokenStream {
             _ => quote!(.flattened(#wire, #value)),
         },
         ty => match text_of(api, ty) {
+            Some(text) if param.required => quote!(.each(#wire, [#text(&self.#field)])),
             Some(text) => quote!(.each(#wire, #value.map(#text))),
             None => quote!(.each(#wire, #value)),
         },

@@ -7,19 +7,20 @@ use crate::enums::MessageStatus;
 
 /// The `NewMessage` schema of the API description.
 #[allow(missing_docs)]
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NewMessage {
     #[serde(rename = "To")]
     pub to: String,
     #[serde(rename = "Body")]
     pub body: String,
-    #[serde(rename = "MediaUrl", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "MediaUrl")]
     pub media_url: Option<Vec<String>>,
-    #[serde(rename = "SendAt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SendAt")]
     pub send_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(rename = "Priority", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Priority")]
     pub priority: Option<i64>,
-    #[serde(rename = "Urgent", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Urgent")]
     pub urgent: Option<bool>,
     /// Properties the API description does not declare, kept as received and
     /// written back unchanged.
@@ -45,13 +46,13 @@ impl NewMessage {
 
 /// The `Message` schema of the API description.
 #[allow(missing_docs)]
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Message {
     pub sid: String,
     pub to: String,
     pub body: String,
     pub status: MessageStatus,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub media_urls: Option<Vec<String>>,
     /// Properties the API description does not declare, kept as received and
     /// written back unchanged.
@@ -81,10 +82,10 @@ impl Message {
 
 /// The `MessagePage` schema of the API description.
 #[allow(missing_docs)]
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MessagePage {
     pub messages: Vec<Message>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
     /// Properties the API description does not declare, kept as received and
     /// written back unchanged.
@@ -106,11 +107,11 @@ impl MessagePage {
 
 /// The `StoredFile` schema of the API description.
 #[allow(missing_docs)]
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StoredFile {
     pub id: String,
     pub size: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
     /// Properties the API description does not declare, kept as received and
     /// written back unchanged.
@@ -133,10 +134,10 @@ impl StoredFile {
 
 /// The `Event` schema of the API description.
 #[allow(missing_docs)]
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Event {
     pub id: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     /// Properties the API description does not declare, kept as received and
     /// written back unchanged.
@@ -274,9 +275,9 @@ impl UploadFileMultipart {
 /// `#/paths/~1files/post/requestBody/content/multipart~1form-data/schema/properties/meta`
 /// in the API description.
 #[allow(missing_docs)]
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UploadFileMultipartMeta {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<String>,
     /// Properties the API description does not declare, kept as received and
     /// written back unchanged.
@@ -286,11 +287,10 @@ pub struct UploadFileMultipartMeta {
 
 /// Values of the `filter` parameter.
 #[allow(missing_docs)]
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetReportFilter {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<chrono::NaiveDate>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Properties the API description does not declare, kept as received and
     /// written back unchanged.

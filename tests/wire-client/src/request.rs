@@ -235,10 +235,7 @@ impl Pairs {
 
     /// The properties of an object as pairs of their own (the exploded `form` style:
     /// `color=red&size=2`).
-    pub(crate) fn properties<T: serde::Serialize + ?Sized>(
-        mut self,
-        object: Option<&T>,
-    ) -> Self {
+    pub(crate) fn properties<T: serde::Serialize + ?Sized>(mut self, object: Option<&T>) -> Self {
         for (key, value) in object.map(object_entries).unwrap_or_default() {
             self.0.push((Cow::Owned(key), value));
         }
