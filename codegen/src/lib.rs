@@ -48,6 +48,7 @@ mod format;
 mod load;
 mod lower;
 mod naming;
+mod parallel;
 pub mod report;
 mod source_map;
 /// The stripping `build.rs` does, compiled here for its unit tests.
@@ -134,7 +135,7 @@ impl Options {
 #[derive(Debug, Clone)]
 pub struct Output {
     /// Every file, by path relative to the crate's root (`Cargo.toml`, `src/lib.rs`, ...).
-    pub files: BTreeMap<String, String>,
+    pub files: Files,
     /// What was odd in the spec but could be read.
     pub warnings: Vec<Diagnostic>,
     /// Every place the crate keeps a value as untyped JSON (`serde_json::Value`), and why.
@@ -244,53 +245,99 @@ pub fn lower(loaded: Loaded) -> Result<(model::Api, Vec<Diagnostic>), Error> {
     }
 }
 
-/// Step 3: the files of the crate as token streams and texts.
-pub fn emit(api: &model::Api, options: &Options) -> Vec<(String, emit::File)> {
-    emit::files(api, options)
+/// Step 3: the files of the crate, emitted on this thread: each file's parts as token
+/// streams or texts (see [`render`], which runs steps 3 and 4 on every core).
+pub fn emit(api: &model::Api, options: &Options) -> Vec<emit::Emitted> {
+    emit::plan(api, options, emit::PartSizes::default())
+        .into_iter()
+        .map(emit::Planned::emit)
+        .collect()
 }
 
-/// Step 4: formats emitted files, each under the generated-file header.
+/// Step 4: formats emitted files on this thread, each under the generated-file header.
 ///
 /// # Errors
 ///
 /// [`Error::Internal`] when emitted tokens do not parse.
-pub fn format(
-    files: Vec<(String, emit::File)>,
-    options: &Options,
-) -> Result<BTreeMap<String, String>, Error> {
-    let rust_header = format::header(&options.source, "//");
+pub fn format(files: Vec<emit::Emitted>, options: &Options) -> Result<Files, Error> {
     let mut out = BTreeMap::new();
-    for (path, file) in files {
-        let text = match file {
-            emit::File::Rust(tokens) => {
-                let body = format::rust(tokens, &[]).map_err(|error| Error::Internal {
-                    file: path.clone(),
-                    message: error.to_string(),
-                })?;
-                format!("{rust_header}{body}")
-            }
-            emit::File::Importing(tokens, imports) => {
-                let body = format::rust(tokens, &imports).map_err(|error| Error::Internal {
-                    file: path.clone(),
-                    message: error.to_string(),
-                })?;
-                format!("{rust_header}{body}")
-            }
-            emit::File::Runtime { source, text } => {
-                format!("{}{text}", format::runtime_header(source))
-            }
-            emit::File::Manifest(text) => format!("{}{text}", format::header(&options.source, "#")),
-            emit::File::Source(text) => {
-                syn::parse_file(&text).map_err(|error| Error::Internal {
-                    file: path.clone(),
-                    message: error.to_string(),
-                })?;
-                format!("{rust_header}{text}")
-            }
-        };
-        out.insert(path, text);
+    for file in files {
+        let names = !file.imports.is_empty();
+        let parts = file
+            .parts
+            .into_iter()
+            .map(|(join, part)| format::part(part, join, names))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|message| internal(file.path, message))?;
+        let text = format::file(parts, &file.imports, &options.source)
+            .map_err(|message| internal(file.path, message))?;
+        out.insert(file.path.to_owned(), text);
     }
     Ok(out)
+}
+
+/// Steps 3 and 4 at once, on every core: the files of the crate, emitted and formatted.
+///
+/// Each file comes in parts (the big ones in runs of operations or types), each part
+/// emitted and formatted on one thread, the heaviest first; the texts of a file's parts
+/// are joined in order. Its output is the same whatever the number of threads, and the
+/// same as [`emit`] then [`format`].
+///
+/// # Errors
+///
+/// [`Error::Internal`] when emitted tokens do not parse.
+pub fn render(api: &model::Api, options: &Options) -> Result<Files, Error> {
+    render_with(
+        api,
+        options,
+        emit::PartSizes::default(),
+        parallel::threads(),
+    )
+}
+
+/// [`render`] with parts of `sizes`, on up to `threads` threads.
+fn render_with(
+    api: &model::Api,
+    options: &Options,
+    sizes: emit::PartSizes,
+    threads: usize,
+) -> Result<Files, Error> {
+    let mut files = Vec::new();
+    let mut jobs = Vec::new();
+    for (index, planned) in emit::plan(api, options, sizes).into_iter().enumerate() {
+        let names = !planned.imports.is_empty();
+        for part in planned.parts {
+            jobs.push((part.weight, (index, names, part)));
+        }
+        files.push((planned.path, planned.imports, Vec::new()));
+    }
+    let formatted = parallel::run(jobs, threads, |(index, names, part)| {
+        let join = part.join;
+        (index, format::part(part.emit(), join, names))
+    });
+    for (index, part) in formatted {
+        if let Some((path, _, parts)) = files.get_mut(index) {
+            parts.push(part.map_err(|message| internal(path, message))?);
+        }
+    }
+    let mut out = BTreeMap::new();
+    for (path, imports, parts) in files {
+        let text = format::file(parts, &imports, &options.source)
+            .map_err(|message| internal(path, message))?;
+        out.insert(path.to_owned(), text);
+    }
+    Ok(out)
+}
+
+/// The files of a crate, by path relative to its root.
+pub type Files = BTreeMap<String, String>;
+
+/// The error of a generated file that came out wrong.
+fn internal(file: &str, message: String) -> Error {
+    Error::Internal {
+        file: file.to_owned(),
+        message,
+    }
 }
 
 /// Generates the whole crate from spec text.
@@ -306,17 +353,26 @@ pub fn generate(text: &str, options: &Options) -> Result<Output, Error> {
     let mut diagnostics = Diagnostics::default();
     let document = load::load(text, &mut diagnostics);
     let api = document.and_then(|document| lower::lower(&document, &mut diagnostics));
-    let api = match api {
+    let mut api = match api {
         Some(api) if !diagnostics.has_errors() => api,
         _ => return Err(placed(Error::Spec(diagnostics.into_vec()), text)),
     };
-    let files = format(emit(&api, options), options)?;
+    let untyped = std::mem::take(&mut api.untyped);
     let mut warnings = diagnostics.into_vec();
-    place(text, &mut warnings);
+    // Placing the warnings reads the text once more: beside the files, on a thread of
+    // its own.
+    let files = std::thread::scope(|scope| {
+        let placing = (!warnings.is_empty()).then(|| scope.spawn(|| place(text, &mut warnings)));
+        let files = render(&api, options);
+        if let Some(Err(panic)) = placing.map(std::thread::ScopedJoinHandle::join) {
+            std::panic::resume_unwind(panic);
+        }
+        files
+    })?;
     Ok(Output {
         files,
         warnings,
-        untyped: api.untyped,
+        untyped,
     })
 }
 
@@ -360,4 +416,76 @@ fn placed(mut error: Error, text: &str) -> Error {
         place(text, diagnostics);
     }
     error
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The specs of the workspace's own crates: every kind of operation, body, response,
+    /// parameter and paging between them.
+    const SPECS: [&str; 2] = [
+        include_str!("../../spec/unified-connection.yaml"),
+        include_str!("../../tests/fixtures/wire.yaml"),
+    ];
+
+    fn model(text: &str) -> model::Api {
+        let (api, _) = lower(load(text).unwrap()).unwrap();
+        api
+    }
+
+    #[test]
+    fn files_in_parts_on_any_number_of_threads_are_the_files_formatted_whole() {
+        let mut options = Options::new("x", "x.yaml");
+        options.example_tests = true;
+        for text in SPECS {
+            let api = model(text);
+            // One part per section and file: what formatting each file whole gives.
+            let whole = emit::PartSizes {
+                operations: usize::MAX,
+                types: usize::MAX,
+                enums: usize::MAX,
+            };
+            let expected = render_with(&api, &options, whole, 1).unwrap();
+            assert!(expected["src/client.rs"].contains("impl Client {"));
+            for (size, threads) in [(1, 1), (1, 4), (2, 2), (3, 3), (5, 2)] {
+                let sizes = emit::PartSizes {
+                    operations: size,
+                    types: size + 1,
+                    enums: size.saturating_sub(1),
+                };
+                let files = render_with(&api, &options, sizes, threads).unwrap();
+                assert_eq!(files.len(), expected.len());
+                for (path, text) in &expected {
+                    assert!(
+                        files[path] == *text,
+                        "{path} differs in parts of {sizes:?} on {threads} threads"
+                    );
+                }
+            }
+            assert_eq!(
+                format(emit(&api, &options), &options).unwrap(),
+                expected,
+                "emit then format, on one thread"
+            );
+        }
+    }
+
+    #[test]
+    fn the_methods_of_client_are_in_one_impl_block_after_builder() {
+        let api = model(SPECS[0]);
+        let sizes = emit::PartSizes {
+            operations: 1,
+            types: 1,
+            enums: 1,
+        };
+        let files = render_with(&api, &Options::new("x", "x.yaml"), sizes, 2).unwrap();
+        let client = &files["src/client.rs"];
+        assert_eq!(client.matches("impl Client {").count(), 1, "{client}");
+        let builder = client.find("pub fn builder()").unwrap();
+        let method = client
+            .find("pub async fn list_unified_connections")
+            .unwrap();
+        assert!(builder < method);
+    }
 }

@@ -11,7 +11,11 @@
 //!
 //! - `phases`: load, lower, emit and format in this process, median of repeated runs;
 //! - `process`: this binary running `codegen` as a child, wall time and peak RSS;
+//! - `versus`: this generator and progenitor 0.15 (`cargo-progenitor`) taking turns on
+//!   the shipped spec, whole processes; skipped with a note when it is not installed;
 //! - `scaling`: the shipped spec copied 1, 2, 4 and 8 times into one document;
+//! - `size`: lines of the committed Connection crate (and that no test code ships in it)
+//!   and of the full document's crate;
 //! - `serde`: `cargo bench -p tests --bench serde`, whose figures are folded in;
 //! - `compile`: `cargo build` of a generated crate after touching its `src/lib.rs`;
 //! - `clean`: a clean build of xtask and its dependencies (only with `--full`).
@@ -25,6 +29,8 @@ mod phases;
 mod process;
 mod report;
 mod serde_bench;
+mod size;
+mod versus;
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -42,12 +48,15 @@ usage: cargo xtask bench [--json FILE] [--quick | --smoke] [--full] [--only LIST
   --quick       fewer repetitions: a rough picture in a few minutes
   --smoke       every measurement once, as built, no targets judged: checks that each runs
   --full        also time a clean build of xtask and its dependencies (slow)
-  --only LIST   run only these, comma-separated: phases,process,scaling,serde,compile,clean
+  --only LIST   run only these, comma-separated:
+                phases,process,versus,scaling,size,serde,compile,clean
   --in-place    measure this binary as built, without re-running in the release profile
 ";
 
 /// Every measurement, in the order it runs.
-const ALL: [&str; 6] = ["phases", "process", "scaling", "serde", "compile", "clean"];
+const ALL: [&str; 8] = [
+    "phases", "process", "versus", "scaling", "size", "serde", "compile", "clean",
+];
 
 /// How many repetitions a run makes.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -376,6 +385,14 @@ fn run_generator_sections(
             },
         );
     }
+    if args.runs("versus") {
+        eprintln!("bench: versus progenitor, whole processes");
+        report.section("versus", versus::run(paths, effort), |r, result| {
+            r.tables.push(versus::table(&result));
+            r.targets.extend(versus::targets(&result));
+            r.figures.insert("versus".into(), versus::to_json(&result));
+        });
+    }
     if args.runs("scaling") {
         eprintln!("bench: scaling with synthetic specs");
         let keep = paths.scratch.join("scaling");
@@ -392,9 +409,17 @@ fn run_generator_sections(
     }
 }
 
-/// The measurements that run cargo: decode/encode, compile times.
+/// The measurements of the generated code: its size, decode/encode, compile times.
 fn run_build_sections(args: &Args, paths: &Paths, specs: &[(&str, &Path)], report: &mut Report) {
     let effort = args.effort;
+    if args.runs("size") {
+        eprintln!("bench: size of the generated code");
+        report.section("size", size::measure(&paths.root, specs), |r, results| {
+            r.tables.push(size::table(&results));
+            r.targets.extend(size::targets(&results));
+            r.figures.insert("size".into(), size::to_json(&results));
+        });
+    }
     if args.runs("serde") {
         eprintln!(
             "bench: decode/encode ({})",
@@ -414,6 +439,7 @@ fn run_build_sections(args: &Args, paths: &Paths, specs: &[(&str, &Path)], repor
             compile::generated(paths, specs, effort),
             |r, results| {
                 r.tables.push(compile::table(&results, effort));
+                r.targets.extend(compile::targets(&results));
                 r.figures
                     .insert("compile".into(), compile::to_json(&results));
             },

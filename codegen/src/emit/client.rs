@@ -8,34 +8,51 @@ use quote::quote;
 use super::docs;
 use super::ty::ident;
 use super::{methods, params, responses, streams};
-use crate::model::{Api, ApiKeyLocation, AuthKind, AuthScheme};
+use crate::model::{Api, ApiKeyLocation, AuthKind, AuthScheme, Operation};
 
-/// The `client` module.
-pub fn module(api: &Api) -> TokenStream {
+/// The parts of the `client` module after its [`head`], in this order; each holds an item
+/// (or a method of `Client`) per operation, in the operations' order, so the part of a
+/// run of operations can be emitted and formatted on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    /// The methods of the operations, in `impl Client`.
+    Methods,
+    /// The paging streams, in `impl Client`.
+    Streams,
+    /// The parameter structs.
+    Params,
+    /// The enums of several success responses.
+    SuccessEnums,
+    /// The enums of documented error responses.
+    ErrorEnums,
+    /// The functions decoding error responses.
+    ErrorDecoders,
+}
+
+impl Section {
+    /// Every section, in the order of the module.
+    pub const ALL: [Self; 6] = [
+        Self::Methods,
+        Self::Streams,
+        Self::Params,
+        Self::SuccessEnums,
+        Self::ErrorEnums,
+        Self::ErrorDecoders,
+    ];
+
+    /// Whether the section's items are methods of `Client`: emitted in an `impl Client`
+    /// block that continues the one the head ends with.
+    pub fn in_impl(self) -> bool {
+        matches!(self, Self::Methods | Self::Streams)
+    }
+}
+
+/// The `client` module up to its sections: the module's docs and imports, the servers,
+/// the builder's methods, the `Client` and an `impl Client` block holding `builder`, which
+/// the methods of [`Section::Methods`] and [`Section::Streams`] continue.
+pub fn head(api: &Api) -> TokenStream {
     let servers = servers(api);
     let builder = builder(api);
-    let params = api
-        .operations
-        .iter()
-        .filter_map(|op| params::params_struct(api, op));
-    let methods = api.operations.iter().map(|op| methods::methods(api, op));
-    let streams = api
-        .operations
-        .iter()
-        .filter_map(|op| streams::stream_method(api, op));
-    let success_enums = api
-        .operations
-        .iter()
-        .filter_map(|op| responses::success_enum(api, op));
-    let error_enums = api
-        .operations
-        .iter()
-        .filter_map(|op| responses::error_enum(api, op));
-    let error_decoders = api
-        .operations
-        .iter()
-        .filter_map(|op| responses::error_decoder(api, op))
-        .map(|(function, _)| function);
     let title = docs::lines(&format!(
         "A client of the {}.",
         docs::sanitize(super::title(api))
@@ -76,19 +93,48 @@ pub fn module(api: &Api) -> TokenStream {
             pub fn builder() -> ClientBuilder {
                 ClientBuilder::new(#default_url)
             }
-
-            #( #methods )*
-
-            #( #streams )*
         }
+    }
+}
 
-        #( #params )*
-
-        #( #success_enums )*
-
-        #( #error_enums )*
-
-        #( #error_decoders )*
+/// The items of `section` for `operations`, a run of the API's operations; the methods
+/// in an `impl Client` block.
+pub fn section(api: &Api, section: Section, operations: &[Operation]) -> TokenStream {
+    let items: Vec<TokenStream> = match section {
+        Section::Methods => operations
+            .iter()
+            .map(|op| methods::methods(api, op))
+            .collect(),
+        Section::Streams => operations
+            .iter()
+            .filter_map(|op| streams::stream_method(api, op))
+            .collect(),
+        Section::Params => operations
+            .iter()
+            .filter_map(|op| params::params_struct(api, op))
+            .collect(),
+        Section::SuccessEnums => operations
+            .iter()
+            .filter_map(|op| responses::success_enum(api, op))
+            .collect(),
+        Section::ErrorEnums => operations
+            .iter()
+            .filter_map(|op| responses::error_enum(api, op))
+            .collect(),
+        Section::ErrorDecoders => operations
+            .iter()
+            .filter_map(|op| responses::error_decoder(api, op))
+            .map(|(function, _)| function)
+            .collect(),
+    };
+    if section.in_impl() {
+        quote! {
+            impl Client {
+                #( #items )*
+            }
+        }
+    } else {
+        quote!( #( #items )* )
     }
 }
 

@@ -218,12 +218,16 @@ fn list_marker(line: &str) -> Option<usize> {
 /// isolates) written as `U+202E`: rustc refuses them in comments, as they can make code
 /// read differently from what it is.
 fn visible(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => format!("U+{:04X}", u32::from(c)),
-            c => c.to_string(),
-        })
-        .collect()
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => {
+                out.push_str(&format!("U+{:04X}", u32::from(c)));
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Escapes one line of prose, leaving code spans alone.

@@ -19,15 +19,12 @@ mod unions;
 use proc_macro2::TokenStream;
 
 use crate::Options;
-use crate::model::{Api, Tagging, TypeKind};
+use crate::model::{Api, Enum, Tagging, TypeDef, TypeKind};
 
-/// One file of the generated crate, before formatting.
+/// A part of a file of the generated crate, before formatting.
 pub enum File {
     /// Rust code to format.
     Rust(TokenStream),
-    /// Rust code to format, which imports what it uses of other modules: each `use` lists
-    /// exactly the names the code refers to.
-    Importing(TokenStream, Vec<Import>),
     /// A module of the runtime, copied as it is.
     Runtime {
         /// Where it comes from, relative to the workspace's root
@@ -41,6 +38,77 @@ pub enum File {
     /// Rust source laid out already (a formatter would leave macro calls unformatted):
     /// checked to parse, not formatted again.
     Source(String),
+}
+
+/// How the formatted text of a part joins the text of the parts before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Join {
+    /// Its items follow theirs.
+    Items,
+    /// It is one `impl` block, whose items continue the `impl` block their text ends
+    /// with (the methods of `Client`, emitted in runs of operations).
+    Impl,
+}
+
+/// A file of the generated crate, to be emitted in parts.
+pub struct Planned<'a> {
+    /// Its path, relative to the crate's root.
+    pub path: &'static str,
+    /// What its code may import from other modules: the file gets a `use` of exactly
+    /// the names its code refers to.
+    pub imports: Vec<Import>,
+    /// Its parts, in order. Each is emitted and formatted on its own, on any thread; the
+    /// formatted parts, joined, are the file as formatted whole.
+    pub parts: Vec<Part<'a>>,
+}
+
+impl Planned<'_> {
+    /// Emits every part, on this thread.
+    pub fn emit(self) -> Emitted {
+        Emitted {
+            path: self.path,
+            imports: self.imports,
+            parts: self
+                .parts
+                .into_iter()
+                .map(|part| (part.join, part.emit()))
+                .collect(),
+        }
+    }
+}
+
+/// A file of the generated crate, emitted: its parts, before formatting.
+pub struct Emitted {
+    /// Its path, relative to the crate's root.
+    pub path: &'static str,
+    /// What its code may import from other modules.
+    pub imports: Vec<Import>,
+    /// Its parts, in order, each with how its text joins the text before it.
+    pub parts: Vec<(Join, File)>,
+}
+
+/// A part of a [`Planned`] file, not emitted yet.
+pub struct Part<'a> {
+    /// How its text joins the text before it.
+    pub join: Join,
+    /// How much it holds (operations, types), to start the largest parts first.
+    pub weight: usize,
+    emit: Box<dyn FnOnce() -> File + Send + 'a>,
+}
+
+impl<'a> Part<'a> {
+    fn new(join: Join, weight: usize, emit: impl FnOnce() -> File + Send + 'a) -> Self {
+        Self {
+            join,
+            weight,
+            emit: Box::new(emit),
+        }
+    }
+
+    /// Emits the part: its tokens or its text.
+    pub fn emit(self) -> File {
+        (self.emit)()
+    }
 }
 
 /// Names a file may import from another module of the crate.
@@ -84,41 +152,79 @@ const RUNTIME: [RuntimeModule; 10] = [
     runtime_module!("upload"),
 ];
 
-/// Every file of the crate, by path relative to the crate's root.
-pub fn files(api: &Api, options: &Options) -> Vec<(String, File)> {
+/// How many operations a part of the client's sections holds, how many types a part of
+/// `models.rs` and how many enums a part of `enums.rs`: parts small enough to keep every core busy until the end, large enough
+/// that their own cost (a thread's turn, a syntax tree's setup) stays small.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PartSizes {
+    /// Operations per part of each section of `client.rs`.
+    pub operations: usize,
+    /// Types (of the API's types, enums included) per part of `models.rs`.
+    pub types: usize,
+    /// Enums per part of `enums.rs`.
+    pub enums: usize,
+}
+
+impl Default for PartSizes {
+    fn default() -> Self {
+        Self {
+            operations: 24,
+            types: 64,
+            enums: 128,
+        }
+    }
+}
+
+/// Every file of the crate, by path relative to the crate's root, in parts of `sizes`.
+pub fn plan<'a>(api: &'a Api, options: &'a Options, sizes: PartSizes) -> Vec<Planned<'a>> {
+    let whole = |path, part| Planned {
+        path,
+        imports: Vec::new(),
+        parts: vec![part],
+    };
     let mut files = vec![
-        (
-            "Cargo.toml".to_owned(),
-            File::Manifest(manifest::manifest(api, options)),
+        whole(
+            "Cargo.toml",
+            Part::new(Join::Items, 1, || {
+                File::Manifest(manifest::manifest(api, options))
+            }),
         ),
-        (
-            "src/lib.rs".to_owned(),
-            File::Rust(crate_root::lib_rs(api, options)),
+        whole(
+            "src/lib.rs",
+            Part::new(Join::Items, 1, || {
+                File::Rust(crate_root::lib_rs(api, options))
+            }),
         ),
-        (
-            "src/client.rs".to_owned(),
-            File::Importing(
-                client::module(api),
-                vec![models_import(api), enums_import(api)],
-            ),
-        ),
+        Planned {
+            path: "src/client.rs",
+            imports: vec![models_import(api), enums_import(api)],
+            parts: client_parts(api, sizes.operations.max(1)),
+        },
     ];
     // An empty module would leave its `pub use` unused, and without enums their runtime
     // would be unused too, which the crate's `-D warnings` builds refuse.
     if has_models(api) {
-        files.push((
-            "src/models.rs".to_owned(),
-            File::Importing(models::module(api), vec![enums_import(api)]),
+        files.push(Planned {
+            path: "src/models.rs",
+            imports: vec![enums_import(api)],
+            parts: models_parts(api, sizes.types.max(1)),
+        });
+    }
+    if has_enums(api) {
+        files.push(Planned {
+            path: "src/enums.rs",
+            imports: Vec::new(),
+            parts: enums_parts(api, sizes.enums.max(1)),
+        });
+    }
+    // `example_tests::file` makes a file of the examples that match their schemas.
+    if options.example_tests && api.examples.iter().any(|e| e.mismatch.is_none()) {
+        files.push(whole(
+            "tests/examples.rs",
+            Part::new(Join::Items, 1, || {
+                File::Rust(example_tests::file(api, options).unwrap_or_default())
+            }),
         ));
-    }
-    let enums = has_enums(api);
-    if enums {
-        files.push(("src/enums.rs".to_owned(), File::Source(enums_module(api))));
-    }
-    if options.example_tests {
-        if let Some(tests) = example_tests::file(api, options) {
-            files.push(("tests/examples.rs".to_owned(), File::Rust(tests)));
-        }
     }
     let wanted = runtime_modules(api);
     files.extend(
@@ -126,14 +232,78 @@ pub fn files(api: &Api, options: &Options) -> Vec<(String, File)> {
             .iter()
             .filter(|module| wanted.contains(&module.name()))
             .map(|module| {
-                let file = File::Runtime {
-                    source: module.source,
-                    text: module.text,
-                };
-                (module.path.to_owned(), file)
+                let (source, text) = (module.source, module.text);
+                whole(
+                    module.path,
+                    Part::new(Join::Items, 1, move || File::Runtime { source, text }),
+                )
             }),
     );
     files
+}
+
+/// The parts of `client.rs`: its head, then each section in runs of `size` operations.
+fn client_parts(api: &Api, size: usize) -> Vec<Part<'_>> {
+    let mut parts = vec![Part::new(Join::Items, 1, || File::Rust(client::head(api)))];
+    for section in client::Section::ALL {
+        let join = if section.in_impl() {
+            Join::Impl
+        } else {
+            Join::Items
+        };
+        for operations in api.operations.chunks(size) {
+            parts.push(Part::new(join, operations.len(), move || {
+                File::Rust(client::section(api, section, operations))
+            }));
+        }
+    }
+    parts
+}
+
+/// The parts of `models.rs`: its types in runs of `size`, then its tail.
+fn models_parts(api: &Api, size: usize) -> Vec<Part<'_>> {
+    let mut parts: Vec<Part<'_>> = (0..api.types.len())
+        .step_by(size)
+        .map(|start| {
+            let range = start..api.types.len().min(start.saturating_add(size));
+            Part::new(Join::Items, range.len(), move || {
+                File::Rust(models::types(api, range))
+            })
+        })
+        .collect();
+    parts.push(Part::new(Join::Items, 1, || File::Rust(models::tail(api))));
+    parts
+}
+
+/// The parts of `enums.rs`: the module's docs, then its enums in runs of `size`.
+fn enums_parts(api: &Api, size: usize) -> Vec<Part<'_>> {
+    let enums: Vec<(&TypeDef, &Enum)> = api
+        .types
+        .iter()
+        .filter_map(|def| match &def.kind {
+            TypeKind::Enum(e) => Some((def, e)),
+            _ => None,
+        })
+        .collect();
+    let mut parts = vec![Part::new(Join::Items, 1, || {
+        File::Source(
+            "//! The API's string enums. Every one is open: values the API description does not\n\
+             //! list decode into a catch-all variant and encode back unchanged.\n"
+                .to_owned(),
+        )
+    })];
+    for run in enums.chunks(size) {
+        let run = run.to_vec();
+        parts.push(Part::new(Join::Items, run.len(), move || {
+            let mut out = String::new();
+            for (def, e) in run {
+                out.push('\n');
+                enums::open_enum(def, e, &mut out);
+            }
+            File::Source(out)
+        }));
+    }
+    parts
 }
 
 /// The API's title, or "API" when the spec gives an empty one.
@@ -247,18 +417,4 @@ fn enums_import(api: &Api) -> Import {
             .map(|def| def.name.to_string())
             .collect(),
     }
-}
-
-fn enums_module(api: &Api) -> String {
-    let mut out = String::from(
-        "//! The API's string enums. Every one is open: values the API description does not\n\
-         //! list decode into a catch-all variant and encode back unchanged.\n",
-    );
-    for def in &api.types {
-        if let TypeKind::Enum(e) = &def.kind {
-            out.push('\n');
-            enums::open_enum(def, e, &mut out);
-        }
-    }
-    out
 }

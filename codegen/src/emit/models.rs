@@ -1,5 +1,7 @@
 //! Object schemas, unions and aliases -> Rust structs, enums and type aliases.
 
+use std::ops::Range;
+
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -9,12 +11,19 @@ use super::{describe, docs};
 use crate::model::{Api, Derivation, Extra, Field, Scalar, Struct, Ty, TypeDef, TypeId, TypeKind};
 use crate::naming::{self, Namespace, RustIdent};
 
-/// The `models` module: every struct, union and alias, and the functions that give fields
-/// their spec defaults.
-pub fn module(api: &Api) -> TokenStream {
+/// The `models` module's types among `range` (indexes of `api.types`): every struct,
+/// union and alias, after the module's docs in the part that starts at the first type.
+/// The parts of consecutive ranges, then [`tail`], are the module.
+pub fn types(api: &Api, range: Range<usize>) -> TokenStream {
+    let docs = (range.start == 0).then(|| {
+        quote! {
+            //! Request and response types: one struct per object schema, one enum per set of
+            //! alternatives.
+        }
+    });
     let mut items = Vec::new();
-    let mut defaults = Defaults::default();
-    for def in &api.types {
+    let mut defaults = Defaults::before(api, range.start);
+    for def in api.types.get(range).unwrap_or_default() {
         match &def.kind {
             TypeKind::Struct(strukt) => items.push(struct_def(api, def, strukt, &mut defaults)),
             TypeKind::Union(union) => items.push(unions::union_def(api, def, union)),
@@ -25,6 +34,23 @@ pub fn module(api: &Api) -> TokenStream {
                 items.push(quote! { #doc pub type #name = #target; });
             }
             TypeKind::Enum(_) => {}
+        }
+    }
+    quote! {
+        #docs
+        #( #items )*
+    }
+}
+
+/// The end of the `models` module: `null_or_value`, and the `defaults` module of the
+/// functions that give fields their spec defaults.
+pub fn tail(api: &Api) -> TokenStream {
+    let mut defaults = Defaults::default();
+    for def in &api.types {
+        if let TypeKind::Struct(strukt) = &def.kind {
+            for field in &strukt.fields {
+                defaults.add(api, def, strukt, field);
+            }
         }
     }
     let defaults = defaults.functions;
@@ -52,9 +78,6 @@ pub fn module(api: &Api) -> TokenStream {
         }
     });
     quote! {
-        //! Request and response types: one struct per object schema, one enum per set of
-        //! alternatives.
-        #( #items )*
         #null_or_value
         #defaults
     }
@@ -73,6 +96,54 @@ fn needs_null_or_value(api: &Api) -> bool {
 struct Defaults {
     names: Namespace,
     functions: Vec<TokenStream>,
+}
+
+impl Defaults {
+    /// The names claimed by the fields of the types before `end` (an index of
+    /// `api.types`), without their functions: what a part starting there names its own
+    /// functions after.
+    fn before(api: &Api, end: usize) -> Self {
+        let mut defaults = Self::default();
+        for def in api.types.get(..end).unwrap_or_default() {
+            if let TypeKind::Struct(strukt) = &def.kind {
+                for field in &strukt.fields {
+                    if let Some(base) = default_base(def, strukt, field) {
+                        defaults.names.claim(&base);
+                    }
+                }
+            }
+        }
+        defaults
+    }
+
+    /// The function giving `field` its spec default, named and added; its name, or `None`
+    /// when the field has no such function.
+    fn add(
+        &mut self,
+        api: &Api,
+        def: &TypeDef,
+        strukt: &Struct,
+        field: &Field,
+    ) -> Option<RustIdent> {
+        let base = default_base(def, strukt, field)?;
+        let value = field.default.as_ref()?;
+        let function = self.names.claim(&base);
+        let function_ident = ident(&function);
+        let field_ty = ty::tokens(api, &field.ty);
+        let literal = default_literal(api, &field.ty, value);
+        self.functions.push(quote! {
+            pub(super) fn #function_ident() -> #field_ty { #literal }
+        });
+        Some(function)
+    }
+}
+
+/// The name a function giving `field` its spec default is based on, if it has one: a
+/// field with a default that is not optional, of a struct that is neither partial nor a
+/// multipart form.
+fn default_base(def: &TypeDef, strukt: &Struct, field: &Field) -> Option<RustIdent> {
+    (field.default.is_some() && !field.is_option() && !strukt.partial && !strukt.multipart)
+        .then(|| naming::snake_name(&format!("{} {}", def.name, field.name)))
 }
 
 fn struct_def(api: &Api, def: &TypeDef, strukt: &Struct, defaults: &mut Defaults) -> TokenStream {
@@ -301,22 +372,10 @@ fn field_def(
             skip_serializing_if = "Option::is_none",
             deserialize_with = "null_or_value"
         ));
-    } else if let Some(value) = field
-        .default
-        .as_ref()
-        .filter(|_| !field.is_option() && !strukt.partial)
-    {
-        let base = naming::snake_name(&format!("{} {}", def.name, field.name));
-        let function = defaults.names.claim(&base);
-        default_fn = Some(function.clone());
-        let function_ident = ident(&function);
+    } else if let Some(function) = defaults.add(api, def, strukt, field) {
         let path = format!("defaults::{function}");
         serde_args.push(quote!(default = #path));
-        let field_ty = ty::tokens(api, &field.ty);
-        let literal = default_literal(api, &field.ty, value);
-        defaults.functions.push(quote! {
-            pub(super) fn #function_ident() -> #field_ty { #literal }
-        });
+        default_fn = Some(function);
     }
     // Other `Option` fields are left out when `None`, by the struct's
     // `skip_serializing_none` (see `skips_none`), and read as `None` when absent, as serde

@@ -176,18 +176,30 @@ const MAX_DEPTH: usize = 48;
 
 /// Refuses a document that nests deeper than [`MAX_DEPTH`], which could otherwise
 /// overflow the stack; walks with a stack of its own, so any depth is measured safely.
-fn check_depth(value: &Value, diagnostics: &mut Diagnostics) -> Option<()> {
-    let mut stack = vec![(value, Pointer::root(), 0_usize)];
+/// The pointer of the place is only made for a document that is too deep.
+fn check_depth(document: &Value, diagnostics: &mut Diagnostics) -> Option<()> {
+    let mut stack = vec![(document, 0_usize)];
+    while let Some((value, depth)) = stack.pop() {
+        if depth > MAX_DEPTH {
+            report_depth(value_too_deep(document), diagnostics);
+            return None;
+        }
+        match value {
+            Value::Object(map) => stack.extend(map.values().map(|child| (child, depth + 1))),
+            Value::Array(items) => stack.extend(items.iter().map(|child| (child, depth + 1))),
+            _ => {}
+        }
+    }
+    Some(())
+}
+
+/// The pointer of the first place, in the order [`check_depth`] walks, deeper than
+/// [`MAX_DEPTH`] in `document`.
+fn value_too_deep(document: &Value) -> Pointer {
+    let mut stack = vec![(document, Pointer::root(), 0_usize)];
     while let Some((value, pointer, depth)) = stack.pop() {
         if depth > MAX_DEPTH {
-            diagnostics.error(
-                &pointer,
-                format!(
-                    "the document nests more than {MAX_DEPTH} levels deep here; the generator \
-                     reads at most {MAX_DEPTH}"
-                ),
-            );
-            return None;
+            return pointer;
         }
         match value {
             Value::Object(map) => {
@@ -207,7 +219,18 @@ fn check_depth(value: &Value, diagnostics: &mut Diagnostics) -> Option<()> {
             _ => {}
         }
     }
-    Some(())
+    Pointer::root()
+}
+
+/// Reports a document nesting deeper than [`MAX_DEPTH`] at `pointer`.
+fn report_depth(pointer: Pointer, diagnostics: &mut Diagnostics) {
+    diagnostics.error(
+        &pointer,
+        format!(
+            "the document nests more than {MAX_DEPTH} levels deep here; the generator reads at \
+             most {MAX_DEPTH}"
+        ),
+    );
 }
 
 /// What kind of JSON value `value` is, with its article, for messages.

@@ -49,13 +49,17 @@ fn generate(spec: &Path) -> Option<Generated> {
     let text = std::fs::read_to_string(spec).ok()?;
     let (api, _) = crate::lower(crate::load(&text).ok()?).ok()?;
     let options = crate::Options::new("fixture", "fixture.yaml");
+    // A file emitted in parts is read part by part.
     let files = crate::emit(&api, &options)
         .into_iter()
-        .filter_map(|(path, file)| match file {
-            File::Rust(tokens) | File::Importing(tokens, _) => {
-                Some((path, syn::parse2(tokens).unwrap()))
-            }
-            File::Source(text) => Some((path, syn::parse_file(&text).unwrap())),
+        .flat_map(|file| {
+            file.parts
+                .into_iter()
+                .map(move |(_, part)| (file.path, part))
+        })
+        .filter_map(|(path, part)| match part {
+            File::Rust(tokens) => Some((path.to_owned(), syn::parse2(tokens).unwrap())),
+            File::Source(text) => Some((path.to_owned(), syn::parse_file(&text).unwrap())),
             File::Runtime { .. } | File::Manifest(_) => None,
         })
         .collect();

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::time::Instant;
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 use codegen::Options;
 use serde_json::{Value, json};
 
@@ -20,8 +20,13 @@ pub struct Phases {
     pub runs: usize,
     pub load: f64,
     pub lower: f64,
+    /// `codegen::emit` then `codegen::format`, on one thread: where the work of `render`
+    /// goes (not part of the total).
     pub emit: f64,
     pub format: f64,
+    /// `codegen::render`: emit and format on every core.
+    pub render: f64,
+    /// load + lower + render, as `codegen::generate` runs them.
     pub total: f64,
     pub total_min: f64,
     pub output_bytes: usize,
@@ -37,8 +42,8 @@ struct Subject {
     schemas: usize,
     operations: usize,
     output_bytes: usize,
-    /// Milliseconds of load, lower, emit, format and the total, one entry per run.
-    samples: [Vec<f64>; 5],
+    /// Milliseconds of load, lower, emit, format, render and the total, one entry per run.
+    samples: [Vec<f64>; 6],
 }
 
 impl Subject {
@@ -61,7 +66,9 @@ impl Subject {
         })
     }
 
-    /// One run of the four phases; kept as a sample unless it is a warm-up.
+    /// One run of the phases; kept as a sample unless it is a warm-up. Emit and format
+    /// run twice: on one thread each, for the breakdown, then together on every core
+    /// (`render`), as `codegen::generate` runs them; the outputs must be the same.
     fn run(&mut self, keep: bool) -> anyhow::Result<()> {
         let name = &self.name;
         let t0 = Instant::now();
@@ -71,21 +78,33 @@ impl Subject {
         let (api, warnings) =
             codegen::lower(loaded).with_context(|| format!("cannot lower the {name} spec"))?;
         let t2 = Instant::now();
-        let files = codegen::emit(&api, &self.options);
+        let files = codegen::render(&api, &self.options)
+            .with_context(|| format!("cannot write the code generated from the {name} spec"))?;
         let t3 = Instant::now();
-        let out = codegen::format(files, &self.options)
-            .with_context(|| format!("cannot format the code generated from the {name} spec"))?;
+        // Freeing the output is not part of any phase.
+        self.output_bytes = files.values().map(String::len).sum();
         let t4 = Instant::now();
-        // Freeing the model and the output is not part of any phase.
-        self.output_bytes = out.values().map(String::len).sum();
-        drop((out, api, warnings));
+        let emitted = codegen::emit(&api, &self.options);
+        let t5 = Instant::now();
+        let formatted = codegen::format(emitted, &self.options)
+            .with_context(|| format!("cannot format the code generated from the {name} spec"))?;
+        let t6 = Instant::now();
+        if formatted != files {
+            bail!("the {name} spec: emit then format on one thread differs from render");
+        }
+        drop((files, formatted, api, warnings));
         if keep {
             let ms = |a: Instant, b: Instant| (b - a).as_secs_f64() * 1e3;
-            for (i, value) in [ms(t0, t1), ms(t1, t2), ms(t2, t3), ms(t3, t4), ms(t0, t4)]
-                .into_iter()
-                .enumerate()
-            {
-                self.samples[i].push(value);
+            let values = [
+                ms(t0, t1),
+                ms(t1, t2),
+                ms(t4, t5),
+                ms(t5, t6),
+                ms(t2, t3),
+                ms(t0, t3),
+            ];
+            for (samples, value) in self.samples.iter_mut().zip(values) {
+                samples.push(value);
             }
         }
         Ok(())
@@ -97,15 +116,16 @@ impl Subject {
             bytes: self.text.len(),
             schemas: self.schemas,
             operations: self.operations,
-            runs: self.samples[4].len(),
+            runs: self.samples[5].len(),
             load: median(&self.samples[0]),
             lower: median(&self.samples[1]),
             emit: median(&self.samples[2]),
             format: median(&self.samples[3]),
-            total: median(&self.samples[4]),
-            total_min: min(&self.samples[4]),
+            render: median(&self.samples[4]),
+            total: median(&self.samples[5]),
+            total_min: min(&self.samples[5]),
             output_bytes: self.output_bytes,
-            totals: self.samples[4].clone(),
+            totals: self.samples[5].clone(),
         }
     }
 }
@@ -140,15 +160,19 @@ pub fn phases(specs: &[(&str, &Path)], effort: Effort) -> anyhow::Result<Vec<Pha
 }
 
 /// The per-phase medians of a row, load to total.
-fn timings(p: &Phases) -> [String; 5] {
+fn timings(p: &Phases) -> [String; 6] {
     [
         number(p.load),
         number(p.lower),
         number(p.emit),
         number(p.format),
+        number(p.render),
         number(p.total),
     ]
 }
+
+/// The columns of [`timings`].
+const TIMING_COLUMNS: [&str; 6] = ["load", "lower", "emit 1T", "format 1T", "render", "total"];
 
 pub fn table(results: &[Phases]) -> String {
     let rows: Vec<Vec<String>> = results
@@ -170,13 +194,18 @@ pub fn table(results: &[Phases]) -> String {
             .collect()
         })
         .collect();
-    render(
-        "Codegen phases, in process (ms, median; min of total)",
-        &[
-            "spec", "runs", "load", "lower", "emit", "format", "total", "min",
-        ],
-        &rows,
-    )
+    let title = format!(
+        "Codegen phases, in process (ms, median; min of total). render: emit and format on \
+         every core ({} threads), as generate runs them; emit 1T, format 1T: the same work on \
+         one thread, for the breakdown; total: load + lower + render",
+        codegen_threads()
+    );
+    let header: Vec<&str> = ["spec", "runs"]
+        .into_iter()
+        .chain(TIMING_COLUMNS)
+        .chain(["min"])
+        .collect();
+    render(&title, &header, &rows)
 }
 
 fn phases_json(p: &Phases) -> Value {
@@ -188,8 +217,10 @@ fn phases_json(p: &Phases) -> Value {
         "runs": p.runs,
         "load_ms": p.load,
         "lower_ms": p.lower,
-        "emit_ms": p.emit,
-        "format_ms": p.format,
+        "emit_one_thread_ms": p.emit,
+        "format_one_thread_ms": p.format,
+        "render_ms": p.render,
+        "render_threads": codegen_threads(),
         "total_ms": p.total,
         "total_min_ms": p.total_min,
         "output_bytes": p.output_bytes,
@@ -198,6 +229,11 @@ fn phases_json(p: &Phases) -> Value {
 
 pub fn to_json(results: &[Phases]) -> Value {
     Value::Array(results.iter().map(phases_json).collect())
+}
+
+/// How many threads `codegen::render` uses here: as many as the machine runs at once.
+pub fn codegen_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
 }
 
 /// The sizes of the synthetic specs: copies of the shipped spec.
@@ -337,11 +373,15 @@ pub fn scaling_table(results: &[Scaling]) -> String {
             .collect()
         })
         .collect();
+    let header: Vec<&str> = ["size", "runs"]
+        .into_iter()
+        .chain(TIMING_COLUMNS)
+        .chain(["vs 1x"])
+        .collect();
     render(
-        "Scaling: the shipped spec repeated, in process (ms, median; vs 1x: median of the per-round ratios)",
-        &[
-            "size", "runs", "load", "lower", "emit", "format", "total", "vs 1x",
-        ],
+        "Scaling: the shipped spec repeated, in process (ms, median; total: load + lower + \
+         render; vs 1x: median of the per-round ratios of the totals)",
+        &header,
         &rows,
     )
 }

@@ -70,7 +70,8 @@ pub fn machine_table(machine: &Value) -> String {
 /// A goal and how a figure compares with it.
 pub struct Target {
     pub name: String,
-    pub value: f64,
+    /// The figure, or why there is none.
+    pub value: Result<f64, String>,
     pub unit: &'static str,
     /// `true`: the value must be at most `limit`; `false`: at least.
     pub at_most: bool,
@@ -81,7 +82,7 @@ impl Target {
     pub fn at_most(name: impl Into<String>, value: f64, limit: f64, unit: &'static str) -> Self {
         Self {
             name: name.into(),
-            value,
+            value: Ok(value),
             unit,
             at_most: true,
             limit,
@@ -91,19 +92,37 @@ impl Target {
     pub fn at_least(name: impl Into<String>, value: f64, limit: f64, unit: &'static str) -> Self {
         Self {
             name: name.into(),
-            value,
+            value: Ok(value),
             unit,
             at_most: false,
             limit,
         }
     }
 
-    pub fn pass(&self) -> bool {
-        if self.at_most {
-            self.value <= self.limit
-        } else {
-            self.value >= self.limit
+    /// A goal that this run has no figure for, and why (`reason`), shown in place of one.
+    pub fn not_measured(
+        name: impl Into<String>,
+        reason: impl Into<String>,
+        limit: f64,
+        unit: &'static str,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            value: Err(reason.into()),
+            unit,
+            at_most: true,
+            limit,
         }
+    }
+
+    /// Whether the figure meets the goal; `None` without a figure.
+    pub fn pass(&self) -> Option<bool> {
+        let value = *self.value.as_ref().ok()?;
+        Some(if self.at_most {
+            value <= self.limit
+        } else {
+            value >= self.limit
+        })
     }
 
     fn goal(&self) -> String {
@@ -115,10 +134,18 @@ impl Target {
         )
     }
 
+    fn measured(&self) -> String {
+        match &self.value {
+            Ok(value) => format!("{}{}", number(*value), self.unit),
+            Err(reason) => format!("not measured: {reason}"),
+        }
+    }
+
     pub fn to_json(&self) -> Value {
         json!({
             "name": self.name,
-            "value": self.value,
+            "value": self.value.as_ref().ok(),
+            "not_measured": self.value.as_ref().err(),
             "unit": self.unit.trim(),
             "goal": self.goal(),
             "pass": self.pass(),
@@ -132,12 +159,12 @@ pub fn targets_table(targets: &[Target]) -> String {
         .map(|t| {
             vec![
                 t.name.clone(),
-                format!("{}{}", number(t.value), t.unit),
+                t.measured(),
                 t.goal(),
-                if t.pass() {
-                    "PASS".to_owned()
-                } else {
-                    "MISS".to_owned()
+                match t.pass() {
+                    Some(true) => "PASS".to_owned(),
+                    Some(false) => "MISS".to_owned(),
+                    None => "-".to_owned(),
                 },
             ]
         })

@@ -226,7 +226,11 @@ mod tests {
         assert_eq!(serde.results[1]["impl"], "baseline");
         let targets = targets(&serde);
         assert_eq!(targets.len(), 1);
-        assert!(targets[0].pass(), "0.9 meets a goal of at least 0.9");
+        assert_eq!(
+            targets[0].pass(),
+            Some(true),
+            "0.9 meets a goal of at least 0.9"
+        );
         assert!(table(&serde).contains("0.900x"));
         assert!(table(&serde).contains("(bench profile; median of 3 rounds"));
     }
