@@ -7,7 +7,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::{ToKebabCase, ToSnakeCase, ToUpperCamelCase};
 
 /// Words that cannot be identifiers, in any edition the generated code may be built with.
 const KEYWORDS: &[&str] = &[
@@ -99,6 +99,16 @@ pub fn snake_name(raw: &str) -> String {
         Some(c) if c.is_ascii_digit() => format!("n{name}"),
         Some(_) if KEYWORDS.contains(&name.as_str()) => format!("{name}_"),
         Some(_) => name,
+    }
+}
+
+/// A `kebab-case` ASCII name for a cargo feature (`Hris Employee` -> `hris-employee`).
+pub fn feature_name(raw: &str) -> String {
+    let name = words(raw).to_kebab_case();
+    if name.is_empty() {
+        "empty".to_owned()
+    } else {
+        name
     }
 }
 

@@ -197,6 +197,8 @@ impl<'a> Lowerer<'a> {
             responses,
             security,
             paging,
+            tags: operation.tags.clone(),
+            gate: crate::model::Gate::Always,
         })
     }
 
