@@ -17,6 +17,9 @@ pub fn open_enum(def: &TypeDef, e: &Enum, out: &mut String) {
          so a value added to the API later never breaks decoding.",
         def.name, e.unknown
     );
+    if let Some(cfg) = super::gate::cfg_line(&def.gate) {
+        out.push_str(&cfg);
+    }
     out.push_str("crate::open_enum::open_enum! {\n");
     comment(&docs::text(&def.docs, &[listed]), "    ", out);
     let _ = writeln!(out, "    {}, {} {{", def.name, e.unknown);

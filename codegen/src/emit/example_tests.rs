@@ -5,8 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs;
-use super::ty;
+use super::{docs, gate, ty};
 use crate::Options;
 use crate::model::Api;
 
@@ -16,7 +15,8 @@ pub fn file(api: &Api, options: &Options) -> Option<TokenStream> {
         &options.crate_name.replace('-', "_"),
         proc_macro2::Span::call_site(),
     );
-    let cases: Vec<TokenStream> = api
+    // Each example is checked when its types are compiled.
+    let gated: Vec<(Vec<&crate::model::Gate>, TokenStream)> = api
         .examples
         .iter()
         .filter(|example| example.mismatch.is_none())
@@ -24,12 +24,25 @@ pub fn file(api: &Api, options: &Options) -> Option<TokenStream> {
             let pointer = example.pointer.to_string();
             let json = example.value.to_string();
             let ty = ty::tokens(api, &example.ty);
-            quote! { (#pointer, #json, decode::<#ty>), }
+            let mut gates = Vec::new();
+            crate::model::visit_ty(&example.ty, &mut |ty| {
+                if let crate::model::Ty::Named(id) = ty {
+                    gates.push(&api.ty(*id).gate);
+                }
+            });
+            (gates, quote! { (#pointer, #json, decode::<#ty>), })
         })
         .collect();
-    if cases.is_empty() {
+    if gated.is_empty() {
         return None;
     }
+    let readers: Vec<Vec<&crate::model::Gate>> =
+        gated.iter().map(|(gates, _)| gates.clone()).collect();
+    let unread = gate::unread_without_any(&readers);
+    let cases = gated.into_iter().map(|(gates, case)| {
+        let cfg = gate::cfg_all(gates);
+        quote!(#cfg #case)
+    });
     let mut header = String::from(
         "Every example the API description gives, decoded into its type and encoded again:\n\
          encoding must give back every property with the same value.",
@@ -52,7 +65,7 @@ pub fn file(api: &Api, options: &Options) -> Option<TokenStream> {
         header.push_str(&docs::sanitize(&left_out.join("\n")));
     }
     let header = docs::inner_lines(&header);
-    let helpers = helpers();
+    let helpers = helpers(unread);
     Some(quote! {
         #header
 
@@ -89,12 +102,14 @@ pub fn file(api: &Api, options: &Options) -> Option<TokenStream> {
     })
 }
 
-/// The decoding and comparing functions of the test file.
-fn helpers() -> TokenStream {
+/// The decoding and comparing functions of the test file; `unread` is an attribute of
+/// `decode`.
+fn helpers(unread: Option<TokenStream>) -> TokenStream {
     quote! {
         /// Decodes an example and encodes it again.
         type Check = fn(&str) -> Result<Value, String>;
 
+        #unread
         fn decode<T: serde::de::DeserializeOwned + serde::Serialize>(json: &str) -> Result<Value, String> {
             let value: T = serde_json::from_str(json).map_err(|e| format!("does not decode: {e}"))?;
             serde_json::to_value(&value).map_err(|e| format!("does not encode: {e}"))

@@ -70,8 +70,10 @@ fn pair(api: &Api, op: &Operation, body: Option<&Body>, names: (&str, &str)) -> 
         .then(|| quote!(#[deprecated(note = "deprecated in the API description")]));
     let many = many_arguments(args.len());
     let allow_deprecated = op.deprecated.then(|| quote!(#[allow(deprecated)]));
+    let gate = super::gate::cfg(&op.gate);
     quote! {
         #doc
+        #gate
         #deprecated
         #many
         pub async fn #plain(&self, #(#args),*) -> Result<#output, Error> {
@@ -81,6 +83,7 @@ fn pair(api: &Api, op: &Operation, body: Option<&Body>, names: (&str, &str)) -> 
         }
 
         #full_doc
+        #gate
         #deprecated
         #many
         pub async fn #full(&self, #(#args),*) -> Result<crate::Response<#output>, Error> {

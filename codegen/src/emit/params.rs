@@ -53,14 +53,17 @@ pub fn params_struct(api: &Api, op: &Operation) -> Option<TokenStream> {
         .iter()
         .any(|param| param_doc_text(param).is_empty());
     let allow_undocumented = docs::allow_undocumented(undocumented);
+    let gate = super::gate::cfg(&op.gate);
     Some(quote! {
         #doc
+        #gate
         #allow_undocumented
         #[derive(#(#derives),*)]
         pub struct #name {
             #( #fields )*
         }
 
+        #gate
         #deprecated
         impl #name {
             #( #encoders )*

@@ -2,10 +2,12 @@
 // API description and regenerate.
 
 //! The client: one method per operation of the API.
-use crate::models::{
-    Event, Failure, GetReportFilter, Message, MessagePage, NewMessage, Outage,
-    StoredFile, UploadFileMultipart,
-};
+#[cfg(feature = "files")]
+use crate::models::{StoredFile, UploadFileMultipart};
+#[cfg(feature = "messages")]
+use crate::models::{Failure, Message, MessagePage, NewMessage, Outage};
+#[cfg(feature = "reports")]
+use crate::models::{Event, GetReportFilter};
 use crate::transport::Transport;
 use crate::{ClientBuilder, Error};
 
@@ -128,6 +130,10 @@ impl ClientBuilder {
 /// Made with [`Client::builder`]. Cheap to clone: clones share one connection pool.
 #[derive(Debug, Clone)]
 pub struct Client {
+    #[cfg_attr(
+        not(any(feature = "files", feature = "messages", feature = "reports")),
+        allow(dead_code)
+    )]
     transport: Transport,
 }
 
@@ -140,6 +146,8 @@ impl Client {
 
     /// List messages, a page at a time
     ///
+    /// Needs the crate's `messages` feature.
+    ///
     /// `GET /messages`
     ///
     /// # Errors
@@ -147,6 +155,7 @@ impl Client {
     /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a
     /// success response does not match the API description, [`Error::Transport`] or
     /// [`Error::Timeout`] when no response arrives.
+    #[cfg(feature = "messages")]
     pub async fn list_messages(
         &self,
         params: &ListMessagesParams,
@@ -156,6 +165,7 @@ impl Client {
     }
 
     /// [`Client::list_messages`], returning the response's status and headers with its value.
+    #[cfg(feature = "messages")]
     pub async fn list_messages_with_response(
         &self,
         params: &ListMessagesParams,
@@ -170,6 +180,8 @@ impl Client {
 
     /// Send a message
     ///
+    /// Needs the crate's `messages` feature.
+    ///
     /// `POST /messages`
     ///
     /// The body is sent as `application/json`.
@@ -182,12 +194,14 @@ impl Client {
     /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a
     /// success response does not match the API description, [`Error::Transport`] or
     /// [`Error::Timeout`] when no response arrives.
+    #[cfg(feature = "messages")]
     pub async fn create_message(&self, body: &NewMessage) -> Result<Message, Error> {
         let response = self.create_message_with_response(body).await;
         response.map(crate::Response::into_value)
     }
 
     /// [`Client::create_message`], returning the response's status and headers with its value.
+    #[cfg(feature = "messages")]
     pub async fn create_message_with_response(
         &self,
         body: &NewMessage,
@@ -207,6 +221,8 @@ impl Client {
 
     /// Send a message
     ///
+    /// Needs the crate's `messages` feature.
+    ///
     /// `POST /messages`
     ///
     /// The body is sent as `application/x-www-form-urlencoded`.
@@ -219,6 +235,7 @@ impl Client {
     /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a
     /// success response does not match the API description, [`Error::Transport`] or
     /// [`Error::Timeout`] when no response arrives.
+    #[cfg(feature = "messages")]
     pub async fn create_message_form(
         &self,
         body: &NewMessage,
@@ -229,6 +246,7 @@ impl Client {
 
     /// [`Client::create_message_form`], returning the response's status and headers with its
     /// value.
+    #[cfg(feature = "messages")]
     pub async fn create_message_form_with_response(
         &self,
         body: &NewMessage,
@@ -248,6 +266,8 @@ impl Client {
 
     /// Get a message, or a note that it is still being made
     ///
+    /// Needs the crate's `messages` feature.
+    ///
     /// `GET /messages/{sid}`
     ///
     /// An error response's body, when it matches the API description, is available as a
@@ -258,12 +278,14 @@ impl Client {
     /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a
     /// success response does not match the API description, [`Error::Transport`] or
     /// [`Error::Timeout`] when no response arrives.
+    #[cfg(feature = "messages")]
     pub async fn get_message(&self, sid: &str) -> Result<GetMessageResponse, Error> {
         let response = self.get_message_with_response(sid).await;
         response.map(crate::Response::into_value)
     }
 
     /// [`Client::get_message`], returning the response's status and headers with its value.
+    #[cfg(feature = "messages")]
     pub async fn get_message_with_response(
         &self,
         sid: &str,
@@ -289,6 +311,8 @@ impl Client {
 
     /// Delete a message (no credentials needed)
     ///
+    /// Needs the crate's `messages` feature.
+    ///
     /// `DELETE /messages/{sid}`
     ///
     /// # Errors
@@ -296,12 +320,14 @@ impl Client {
     /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a
     /// success response does not match the API description, [`Error::Transport`] or
     /// [`Error::Timeout`] when no response arrives.
+    #[cfg(feature = "messages")]
     pub async fn delete_message(&self, sid: &str) -> Result<(), Error> {
         let response = self.delete_message_with_response(sid).await;
         response.map(crate::Response::into_value)
     }
 
     /// [`Client::delete_message`], returning the response's status and headers with its value.
+    #[cfg(feature = "messages")]
     pub async fn delete_message_with_response(
         &self,
         sid: &str,
@@ -315,6 +341,8 @@ impl Client {
 
     /// Upload a file with its description
     ///
+    /// Needs the crate's `files` feature.
+    ///
     /// `POST /files`
     ///
     /// The body is sent as `multipart/form-data`.
@@ -327,6 +355,7 @@ impl Client {
     /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a
     /// success response does not match the API description, [`Error::Transport`] or
     /// [`Error::Timeout`] when no response arrives.
+    #[cfg(feature = "files")]
     pub async fn upload_file(
         &self,
         body: &UploadFileMultipart,
@@ -336,6 +365,7 @@ impl Client {
     }
 
     /// [`Client::upload_file`], returning the response's status and headers with its value.
+    #[cfg(feature = "files")]
     pub async fn upload_file_with_response(
         &self,
         body: &UploadFileMultipart,
@@ -356,6 +386,8 @@ impl Client {
 
     /// Download a file's bytes
     ///
+    /// Needs the crate's `files` feature.
+    ///
     /// `GET /files/{id}/content`
     ///
     /// An error response's body, when it matches the API description, is available as a
@@ -366,12 +398,14 @@ impl Client {
     /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a
     /// success response does not match the API description, [`Error::Transport`] or
     /// [`Error::Timeout`] when no response arrives.
+    #[cfg(feature = "files")]
     pub async fn download_file(&self, id: &str) -> Result<crate::Download, Error> {
         let response = self.download_file_with_response(id).await;
         response.map(crate::Response::into_value)
     }
 
     /// [`Client::download_file`], returning the response's status and headers with its value.
+    #[cfg(feature = "files")]
     pub async fn download_file_with_response(
         &self,
         id: &str,
@@ -390,6 +424,8 @@ impl Client {
 
     /// Replace a file's bytes
     ///
+    /// Needs the crate's `files` feature.
+    ///
     /// `PUT /files/{id}/content`
     ///
     /// The body is sent as `application/octet-stream`.
@@ -399,6 +435,7 @@ impl Client {
     /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a
     /// success response does not match the API description, [`Error::Transport`] or
     /// [`Error::Timeout`] when no response arrives.
+    #[cfg(feature = "files")]
     pub async fn put_file_content(
         &self,
         id: &str,
@@ -410,6 +447,7 @@ impl Client {
 
     /// [`Client::put_file_content`], returning the response's status and headers with its
     /// value.
+    #[cfg(feature = "files")]
     pub async fn put_file_content_with_response(
         &self,
         id: &str,
@@ -428,6 +466,8 @@ impl Client {
 
     /// Add a note, as text
     ///
+    /// Needs the crate's `files` feature.
+    ///
     /// `POST /notes`
     ///
     /// The body is sent as `text/plain`.
@@ -437,12 +477,14 @@ impl Client {
     /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a
     /// success response does not match the API description, [`Error::Transport`] or
     /// [`Error::Timeout`] when no response arrives.
+    #[cfg(feature = "files")]
     pub async fn add_note(&self, body: &str) -> Result<String, Error> {
         let response = self.add_note_with_response(body).await;
         response.map(crate::Response::into_value)
     }
 
     /// [`Client::add_note`], returning the response's status and headers with its value.
+    #[cfg(feature = "files")]
     pub async fn add_note_with_response(
         &self,
         body: &str,
@@ -459,6 +501,8 @@ impl Client {
 
     /// A report, as CSV
     ///
+    /// Needs the crate's `reports` feature.
+    ///
     /// `GET /reports`
     ///
     /// # Errors
@@ -466,12 +510,14 @@ impl Client {
     /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a
     /// success response does not match the API description, [`Error::Transport`] or
     /// [`Error::Timeout`] when no response arrives.
+    #[cfg(feature = "reports")]
     pub async fn get_report(&self, params: &GetReportParams) -> Result<String, Error> {
         let response = self.get_report_with_response(params).await;
         response.map(crate::Response::into_value)
     }
 
     /// [`Client::get_report`], returning the response's status and headers with its value.
+    #[cfg(feature = "reports")]
     pub async fn get_report_with_response(
         &self,
         params: &GetReportParams,
@@ -489,6 +535,8 @@ impl Client {
 
     /// Events, a page at a time, the next page named by the `Link` header
     ///
+    /// Needs the crate's `reports` feature.
+    ///
     /// `GET /events`
     ///
     /// # Errors
@@ -496,6 +544,7 @@ impl Client {
     /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a
     /// success response does not match the API description, [`Error::Transport`] or
     /// [`Error::Timeout`] when no response arrives.
+    #[cfg(feature = "reports")]
     pub async fn list_events(
         &self,
         params: &ListEventsParams,
@@ -505,6 +554,7 @@ impl Client {
     }
 
     /// [`Client::list_events`], returning the response's status and headers with its value.
+    #[cfg(feature = "reports")]
     pub async fn list_events_with_response(
         &self,
         params: &ListEventsParams,
@@ -523,6 +573,7 @@ impl Client {
     /// `page . next_page_token` is the
     /// cursor of the next. The stream ends at a page without one. An error ends the stream
     /// after being yielded.
+    #[cfg(feature = "messages")]
     pub fn list_messages_stream<'a>(
         &'a self,
         params: ListMessagesParams,
@@ -545,6 +596,7 @@ impl Client {
     /// Each page's `Link` header names the next (`rel="next"`); the stream ends at a page
     /// without one, and never follows a link to another server. An error ends the stream
     /// after being yielded.
+    #[cfg(feature = "reports")]
     pub fn list_events_stream<'a>(
         &'a self,
         params: ListEventsParams,
@@ -573,6 +625,7 @@ impl Client {
 }
 
 /// The parameters of [`Client::list_messages`].
+#[cfg(feature = "messages")]
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListMessagesParams {
@@ -581,6 +634,7 @@ pub struct ListMessagesParams {
     pub page_size: Option<i32>,
 }
 
+#[cfg(feature = "messages")]
 impl ListMessagesParams {
     /// The query pairs, in declaration order.
     pub(crate) fn query(&self) -> Vec<(String, String)> {
@@ -596,6 +650,7 @@ impl ListMessagesParams {
 }
 
 /// The parameters of [`Client::get_report`].
+#[cfg(feature = "reports")]
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetReportParams {
@@ -607,6 +662,7 @@ pub struct GetReportParams {
     pub fields: Option<Vec<String>>,
 }
 
+#[cfg(feature = "reports")]
 impl GetReportParams {
     /// The query pairs, in declaration order.
     pub(crate) fn query(&self) -> Vec<(String, String)> {
@@ -654,12 +710,14 @@ impl GetReportParams {
 }
 
 /// The parameters of [`Client::list_events`].
+#[cfg(feature = "reports")]
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListEventsParams {
     pub per_page: Option<i64>,
 }
 
+#[cfg(feature = "reports")]
 impl ListEventsParams {
     /// The query pairs, in declaration order.
     pub(crate) fn query(&self) -> Vec<(String, String)> {
@@ -672,6 +730,7 @@ impl ListEventsParams {
 }
 
 /// What a success of [`Client::get_message`] holds: it depends on the status.
+#[cfg(feature = "messages")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetMessageResponse {
     /// Status 200.
@@ -682,6 +741,7 @@ pub enum GetMessageResponse {
 
 /// The body of an error response of [`Client::get_message`], as its status says (see
 /// [`ApiError::typed`](crate::ApiError::typed)).
+#[cfg(feature = "messages")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetMessageError {
     /// Status 404.
@@ -692,6 +752,7 @@ pub enum GetMessageError {
 
 /// Decodes the body of an error response of [`Client::create_message`] as the type its
 /// status has.
+#[cfg(feature = "messages")]
 fn create_message_error_body(
     status: reqwest::StatusCode,
     body: &[u8],
@@ -704,6 +765,7 @@ fn create_message_error_body(
 
 /// Decodes the body of an error response of [`Client::get_message`] as the type its status
 /// has.
+#[cfg(feature = "messages")]
 fn get_message_error_body(
     status: reqwest::StatusCode,
     body: &[u8],
@@ -719,6 +781,7 @@ fn get_message_error_body(
 
 /// Decodes the body of an error response of [`Client::upload_file`] as the type its status
 /// has.
+#[cfg(feature = "files")]
 fn upload_file_error_body(
     status: reqwest::StatusCode,
     body: &[u8],
@@ -731,6 +794,7 @@ fn upload_file_error_body(
 
 /// Decodes the body of an error response of [`Client::download_file`] as the type its
 /// status has.
+#[cfg(feature = "files")]
 fn download_file_error_body(
     status: reqwest::StatusCode,
     body: &[u8],

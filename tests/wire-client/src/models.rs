@@ -3,9 +3,11 @@
 
 //! Request and response types: one struct per object schema, one enum per set of
 //! alternatives.
+#[cfg(feature = "messages")]
 use crate::enums::MessageStatus;
 
 /// The `NewMessage` schema of the API description.
+#[cfg(feature = "messages")]
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NewMessage {
@@ -27,6 +29,7 @@ pub struct NewMessage {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "messages")]
 impl NewMessage {
     /// A value with the required fields given and every other field unset, or at the
     /// default the API description gives it.
@@ -44,6 +47,7 @@ impl NewMessage {
 }
 
 /// The `Message` schema of the API description.
+#[cfg(feature = "messages")]
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Message {
@@ -59,6 +63,7 @@ pub struct Message {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "messages")]
 impl Message {
     /// A value with the required fields given and every other field unset, or at the
     /// default the API description gives it.
@@ -80,6 +85,7 @@ impl Message {
 }
 
 /// The `MessagePage` schema of the API description.
+#[cfg(feature = "messages")]
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MessagePage {
@@ -92,6 +98,7 @@ pub struct MessagePage {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "messages")]
 impl MessagePage {
     /// A value with the required fields given and every other field unset, or at the
     /// default the API description gives it.
@@ -105,6 +112,7 @@ impl MessagePage {
 }
 
 /// The `StoredFile` schema of the API description.
+#[cfg(feature = "files")]
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StoredFile {
@@ -118,6 +126,7 @@ pub struct StoredFile {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "files")]
 impl StoredFile {
     /// A value with the required fields given and every other field unset, or at the
     /// default the API description gives it.
@@ -132,6 +141,7 @@ impl StoredFile {
 }
 
 /// The `Event` schema of the API description.
+#[cfg(feature = "reports")]
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Event {
@@ -144,6 +154,7 @@ pub struct Event {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "reports")]
 impl Event {
     /// A value with the required fields given and every other field unset, or at the
     /// default the API description gives it.
@@ -157,6 +168,7 @@ impl Event {
 }
 
 /// The `Failure` schema of the API description.
+#[cfg(feature = "messages")]
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Failure {
@@ -168,6 +180,7 @@ pub struct Failure {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "messages")]
 impl Failure {
     /// A value with the required fields given and every other field unset, or at the
     /// default the API description gives it.
@@ -181,6 +194,7 @@ impl Failure {
 }
 
 /// The `Outage` schema of the API description.
+#[cfg(feature = "messages")]
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Outage {
@@ -191,6 +205,7 @@ pub struct Outage {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "messages")]
 impl Outage {
     /// A value with the required fields given and every other field unset, or at the
     /// default the API description gives it.
@@ -205,6 +220,7 @@ impl Outage {
 /// The schema written in place at
 /// `#/paths/~1files/post/requestBody/content/multipart~1form-data/schema` in the API
 /// description.
+#[cfg(feature = "files")]
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct UploadFileMultipart {
@@ -214,6 +230,7 @@ pub struct UploadFileMultipart {
     pub meta: Option<UploadFileMultipartMeta>,
 }
 
+#[cfg(feature = "files")]
 impl UploadFileMultipart {
     /// A value with the required fields given and every other field unset, or at the
     /// default the API description gives it.
@@ -227,6 +244,7 @@ impl UploadFileMultipart {
     }
 }
 
+#[cfg(feature = "files")]
 impl UploadFileMultipart {
     /// The parts of the form: one per property that is set, files with their file
     /// name and content type.
@@ -273,6 +291,7 @@ impl UploadFileMultipart {
 /// The schema written in place at
 /// `#/paths/~1files/post/requestBody/content/multipart~1form-data/schema/properties/meta`
 /// in the API description.
+#[cfg(feature = "files")]
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UploadFileMultipartMeta {
@@ -285,6 +304,7 @@ pub struct UploadFileMultipartMeta {
 }
 
 /// Values of the `filter` parameter.
+#[cfg(feature = "reports")]
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetReportFilter {
