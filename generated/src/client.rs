@@ -74,6 +74,12 @@ impl ClientBuilder {
 /// A client of the Unified.to Connection API.
 ///
 /// Made with [`Client::builder`]. Cheap to clone: clones share one connection pool.
+///
+/// # Errors
+///
+/// Every method fails with [`Error::Api`] when the server answers with an error
+/// status, [`Error::Decode`] when a success response does not match the API
+/// description, [`Error::Transport`] or [`Error::Timeout`] when no response arrives.
 #[derive(Debug, Clone)]
 pub struct Client {
     transport: Transport,
@@ -93,22 +99,16 @@ impl Client {
     /// fewer items than `limit`.
     ///
     /// `GET /unified/connection`
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a
-    /// success response does not match the API description, [`Error::Transport`] or
-    /// [`Error::Timeout`] when no response arrives.
     pub async fn list_unified_connections(
         &self,
         params: &ListUnifiedConnectionsParams,
     ) -> Result<Vec<Connection>, Error> {
-        let response = self.list_unified_connections_with_response(params).await;
-        response.map(crate::Response::into_value)
+        self.list_unified_connections_with_response(params)
+            .await
+            .map(crate::Response::into_value)
     }
 
-    /// [`Client::list_unified_connections`], returning the response's status and headers with
-    /// its value.
+    /// [`Client::list_unified_connections`], with the response's status and headers.
     pub async fn list_unified_connections_with_response(
         &self,
         params: &ListUnifiedConnectionsParams,
@@ -127,22 +127,16 @@ impl Client {
     /// instead
     ///
     /// `POST /unified/connection`
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a
-    /// success response does not match the API description, [`Error::Transport`] or
-    /// [`Error::Timeout`] when no response arrives.
     pub async fn create_unified_connection(
         &self,
         body: &ConnectionInput,
     ) -> Result<Connection, Error> {
-        let response = self.create_unified_connection_with_response(body).await;
-        response.map(crate::Response::into_value)
+        self.create_unified_connection_with_response(body)
+            .await
+            .map(crate::Response::into_value)
     }
 
-    /// [`Client::create_unified_connection`], returning the response's status and headers with
-    /// its value.
+    /// [`Client::create_unified_connection`], with the response's status and headers.
     pub async fn create_unified_connection_with_response(
         &self,
         body: &ConnectionInput,
@@ -161,19 +155,13 @@ impl Client {
     /// Returns a single connection by its ID.
     ///
     /// `GET /unified/connection/{id}`
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a
-    /// success response does not match the API description, [`Error::Transport`] or
-    /// [`Error::Timeout`] when no response arrives.
     pub async fn get_unified_connection(&self, id: &str) -> Result<Connection, Error> {
-        let response = self.get_unified_connection_with_response(id).await;
-        response.map(crate::Response::into_value)
+        self.get_unified_connection_with_response(id)
+            .await
+            .map(crate::Response::into_value)
     }
 
-    /// [`Client::get_unified_connection`], returning the response's status and headers with its
-    /// value.
+    /// [`Client::get_unified_connection`], with the response's status and headers.
     pub async fn get_unified_connection_with_response(
         &self,
         id: &str,
@@ -190,23 +178,17 @@ impl Client {
     /// Updates a connection, replacing it with the given one.
     ///
     /// `PUT /unified/connection/{id}`
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a
-    /// success response does not match the API description, [`Error::Transport`] or
-    /// [`Error::Timeout`] when no response arrives.
     pub async fn update_unified_connection(
         &self,
         id: &str,
         body: &ConnectionInput,
     ) -> Result<Connection, Error> {
-        let response = self.update_unified_connection_with_response(id, body).await;
-        response.map(crate::Response::into_value)
+        self.update_unified_connection_with_response(id, body)
+            .await
+            .map(crate::Response::into_value)
     }
 
-    /// [`Client::update_unified_connection`], returning the response's status and headers with
-    /// its value.
+    /// [`Client::update_unified_connection`], with the response's status and headers.
     pub async fn update_unified_connection_with_response(
         &self,
         id: &str,
@@ -226,19 +208,13 @@ impl Client {
     /// Removes a connection. The response has an empty body.
     ///
     /// `DELETE /unified/connection/{id}`
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a
-    /// success response does not match the API description, [`Error::Transport`] or
-    /// [`Error::Timeout`] when no response arrives.
     pub async fn remove_unified_connection(&self, id: &str) -> Result<(), Error> {
-        let response = self.remove_unified_connection_with_response(id).await;
-        response.map(crate::Response::into_value)
+        self.remove_unified_connection_with_response(id)
+            .await
+            .map(crate::Response::into_value)
     }
 
-    /// [`Client::remove_unified_connection`], returning the response's status and headers with
-    /// its value.
+    /// [`Client::remove_unified_connection`], with the response's status and headers.
     pub async fn remove_unified_connection_with_response(
         &self,
         id: &str,
@@ -256,23 +232,17 @@ impl Client {
     /// sent as `null` is cleared.
     ///
     /// `PATCH /unified/connection/{id}`
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a
-    /// success response does not match the API description, [`Error::Transport`] or
-    /// [`Error::Timeout`] when no response arrives.
     pub async fn patch_unified_connection(
         &self,
         id: &str,
         body: &ConnectionPatch,
     ) -> Result<Connection, Error> {
-        let response = self.patch_unified_connection_with_response(id, body).await;
-        response.map(crate::Response::into_value)
+        self.patch_unified_connection_with_response(id, body)
+            .await
+            .map(crate::Response::into_value)
     }
 
-    /// [`Client::patch_unified_connection`], returning the response's status and headers with
-    /// its value.
+    /// [`Client::patch_unified_connection`], with the response's status and headers.
     pub async fn patch_unified_connection_with_response(
         &self,
         id: &str,
@@ -354,38 +324,18 @@ pub struct ListUnifiedConnectionsParams {
 
 impl ListUnifiedConnectionsParams {
     /// The query pairs, in declaration order.
-    pub(crate) fn query(&self) -> Vec<(String, String)> {
-        let mut pairs = Vec::new();
-        if let Some(values) = &self.limit {
-            pairs.push(("limit".to_owned(), values.to_string()));
-        }
-        if let Some(values) = &self.offset {
-            pairs.push(("offset".to_owned(), values.to_string()));
-        }
-        if let Some(values) = &self.updated_gte {
-            pairs
-                .push((
-                    "updated_gte".to_owned(),
-                    values.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
-                ));
-        }
-        if let Some(values) = &self.sort {
-            pairs.push(("sort".to_owned(), values.as_str().to_owned()));
-        }
-        if let Some(values) = &self.order {
-            pairs.push(("order".to_owned(), values.as_str().to_owned()));
-        }
-        if let Some(values) = &self.env {
-            pairs.push(("env".to_owned(), values.clone()));
-        }
-        if let Some(values) = &self.external_xref {
-            pairs.push(("external_xref".to_owned(), values.clone()));
-        }
-        if let Some(values) = &self.categories {
-            for value in values {
-                pairs.push(("categories".to_owned(), value.as_str().to_owned()));
-            }
-        }
-        pairs
+    pub(crate) fn query(&self) -> crate::request::Pairs {
+        crate::request::Pairs::default()
+            .each("limit", self.limit.as_ref())
+            .each("offset", self.offset.as_ref())
+            .each(
+                "updated_gte",
+                self.updated_gte.as_ref().map(crate::request::date_time_text),
+            )
+            .each("sort", self.sort.as_ref())
+            .each("order", self.order.as_ref())
+            .each("env", self.env.as_ref())
+            .each("external_xref", self.external_xref.as_ref())
+            .each("categories", self.categories.iter().flatten())
     }
 }

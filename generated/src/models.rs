@@ -7,37 +7,32 @@ use crate::enums::{Category, Permission};
 
 /// A connection represents a specific authentication of an integration.
 #[allow(deprecated)]
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Connection {
     /// Unique identifier for this integration object
     ///
     /// Read-only: set by the server, never sent in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The date that this integration object was created (ISO-8601 / YYYY-MM-DDTHH:MM:SSZ
     /// format)
     ///
     /// Read-only: set by the server, never sent in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The last date that this integration object was updated (ISO-8601 / YYYY-MM-DDTHH:MM:SSZ
     /// format)
     ///
     /// Read-only: set by the server, never sent in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
     /// (reference to KmsSpace)
     ///
     /// Read-only: set by the server, never sent in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workspace_id: Option<String>,
     /// The integration type
     pub integration_type: String,
     /// The name of the integration, as Unified.to lists it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub integration_name: Option<String>,
     /// customer's user ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_xref: Option<String>,
     /// The permissions that this connection grants
     pub permissions: Vec<Permission>,
@@ -46,12 +41,10 @@ pub struct Connection {
     /// An authentication object that represents a specific authorized user's connection to an
     /// integration. It holds customer credentials: properties marked `format: password` are
     /// secrets and must never be logged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth: Option<ConnectionAuth>,
     /// Whether this integration has exceed the monthly limit of the plan
     ///
     /// Read-only: set by the server, never sent in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_paused: Option<bool>,
     /// The environment of the integration that this connection uses.
     ///
@@ -61,40 +54,31 @@ pub struct Connection {
     /// (ISO-8601 / YYYY-MM-DDTHH:MM:SSZ format)
     ///
     /// Read-only: set by the server, never sent in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_healthy_at: Option<chrono::DateTime<chrono::Utc>>,
     /// (ISO-8601 / YYYY-MM-DDTHH:MM:SSZ format)
     ///
     /// Read-only: set by the server, never sent in a request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_unhealthy_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The code of the error that made the connection unhealthy last.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_unhealthy_code: Option<String>,
     /// the ID of the SecretsManager object
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secretsmanager_id: Option<String>,
     /// the key/path/name of the secret within the vault
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secretsmanager_key: Option<String>,
     /// the AWS ARN / secretID for the stored auth field. Deprecated: use secretsmanager_id and
     /// secretsmanager_key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[deprecated(note = "deprecated in the API description")]
     pub auth_aws_arn: Option<String>,
     /// the Azure Key Vault ID for the stored auth field. Deprecated: use secretsmanager_id and
     /// secretsmanager_key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[deprecated(note = "deprecated in the API description")]
     pub auth_azure_keyvault_id: Option<String>,
     /// the Google Cloud Secret Manager name for the stored auth field. Deprecated: use
     /// secretsmanager_id and secretsmanager_key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[deprecated(note = "deprecated in the API description")]
     pub auth_gcp_secret_name: Option<String>,
     /// the HashiCorp Vault path for the stored auth field. Deprecated: use secretsmanager_id
     /// and secretsmanager_key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[deprecated(note = "deprecated in the API description")]
     pub auth_hashi_vault_path: Option<String>,
     /// Properties the API description does not declare, kept as received and
@@ -141,10 +125,10 @@ impl Connection {
 
 /// A partial update of a connection: only the properties sent are changed; a nullable
 /// property sent as `null` is cleared.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ConnectionPatch {
     /// The integration type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub integration_type: Option<String>,
     /// The name of the integration, as Unified.to lists it.
     ///
@@ -165,10 +149,8 @@ pub struct ConnectionPatch {
     )]
     pub external_xref: Option<Option<String>>,
     /// The permissions that this connection grants
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions: Option<Vec<Permission>>,
     /// The Integration categories that this connection supports
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub categories: Option<Vec<Category>>,
     /// An authentication object that represents a specific authorized user's connection to an
     /// integration. It holds customer credentials: properties marked `format: password` are
@@ -182,7 +164,6 @@ pub struct ConnectionPatch {
     )]
     pub auth: Option<Option<ConnectionAuth>>,
     /// The environment of the integration that this connection uses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environment: Option<String>,
     /// The code of the error that made the connection unhealthy last.
     ///
@@ -220,103 +201,78 @@ pub struct ConnectionPatch {
 /// An authentication object that represents a specific authorized user's connection to an
 /// integration. It holds customer credentials: properties marked `format: password` are
 /// secrets and must never be logged.
+#[serde_with::skip_serializing_none]
 #[derive(Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ConnectionAuth {
     /// The OAuth 2 access token.
     ///
     /// Secret: shown as `"***"` by `Debug`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_token: Option<String>,
     /// The base URL of the integration's API, for integrations whose URL differs from one
     /// customer to another.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_url: Option<String>,
     /// The ID of the application registered with the integration.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
     /// The OAuth 2 audience that the tokens were issued for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audience: Option<String>,
     /// The OAuth 2 authorization URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authorize_url: Option<String>,
     /// The OAuth 2 client ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// The OAuth 2 client secret.
     ///
     /// Secret: shown as `"***"` by `Debug`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
     /// The OAuth 1 consumer key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consumer_key: Option<String>,
     /// The OAuth 1 consumer secret.
     ///
     /// Secret: shown as `"***"` by `Debug`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consumer_secret: Option<String>,
     /// A developer API key that the integration asks for besides the customer's credentials.
     ///
     /// Secret: shown as `"***"` by `Debug`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dev_api_key: Option<String>,
     /// The email addresses of the user who authorized the connection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emails: Option<Vec<String>>,
     /// The number of seconds the access token was valid for when it was issued.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_in: Option<f64>,
     /// When the access token expires.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_date: Option<chrono::DateTime<chrono::Utc>>,
     /// An API key.
     ///
     /// Secret: shown as `"***"` by `Debug`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Other values that the integration returned with the credentials.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// A name for these credentials.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// When integration.auth_type = "other", this field contains the authentication credentials
     /// in the same order as token_names
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub other_auth_info: Option<Vec<String>>,
     /// A PEM-encoded key or certificate.
     ///
     /// Secret: shown as `"***"` by `Debug`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pem: Option<String>,
     /// The OAuth 2 refresh token, which gets a new access token.
     ///
     /// Secret: shown as `"***"` by `Debug`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<String>,
     /// When the refresh token expires.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh_token_expires_date: Option<chrono::DateTime<chrono::Utc>>,
     /// The number of seconds the refresh token was valid for when it was issued.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh_token_expires_in: Option<f64>,
     /// The URL that refreshes the access token, when it is not the token URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh_url: Option<String>,
     /// The OAuth 2 `state` value of the authorization.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// A token, for integrations that authenticate with a single token.
     ///
     /// Secret: shown as `"***"` by `Debug`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
     /// The OAuth 2 token URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_url: Option<String>,
     /// The integration's ID of the user who authorized the connection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Properties the API description does not declare, kept as received and
     /// written back unchanged.
@@ -361,15 +317,14 @@ impl std::fmt::Debug for ConnectionAuth {
 /// [`Connection`] as sent in a request: the same fields without the read-only ones, which
 /// only the server sets.
 #[allow(deprecated)]
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ConnectionInput {
     /// The integration type
     pub integration_type: String,
     /// The name of the integration, as Unified.to lists it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub integration_name: Option<String>,
     /// customer's user ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_xref: Option<String>,
     /// The permissions that this connection grants
     pub permissions: Vec<Permission>,
@@ -378,7 +333,6 @@ pub struct ConnectionInput {
     /// An authentication object that represents a specific authorized user's connection to an
     /// integration. It holds customer credentials: properties marked `format: password` are
     /// secrets and must never be logged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth: Option<ConnectionAuth>,
     /// The environment of the integration that this connection uses.
     ///
@@ -386,32 +340,25 @@ pub struct ConnectionInput {
     #[serde(default = "defaults::connection_input_environment")]
     pub environment: String,
     /// The code of the error that made the connection unhealthy last.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_unhealthy_code: Option<String>,
     /// the ID of the SecretsManager object
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secretsmanager_id: Option<String>,
     /// the key/path/name of the secret within the vault
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secretsmanager_key: Option<String>,
     /// the AWS ARN / secretID for the stored auth field. Deprecated: use secretsmanager_id and
     /// secretsmanager_key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[deprecated(note = "deprecated in the API description")]
     pub auth_aws_arn: Option<String>,
     /// the Azure Key Vault ID for the stored auth field. Deprecated: use secretsmanager_id and
     /// secretsmanager_key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[deprecated(note = "deprecated in the API description")]
     pub auth_azure_keyvault_id: Option<String>,
     /// the Google Cloud Secret Manager name for the stored auth field. Deprecated: use
     /// secretsmanager_id and secretsmanager_key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[deprecated(note = "deprecated in the API description")]
     pub auth_gcp_secret_name: Option<String>,
     /// the HashiCorp Vault path for the stored auth field. Deprecated: use secretsmanager_id
     /// and secretsmanager_key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[deprecated(note = "deprecated in the API description")]
     pub auth_hashi_vault_path: Option<String>,
     /// Properties the API description does not declare, kept as received and

@@ -5,6 +5,7 @@
 // are expected.
 #![allow(dead_code)]
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
@@ -21,11 +22,11 @@ pub(crate) struct Request {
     pub(crate) method: Method,
     pub(crate) url: Url,
     /// Query pairs, in order (a key may repeat).
-    pub(crate) query: Vec<(String, String)>,
+    pub(crate) query: Vec<(Cow<'static, str>, String)>,
     /// Header parameters.
-    pub(crate) headers: Vec<(&'static str, String)>,
+    pub(crate) headers: Vec<(Cow<'static, str>, String)>,
     /// Cookie parameters.
-    pub(crate) cookies: Vec<(&'static str, String)>,
+    pub(crate) cookies: Vec<(Cow<'static, str>, String)>,
     pub(crate) body: Option<Body>,
     /// Which credentials to send.
     pub(crate) auth: Auth,
@@ -48,21 +49,21 @@ impl Request {
         }
     }
 
-    /// Adds query pairs.
-    pub(crate) fn query(mut self, pairs: Vec<(String, String)>) -> Self {
-        self.query.extend(pairs);
+    /// Adds query parameters.
+    pub(crate) fn query(mut self, pairs: Pairs) -> Self {
+        self.query.extend(pairs.0);
         self
     }
 
     /// Adds header parameters.
-    pub(crate) fn headers(mut self, pairs: Vec<(&'static str, String)>) -> Self {
-        self.headers.extend(pairs);
+    pub(crate) fn headers(mut self, pairs: Pairs) -> Self {
+        self.headers.extend(pairs.0);
         self
     }
 
     /// Adds cookie parameters.
-    pub(crate) fn cookies(mut self, pairs: Vec<(&'static str, String)>) -> Self {
-        self.cookies.extend(pairs);
+    pub(crate) fn cookies(mut self, pairs: Pairs) -> Self {
+        self.cookies.extend(pairs.0);
         self
     }
 
@@ -194,6 +195,81 @@ pub(crate) fn form_body<T: serde::Serialize + ?Sized>(value: &T) -> Result<Body,
         .map_err(|error| Error::InvalidRequest(format!("the form body cannot be encoded: {error}")))
 }
 
+/// The parameters of one place (the query, the headers or the cookies) as name-value
+/// pairs, in order, written one parameter at a time as its `style` says.
+#[derive(Debug, Default)]
+pub(crate) struct Pairs(Vec<(Cow<'static, str>, String)>);
+
+impl Pairs {
+    /// A pair for each value: the value of an optional parameter when it is set (an
+    /// `Option` is a list of at most one), or each value of a list, as the exploded `form`
+    /// style writes lists (`id=1&id=2`).
+    pub(crate) fn each<V: fmt::Display>(
+        mut self,
+        name: &'static str,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        for value in values {
+            self.0.push((Cow::Borrowed(name), value.to_string()));
+        }
+        self
+    }
+
+    /// One pair holding the values of a list joined by `separator` (`id=1,2`); none for
+    /// an empty or absent list.
+    pub(crate) fn joined<V: fmt::Display>(
+        mut self,
+        name: &'static str,
+        values: impl IntoIterator<Item = V>,
+        separator: &str,
+    ) -> Self {
+        let values: Vec<String> = values.into_iter().map(|v| v.to_string()).collect();
+        if !values.is_empty() {
+            self.0.push((Cow::Borrowed(name), values.join(separator)));
+        }
+        self
+    }
+
+    /// The properties of an object as pairs of their own (the exploded `form` style:
+    /// `color=red&size=2`).
+    pub(crate) fn properties<T: serde::Serialize + ?Sized>(mut self, object: Option<&T>) -> Self {
+        for (key, value) in object.map(object_entries).unwrap_or_default() {
+            self.0.push((Cow::Owned(key), value));
+        }
+        self
+    }
+
+    /// The properties of an object as `name[key]` pairs (the `deepObject` style:
+    /// `filter[color]=red`).
+    pub(crate) fn deep<T: serde::Serialize + ?Sized>(
+        mut self,
+        name: &'static str,
+        object: Option<&T>,
+    ) -> Self {
+        for (key, value) in object.map(object_entries).unwrap_or_default() {
+            self.0.push((Cow::Owned(format!("{name}[{key}]")), value));
+        }
+        self
+    }
+
+    /// The properties of an object as one pair, keys and values joined by commas (the
+    /// `form` style, not exploded: `filter=color,red,size,2`); none for an empty object.
+    pub(crate) fn flattened<T: serde::Serialize + ?Sized>(
+        self,
+        name: &'static str,
+        object: Option<&T>,
+    ) -> Self {
+        let entries = object.map(object_entries).unwrap_or_default();
+        self.joined(name, entries.into_iter().flat_map(|(k, v)| [k, v]), ",")
+    }
+}
+
+/// The text of a date-time parameter: RFC 3339, in UTC, with `Z`
+/// (`2024-05-01T12:00:00Z`).
+pub(crate) fn date_time_text(value: &chrono::DateTime<chrono::Utc>) -> String {
+    value.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+}
+
 /// The properties of an object parameter as name and text pairs (for `deepObject` and
 /// exploded `form` styles): strings as they are, other values as JSON.
 pub(crate) fn object_entries<T: serde::Serialize + ?Sized>(value: &T) -> Vec<(String, String)> {
@@ -276,5 +352,67 @@ mod tests {
         assert_eq!(param_text(&"name"), "name");
         assert_eq!(param_text(&serde_json::json!({"a": [1]})), "{\"a\":[1]}");
         assert_eq!(param_text(&3), "3");
+    }
+
+    #[test]
+    fn date_times_are_written_in_utc_with_z() {
+        let value = chrono::DateTime::parse_from_rfc3339("2024-05-01T14:00:00.5+02:00")
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        assert_eq!(date_time_text(&value), "2024-05-01T12:00:00.500Z");
+    }
+
+    fn written(pairs: Pairs) -> Vec<(String, String)> {
+        pairs
+            .0
+            .into_iter()
+            .map(|(k, v)| (k.into_owned(), v))
+            .collect()
+    }
+
+    fn pair(key: &str, value: &str) -> (String, String) {
+        (key.to_owned(), value.to_owned())
+    }
+
+    #[test]
+    fn each_writes_a_set_value_or_every_value_of_a_list() {
+        let absent: Option<u32> = None;
+        let pairs = Pairs::default()
+            .each("limit", Some(&10))
+            .each("offset", absent.as_ref())
+            .each("id", ["a", "b"]);
+        assert_eq!(
+            written(pairs),
+            [pair("limit", "10"), pair("id", "a"), pair("id", "b")]
+        );
+    }
+
+    #[test]
+    fn joined_writes_one_value_and_nothing_for_an_empty_list() {
+        let none: [u8; 0] = [];
+        let pairs = Pairs::default()
+            .joined("ids", [1, 2, 3], "|")
+            .joined("tags", none, ",");
+        assert_eq!(written(pairs), [pair("ids", "1|2|3")]);
+    }
+
+    #[test]
+    fn objects_are_written_as_their_style_says() {
+        let filter = serde_json::json!({"color": "red", "size": 2, "gone": null});
+        let pairs = Pairs::default()
+            .properties(Some(&filter))
+            .deep("filter", Some(&filter))
+            .flattened("f", Some(&filter))
+            .flattened("empty", None::<&serde_json::Value>);
+        assert_eq!(
+            written(pairs),
+            [
+                pair("color", "red"),
+                pair("size", "2"),
+                pair("filter[color]", "red"),
+                pair("filter[size]", "2"),
+                pair("f", "color,red,size,2"),
+            ]
+        );
     }
 }

@@ -5,6 +5,7 @@
 // are expected.
 #![allow(dead_code)]
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
@@ -404,7 +405,7 @@ impl Transport {
         }
         if !request.query.is_empty() || !keys.is_empty() {
             let mut pairs = url.query_pairs_mut();
-            pairs.extend_pairs(request.query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+            pairs.extend_pairs(request.query.iter().map(|(k, v)| (k.as_ref(), v.as_str())));
             pairs.extend_pairs(keys.iter().copied());
         }
         let shown_url = (!keys.is_empty()).then(|| redacted(&url, &keys));
@@ -488,7 +489,7 @@ const COOKIE_VALUE: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'~');
 
 /// The `Cookie` header value of cookie parameters.
-fn cookie_header(cookies: &[(&str, String)]) -> Option<String> {
+fn cookie_header(cookies: &[(Cow<'static, str>, String)]) -> Option<String> {
     (!cookies.is_empty()).then(|| {
         cookies
             .iter()
@@ -816,7 +817,7 @@ mod tests {
             get(&transport, Auth::AnyOf(&[&["query", "cookie"]])),
             get(&transport, Auth::None),
             get(&transport, Auth::AnyOf(&[&["bearer"]]))
-                .cookies(vec![("theme", "dark".to_owned())]),
+                .cookies(crate::request::Pairs::default().each("theme", ["dark"])),
         ];
         for request in requests {
             transport.send(request).await.unwrap();
@@ -859,7 +860,7 @@ mod tests {
     async fn a_query_credential_never_shows_in_an_error() {
         let transport = with_every_credential("http://127.0.0.1:9");
         let request = get(&transport, Auth::AnyOf(&[&["query"]]))
-            .query(vec![("page".to_owned(), "2".to_owned())]);
+            .query(crate::request::Pairs::default().each("page", [2]));
         let error = transport.send(request).await.unwrap_err();
         let shown = format!("{error} {error:?}");
         assert!(
@@ -882,8 +883,8 @@ mod tests {
     #[test]
     fn cookie_parameters_cannot_end_their_cookie() {
         let cookies = [
-            ("theme", "dark; admin=1".to_owned()),
-            ("lang", "fr-CA_x.y~z ✓%".to_owned()),
+            (Cow::Borrowed("theme"), "dark; admin=1".to_owned()),
+            (Cow::Borrowed("lang"), "fr-CA_x.y~z ✓%".to_owned()),
         ];
         assert_eq!(
             cookie_header(&cookies).as_deref(),

@@ -6,13 +6,15 @@
 //! whole Unified.to API's crate with one tag alone (`accounting`, 90 of its 673
 //! operations) passes clippy too.
 //!
-//! The crates are written to `target/test-crates/` and checked with the target folder all
-//! generated test crates share; once the client's dependencies are compiled (see
-//! `full_spec.rs`), each check of the fixture takes a few seconds, and the Unified.to
-//! crate with one tag about ten (the whole crate takes about a minute).
+//! The crates are members of the test workspaces `target/test-crates/features`,
+//! `features-left-out` and `features-unified`, built with the build folder all generated test
+//! crates share (see `support`); once the clients' dependencies are compiled, each check of
+//! the fixture takes a few seconds, and the Unified.to crate with one tag about ten (the
+//! whole crate takes about a minute).
 
 mod support;
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use tests::workspace_root;
@@ -24,9 +26,28 @@ fn generate() -> codegen::Output {
     let text =
         std::fs::read_to_string(workspace_root().join(SOURCE)).expect("the fixture is readable");
     let mut options = codegen::Options::new("tags-fixture", SOURCE);
-    options.standalone = true;
     options.example_tests = true;
     codegen::generate(&text, &options).unwrap_or_else(|error| panic!("{SOURCE} generates: {error}"))
+}
+
+/// Runs `cargo <args>` in the test workspace `dir`; `Err` holds cargo's output.
+fn cargo(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
+    let mut command = support::cargo_command(dir);
+    command.args(args).envs(env.iter().copied());
+    let output = command
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if output.status.success() {
+        return Ok(());
+    }
+    Err(format!(
+        "`cargo {}` failed in {} ({}):\n{}{}",
+        args.join(" "),
+        dir.display(),
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    ))
 }
 
 /// The generated files that say what each feature holds.
@@ -54,11 +75,18 @@ fn features_are_written_into_the_manifest_the_docs_and_the_items() {
 
 #[test]
 fn each_tag_alone_builds_without_warnings_and_leaves_the_others_out() {
-    let output = generate();
-    let dir = support::write_crate("tags-fixture", &output.files);
-    let mut failures = Vec::new();
-    let configurations: [&[&str]; 7] = [
-        &[],
+    let fixture = generate().files;
+    let mut crates = BTreeMap::new();
+    crates.insert("tags-fixture".to_owned(), fixture.clone());
+    crates.insert("tags-user".to_owned(), dependent("tags-user", USERS_CALLS));
+    let dir = support::write_workspace("features", &crates);
+    // Every crate with its default features, then the fixture's with others.
+    let findings = support::check_workspace(&dir);
+    let mut failures: Vec<String> = Vec::new();
+    if !findings.is_clean() {
+        failures.push(support::describe(&findings, 40));
+    }
+    let configurations: [&[&str]; 6] = [
         &["--all-features"],
         &["--no-default-features"],
         &["--no-default-features", "--features", "pets"],
@@ -67,55 +95,119 @@ fn each_tag_alone_builds_without_warnings_and_leaves_the_others_out() {
         &["--no-default-features", "--features", "pets,users"],
     ];
     for features in configurations {
-        let mut args = vec!["clippy", "--quiet", "--all-targets"];
+        let mut args = vec!["clippy", "--quiet", "-p", "tags-fixture", "--all-targets"];
         args.extend(features);
         args.extend(["--", "-D", "warnings"]);
-        failures.extend(support::cargo(&dir, &args, &[]).err());
+        failures.extend(cargo(&dir, &args, &[]).err());
     }
-    let one = ["--no-default-features", "--features", "store-front"];
+    let one = [
+        "-p",
+        "tags-fixture",
+        "--no-default-features",
+        "--features",
+        "store-front",
+    ];
     let doc = [["doc", "--quiet", "--no-deps"].as_slice(), &one].concat();
-    failures.extend(support::cargo(&dir, &doc, &[("RUSTDOCFLAGS", "-D warnings")]).err());
+    failures.extend(cargo(&dir, &doc, &[("RUSTDOCFLAGS", "-D warnings")]).err());
     // The example tests (the pets' example is left out) and the crate's example (which
     // calls a pets operation, so it is not compiled).
     let test = [["test", "--quiet"].as_slice(), &one].concat();
-    failures.extend(support::cargo(&dir, &test, &[]).err());
-    failures.extend(only_users_are_compiled(&dir));
+    failures.extend(cargo(&dir, &test, &[]).err());
+    failures.extend(left_out(fixture));
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
-/// The whole Unified.to document, vendored in the fixtures or in the shared folder beside
-/// the workspace. CI always has it and fails without it; a checkout without it skips the
-/// test that needs it, saying so.
-fn unified_spec() -> Option<String> {
-    let paths = [
-        workspace_root().join("tests/fixtures/real-world/unified-full-openapi.yaml"),
-        workspace_root().join("../shared/specs/unified-full-openapi.yaml"),
-    ];
-    if let Some(text) = paths
-        .iter()
-        .find_map(|path| std::fs::read_to_string(path).ok())
-    {
-        return Some(text);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "the full Unified.to spec is expected at {}",
-        paths.map(|path| path.display().to_string()).join(" or ")
+/// Checks that a crate depending on the fixture's with the `users` feature alone cannot
+/// name what the `pets` feature compiles; the problems found.
+fn left_out(fixture: support::Files) -> Vec<String> {
+    let mut crates = BTreeMap::new();
+    crates.insert("tags-fixture".to_owned(), fixture);
+    crates.insert(
+        "tags-pets-user".to_owned(),
+        dependent("tags-pets-user", PETS_CALLS),
     );
-    eprintln!("skipped: the full Unified.to spec is in none of {paths:?}");
-    None
+    let dir = support::write_workspace("features-left-out", &crates);
+    let output = match cargo(&dir, &["check", "--quiet", "-p", "tags-pets-user"], &[]) {
+        Ok(()) => {
+            return vec![
+                "a crate with the `users` feature alone calls `list_pets`, a `pets` operation"
+                    .to_owned(),
+            ];
+        }
+        Err(output) => output,
+    };
+    ["`ListPetsParams`", "`Pet`", "`list_pets`"]
+        .into_iter()
+        .filter(|missing| !output.contains(missing))
+        .map(|missing| {
+            format!("with the `users` feature alone, {missing} should be missing:\n{output}")
+        })
+        .collect()
+}
+
+/// What the `users` feature compiles: the users' operations and those of no tag.
+const USERS_CALLS: &str = "//! Calls what the `users` feature compiles.
+/// Gets a user, adopts a pet for them, and asks for the service's health.
+pub async fn call(client: &tags_fixture::Client) -> Result<(), tags_fixture::Error> {
+    let user: tags_fixture::User = client.get_user(\"u1\").await?;
+    let adoption = tags_fixture::Adoption::new(\"p1\", user.id);
+    client.adopt(&adoption).await?;
+    client.health().await?;
+    Ok(())
+}
+";
+
+/// What the `pets` feature compiles.
+const PETS_CALLS: &str = "//! Calls what the `pets` feature compiles.
+/// Lists pets.
+pub async fn call(
+    client: &tags_fixture::Client,
+) -> Result<Vec<tags_fixture::Pet>, tags_fixture::Error> {
+    client.list_pets(&tags_fixture::ListPetsParams::default()).await
+}
+";
+
+/// The crate `name`, whose `lib.rs` is `lib`, depending on the fixture's with the `users`
+/// feature alone.
+fn dependent(name: &str, lib: &str) -> support::Files {
+    let manifest = format!(
+        "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\
+         publish = false\n\n[dependencies]\ntags-fixture = {{ path = \"../tags-fixture\", \
+         default-features = false, features = [\"users\"] }}\n"
+    );
+    [
+        ("Cargo.toml".to_owned(), manifest),
+        ("src/lib.rs".to_owned(), lib.to_owned()),
+    ]
+    .into()
+}
+
+/// The whole Unified.to document, vendored in the fixtures.
+fn unified_spec() -> String {
+    let path = workspace_root().join("tests/fixtures/real-world/unified-full-openapi.yaml");
+    std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "the vendored Unified.to document should be at {}: {e}",
+            path.display()
+        )
+    })
 }
 
 #[test]
 fn the_unified_crate_with_one_tag_alone_passes_clippy() {
-    let Some(text) = unified_spec() else { return };
-    let output = support::generate("unified-one-tag", "unified-full-openapi.yaml", &text);
+    let output = support::generate(
+        "unified-one-tag",
+        "unified-full-openapi.yaml",
+        &unified_spec(),
+    )
+    .unwrap_or_else(|error| panic!("the Unified.to document generates: {error}"));
     let manifest = &output.files["Cargo.toml"];
     assert!(
         manifest.contains("\naccounting = []\n"),
         "the crate has no `accounting` feature"
     );
-    let dir = support::write_crate("unified-one-tag", &output.files);
+    let crates = BTreeMap::from([("unified-one-tag".to_owned(), output.files)]);
+    let dir = support::write_workspace("features-unified", &crates);
     let args = [
         "clippy",
         "--quiet",
@@ -127,59 +219,7 @@ fn the_unified_crate_with_one_tag_alone_passes_clippy() {
         "-D",
         "warnings",
     ];
-    if let Err(failure) = support::cargo(&dir, &args, &[]) {
+    if let Err(failure) = cargo(&dir, &args, &[]) {
         panic!("the Unified.to crate with `accounting` alone does not pass clippy:\n{failure}");
     }
-}
-
-/// A crate that depends on the fixture's with the `users` feature alone can call the
-/// users' operations and those of no tag, and cannot name the pets' operations or types.
-fn only_users_are_compiled(fixture: &Path) -> Vec<String> {
-    let manifest = format!(
-        "[package]\nname = \"tags-user\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\
-         publish = false\n\n[dependencies]\ntags-fixture = {{ path = {:?}, \
-         default-features = false, features = [\"users\"] }}\n\n[workspace]\n",
-        fixture.display().to_string()
-    );
-    let allowed = "//! Calls what the `users` feature compiles.\n\
-        /// Gets a user and the service's health.\n\
-        pub async fn call(client: &tags_fixture::Client) -> Result<(), tags_fixture::Error> {\n\
-            let user: tags_fixture::User = client.get_user(\"u1\").await?;\n\
-            let adoption = tags_fixture::Adoption::new(\"p1\", user.id);\n\
-            client.adopt(&adoption).await?;\n\
-            client.health().await?;\n\
-            Ok(())\n\
-        }\n";
-    let left_out = "//! Calls what the `pets` feature compiles.\n\
-        /// Lists pets.\n\
-        pub async fn call(client: &tags_fixture::Client) -> Result<Vec<tags_fixture::Pet>, tags_fixture::Error> {\n\
-            client.list_pets(&tags_fixture::ListPetsParams::default()).await\n\
-        }\n";
-    let mut failures = Vec::new();
-    let files = |lib: &str| {
-        [
-            ("Cargo.toml".to_owned(), manifest.clone()),
-            ("src/lib.rs".to_owned(), lib.to_owned()),
-        ]
-        .into()
-    };
-    let dir = support::write_crate("tags-user", &files(allowed));
-    failures.extend(support::cargo(&dir, &["check", "--quiet"], &[]).err());
-    let dir = support::write_crate("tags-user", &files(left_out));
-    match support::cargo(&dir, &["check", "--quiet"], &[]) {
-        Ok(()) => failures.push(
-            "a crate with the `users` feature alone calls `list_pets`, a `pets` operation"
-                .to_owned(),
-        ),
-        Err(output) => {
-            for missing in ["`ListPetsParams`", "`Pet`", "`list_pets`"] {
-                if !output.contains(missing) {
-                    failures.push(format!(
-                        "with the `users` feature alone, {missing} should be missing:\n{output}"
-                    ));
-                }
-            }
-        }
-    }
-    failures
 }

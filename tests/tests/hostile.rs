@@ -1,14 +1,15 @@
 //! Every spec in `tests/fixtures/hostile/` (keywords, punctuation and unicode, colliding
 //! names, names of std and runtime items, recursive types, descriptions full of markup,
-//! odd shapes) generates a crate that passes `cargo clippy -- -D warnings` and
+//! odd shapes) generates a crate that passes `cargo clippy --all-targets -- -D warnings` and
 //! `RUSTDOCFLAGS="-D warnings" cargo doc --no-deps`.
 //!
-//! Each fixture is its own crate under `target/test-crates/hostile-<name>`, built in
-//! sequence with the target folder all generated test crates share: once the client's
-//! dependencies are compiled (see `full_spec.rs`), each crate takes a few seconds.
+//! Each fixture is the crate `hostile-<name>`, a member of the workspace
+//! `target/test-crates/hostile`, checked by one clippy and one rustdoc run with the build
+//! folder all generated test crates share (see `support`).
 
 mod support;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use tests::workspace_root;
@@ -43,21 +44,20 @@ fn stem(path: &Path) -> String {
 #[test]
 fn hostile_specs_generate_crates_that_pass_clippy_and_rustdoc() {
     let mut failures = Vec::new();
+    let mut crates = BTreeMap::new();
     for path in fixtures() {
         let name = format!("hostile-{}", stem(&path));
         let text = std::fs::read_to_string(&path).expect("the fixture is readable");
         let source = format!("tests/fixtures/hostile/{}.yaml", stem(&path));
-        let output = support::generate(&name, &source, &text);
+        let output = support::generate(&name, &source, &text)
+            .unwrap_or_else(|error| panic!("{source} generates: {error}"));
         failures.extend(fenced_code_that_would_run(&name, &output.files));
-        let dir = support::write_crate(&name, &output.files);
-        let clippy = support::cargo(&dir, &["clippy", "--quiet", "--", "-D", "warnings"], &[]);
-        let doc = support::cargo(
-            &dir,
-            &["doc", "--quiet", "--no-deps"],
-            &[("RUSTDOCFLAGS", "-D warnings")],
-        );
-        failures.extend(clippy.err());
-        failures.extend(doc.err());
+        crates.insert(name, output.files);
+    }
+    let dir = support::write_workspace("hostile", &crates);
+    let findings = support::check_workspace(&dir);
+    if !findings.is_clean() {
+        failures.push(support::describe(&findings, 40));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
@@ -65,10 +65,7 @@ fn hostile_specs_generate_crates_that_pass_clippy_and_rustdoc() {
 /// Code blocks in the generated docs that `cargo test --doc` would compile: every block
 /// from a spec must be `text`; the only one that runs is the crate's own `no_run`
 /// example in `lib.rs`.
-fn fenced_code_that_would_run(
-    name: &str,
-    files: &std::collections::BTreeMap<String, String>,
-) -> Vec<String> {
+fn fenced_code_that_would_run(name: &str, files: &support::Files) -> Vec<String> {
     let mut found = Vec::new();
     for path in EMITTED {
         let Some(text) = files.get(path) else {
@@ -115,7 +112,7 @@ paths:
       description: "    indented\n\n```\nplain\n```\n~~~should_panic\npanic!()\n~~~"
       responses: { "204": { description: Done. } }
 "#;
-    let output = support::generate("fences", "inline", spec);
+    let output = support::generate("fences", "inline", spec).expect("the spec generates");
     assert_eq!(
         fenced_code_that_would_run("fences", &output.files),
         Vec::<String>::new()

@@ -22,8 +22,8 @@
 
 mod support;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use tests::workspace_root;
 
@@ -77,7 +77,7 @@ fn the_same_api_in_3_0_and_3_1_generates_the_same_crate() {
         let path = dir.join(format!("pets-{version}.yaml"));
         let text = std::fs::read_to_string(&path).expect("the twin is readable");
         // One source name for both, so the headers agree too.
-        support::generate("twin-pets", "pets.yaml", &text)
+        support::generate("twin-pets", "pets.yaml", &text).expect("the twin generates")
     };
     let (v30, v31) = (generate("3.0"), generate("3.1"));
     assert_eq!(
@@ -97,16 +97,18 @@ fn the_same_api_in_3_0_and_3_1_generates_the_same_crate() {
     assert_eq!(v30.untyped, v31.untyped);
 }
 
-/// Each crate passes clippy and rustdoc with warnings denied, and its example tests.
+/// Each crate passes clippy and rustdoc with warnings denied, and its example tests. The
+/// crates are the members of the test workspace `v31` (see `support`).
 #[test]
 fn crates_pass_clippy_rustdoc_and_their_example_tests() {
     let mut failures = Vec::new();
-    let mut reports = String::new();
+    let mut crates = BTreeMap::new();
+    // Per crate: its document, its example cases, and the examples left out of them.
+    let mut examples = Vec::new();
     for (path, source) in documents() {
         let name = file_name(&path);
         let text = std::fs::read_to_string(&path).expect("the document is readable");
         let mut options = codegen::Options::new(crate_name(&name), source.as_str());
-        options.standalone = true;
         options.example_tests = true;
         let output = match codegen::generate(&text, &options) {
             Ok(output) => output,
@@ -127,25 +129,20 @@ fn crates_pass_clippy_rustdoc_and_their_example_tests() {
             .files
             .get("tests/examples.rs")
             .map_or(0, |file| file.matches("decode::<").count());
-        let dir = support::write_crate(&options.crate_name, &output.files);
-        let checks = [
-            support::cargo(
-                &dir,
-                &["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"],
-                &[],
-            ),
-            support::cargo(
-                &dir,
-                &["doc", "--quiet", "--no-deps"],
-                &[("RUSTDOCFLAGS", "-D warnings")],
-            ),
-        ];
-        let checked = checks.into_iter().collect::<Result<Vec<()>, String>>();
-        if let Err(failure) = checked {
-            failures.push(failure);
+        examples.push((options.crate_name.clone(), source, cases, left_out));
+        crates.insert(options.crate_name, output.files);
+    }
+    let dir = support::write_workspace("v31", &crates);
+    let findings = support::check_workspace(&dir);
+    if !findings.is_clean() {
+        failures.push(support::describe(&findings, 40));
+    }
+    let mut reports = String::new();
+    for (krate, source, cases, left_out) in examples {
+        if findings.by_crate.contains_key(&krate) {
             continue;
         }
-        match example_tests(&dir, cases) {
+        match example_tests(&dir, &krate, cases) {
             Ok(summary) => {
                 reports.push_str(&format!("{source}: {summary}, {left_out} left out\n"));
             }
@@ -156,19 +153,23 @@ fn crates_pass_clippy_rustdoc_and_their_example_tests() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
-/// Runs the crate's example tests, which must decode and re-encode each of its `cases`
-/// examples; their summary line.
-fn example_tests(dir: &Path, cases: usize) -> Result<String, String> {
+/// Runs the example tests of the crate `krate` of the test workspace `dir`, which must
+/// decode and re-encode each of its `cases` examples; their summary line.
+fn example_tests(dir: &Path, krate: &str, cases: usize) -> Result<String, String> {
     if cases == 0 {
         return Ok("no examples".to_owned());
     }
-    let output = Command::new(env!("CARGO"))
-        .args(["test", "--quiet", "--test", "examples", "--", "--nocapture"])
-        .current_dir(dir)
-        .env(
-            "CARGO_TARGET_DIR",
-            support::test_crates_dir().join("target"),
-        )
+    let output = support::cargo_command(dir)
+        .args([
+            "test",
+            "--quiet",
+            "-p",
+            krate,
+            "--test",
+            "examples",
+            "--",
+            "--nocapture",
+        ])
         .output()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -200,7 +201,8 @@ fn real_world_documents_are_read_with_these_reports() {
             .join("tests/fixtures/real-world")
             .join(file);
         let text = std::fs::read_to_string(&path).expect("the document is readable");
-        let output = support::generate(&crate_name(file), file, &text);
+        let output = support::generate(&crate_name(file), file, &text)
+            .unwrap_or_else(|error| panic!("{file} generates: {error}"));
         shown.push_str(&format!("{file}:\n"));
         for warning in &output.warnings {
             shown.push_str(&format!("  {warning}\n"));

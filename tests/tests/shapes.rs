@@ -35,3 +35,24 @@ fn types() {
         });
     });
 }
+
+/// Operations with the same parameters share one struct: the later ones' parameter types
+/// are aliases of the first's (`repeated.yaml`: `getNote` takes what `listNotes` takes,
+/// `listDrafts` a `fields` list of other values).
+#[test]
+fn operations_with_the_same_parameters_share_their_struct() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/shapes/repeated.yaml"
+    ))
+    .expect("the fixture is readable");
+    let options = codegen::Options::new("shape-repeated", "repeated.yaml");
+    let output = codegen::generate(&text, &options).expect("the fixture generates");
+    let client = &output.files["src/client.rs"];
+    assert!(client.contains("pub struct ListNotesParams {"), "{client}");
+    assert!(
+        client.contains("pub type GetNoteParams = ListNotesParams;"),
+        "{client}"
+    );
+    assert!(client.contains("pub struct ListDraftsParams {"), "{client}");
+}

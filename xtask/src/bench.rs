@@ -188,7 +188,7 @@ pub struct Paths {
     pub root: PathBuf,
     /// The shipped spec.
     pub shipped: PathBuf,
-    /// The full Unified.to document, beside the workspace in `shared/specs/`.
+    /// The full Unified.to document, vendored in `tests/fixtures/real-world/`.
     pub full: PathBuf,
     /// The target folder this binary was built in.
     pub target: PathBuf,
@@ -210,13 +210,9 @@ impl Paths {
                 .and_then(Path::parent)
                 .map_or_else(|| root.join("target"), Path::to_path_buf),
         };
-        let full = root
-            .parent()
-            .map_or_else(|| root.join("shared"), |p| p.join("shared"))
-            .join("specs/unified-full-openapi.yaml");
         Ok(Self {
             shipped: root.join("spec/unified-connection.yaml"),
-            full,
+            full: root.join("tests/fixtures/real-world/unified-full-openapi.yaml"),
             scratch: target.join("xtask-bench"),
             target,
             cargo: std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()),
@@ -301,16 +297,17 @@ fn measure(args: &Args) -> anyhow::Result<bool> {
     report.figures.insert("profile".into(), json!(PROFILE));
     report.figures.insert("effort".into(), json!(effort.name()));
 
+    if !paths.full.is_file() {
+        bail!(
+            "the full Unified.to document is missing: {}",
+            paths.full.display()
+        );
+    }
     let mut specs: Vec<(&str, &Path)> = vec![("shipped", &paths.shipped)];
     if effort == Effort::Smoke {
         eprintln!("bench: a smoke run measures the shipped spec only");
-    } else if paths.full.is_file() {
-        specs.push(("full", &paths.full));
     } else {
-        eprintln!(
-            "bench: {} not found: measurements of the full document are skipped",
-            paths.full.display()
-        );
+        specs.push(("full", &paths.full));
     }
     run_generator_sections(args, &paths, &specs, &mut report);
     run_build_sections(args, &paths, &specs, &mut report);

@@ -60,6 +60,12 @@ pub fn module(api: &Api) -> TokenStream {
         #title
         ///
         /// Made with [`Client::builder`]. Cheap to clone: clones share one connection pool.
+        ///
+        /// # Errors
+        ///
+        /// Every method fails with [`Error::Api`] when the server answers with an error
+        /// status, [`Error::Decode`] when a success response does not match the API
+        /// description, [`Error::Transport`] or [`Error::Timeout`] when no response arrives.
         #[derive(Debug, Clone)]
         pub struct Client {
             #unread

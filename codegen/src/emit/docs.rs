@@ -3,8 +3,10 @@
 //! Descriptions are CommonMark written for other tools. Rendered as they are, they can
 //! break `cargo doc -D warnings` or even `cargo test` (a fenced block is a doctest, an
 //! indented block too). So: fences become `text` blocks, indentation outside fences is
-//! dropped, `<`, `[` and `]` are escaped outside code spans (no stray HTML, no broken
-//! intra-doc links), and bare URLs become autolinks.
+//! dropped (but for the lines that go on with a list item's text, which are indented to
+//! that text: a wrapped item is not a lazy continuation), `<`, `[` and `]` are escaped
+//! outside code spans (no stray HTML, no broken intra-doc links), and bare URLs become
+//! autolinks.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -124,17 +126,6 @@ fn wrap(line: &str, out: &mut Vec<String>) {
     out.push(current);
 }
 
-/// The width of a list item's marker and its space (`- ` is 2, `10. ` is 4).
-fn list_marker(line: &str) -> Option<usize> {
-    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
-    let marker = match line.as_bytes().get(digits) {
-        Some(b'-' | b'*' | b'+') if digits == 0 => 1,
-        Some(b'.' | b')') if (1..=9).contains(&digits) => digits + 1,
-        _ => return None,
-    };
-    (line.as_bytes().get(marker) == Some(&b' ')).then_some(marker + 1)
-}
-
 /// Whether a word at the start of a line would begin a block of its own.
 fn starts_block(word: &str) -> bool {
     matches!(word, "-" | "*" | "+" | ">" | "=" | "|")
@@ -150,6 +141,8 @@ fn starts_block(word: &str) -> bool {
 pub fn sanitize(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 16);
     let mut fence: Option<&str> = None;
+    // The text column of the list item the previous lines belong to.
+    let mut list_item: Option<usize> = None;
     for raw in text.replace("\r\n", "\n").replace('\r', "\n").lines() {
         let line = raw.trim_start();
         if let Some(marker) = fence {
@@ -161,10 +154,21 @@ pub fn sanitize(text: &str) -> String {
             }
         } else if let Some(marker) = ["```", "~~~"].into_iter().find(|m| line.starts_with(m)) {
             fence = Some(marker);
+            list_item = None;
             out.push_str(marker);
             out.push_str("text");
         } else {
-            out.push_str(&escape_line(line.trim_end()));
+            let line = line.trim_end();
+            if line.is_empty() || ends_list_item(line) {
+                list_item = None;
+            } else if let Some(width) = list_marker(line) {
+                list_item = Some(width);
+            } else if let Some(width) = list_item {
+                // A line that goes on with a list item's text: indented to that text, as
+                // in the spec, not left lazy at the margin.
+                out.extend(std::iter::repeat_n(' ', width));
+            }
+            out.push_str(&escape_line(line));
         }
         out.push('\n');
     }
@@ -173,6 +177,35 @@ pub fn sanitize(text: &str) -> String {
         out.push('\n');
     }
     out.trim_end().to_owned()
+}
+
+/// Whether `line`, at the margin after a list item, starts a block of its own rather than
+/// going on with the item's text: a heading (`## Errors`) or a thematic break (`---`).
+fn ends_list_item(line: &str) -> bool {
+    let hashes = line.bytes().take_while(|&b| b == b'#').count();
+    let heading =
+        (1..=6).contains(&hashes) && matches!(line.as_bytes().get(hashes), None | Some(b' '));
+    let rule = ['-', '*', '_'].into_iter().any(|c| {
+        line.chars().all(|x| x == c || x == ' ') && line.chars().filter(|&x| x == c).count() >= 3
+    });
+    heading || rule
+}
+
+/// The width of the list marker `line` starts with, up to its text (`- ` is 2, `10. ` is
+/// 4, `*   ` is 4), if it starts with one: `-`, `*` or `+`, or one to nine digits and `.`
+/// or `)`, followed by one to four spaces (more make the text an indented code block).
+fn list_marker(line: &str) -> Option<usize> {
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    let marker = match line.as_bytes().get(digits) {
+        Some(b'-' | b'*' | b'+') if digits == 0 => 1,
+        Some(b'.' | b')') if (1..=9).contains(&digits) => digits + 1,
+        _ => return None,
+    };
+    let spaces = line[marker..].bytes().take_while(|&b| b == b' ').count();
+    match spaces {
+        1..=4 if spaces < line.len() - marker => Some(marker + spaces),
+        _ => None,
+    }
 }
 
 /// `text` with the code points that reorder text on screen (bidirectional overrides and
@@ -327,6 +360,51 @@ mod tests {
     #[test]
     fn a_lone_carriage_return_ends_a_line() {
         assert_eq!(doc_lines("`a\rb`\r\nc"), [" `a", " b`", " c"]);
+    }
+
+    #[test]
+    fn wrapped_list_items_are_indented_to_their_text() {
+        let spec = "Values:\n* `files` - only the files that\n      match\n* `folders` returns\nonly folders";
+        let docs = "Values:\n* `files` - only the files that\n  match\n* `folders` returns\n  only folders";
+        assert_eq!(sanitize(spec), docs);
+        assert_eq!(
+            sanitize("1. create, which takes\n a name\n10. then\nupload\n2) last\n   line"),
+            "1. create, which takes\n   a name\n10. then\n    upload\n2) last\n   line"
+        );
+        // The text column counts the spaces after the marker; nested items are flattened.
+        assert_eq!(
+            sanitize("-   wide\n      more\n  - nested\n    more"),
+            "-   wide\n    more\n- nested\n  more"
+        );
+    }
+
+    #[test]
+    fn a_list_item_ends_at_a_blank_line_heading_rule_or_fence() {
+        for text in [
+            "- item\n\nparagraph",
+            "- item\n## Heading",
+            "- item\n---\nafter",
+            "- item\n```text\ncode\n```",
+        ] {
+            assert_eq!(sanitize(text), text);
+        }
+        assert_eq!(sanitize("* * *\nafter"), "* * *\nafter");
+    }
+
+    #[test]
+    fn text_that_only_looks_like_a_list_marker_is_not_one() {
+        for text in [
+            "-5 degrees\nnext",
+            "1.5 is a number\nnext",
+            "**bold**\nnext",
+            "1234567890. too many digits\nnext",
+            "#hashtag\nnext",
+        ] {
+            assert_eq!(sanitize(text), text);
+        }
+        assert_eq!(list_marker("-     five spaces"), None);
+        assert_eq!(list_marker("- "), None);
+        assert_eq!(list_marker("123456789. nine digits"), Some(11));
     }
 
     #[test]

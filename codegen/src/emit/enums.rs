@@ -9,38 +9,29 @@ use crate::model::{Enum, TypeDef};
 /// The enum named by `def`, as source text: an invocation of the runtime's `open_enum!`,
 /// which writes the enum and its impls (`as_str`, `KNOWN`, `Display`, `FromStr`,
 /// `From<&str>`, `From<String>`, serde that never fails on an unknown value) from the list
-/// of values. Written as text, laid out as a person would, since a formatter leaves the
+/// of values, and ends the docs of the enum and of each variant with what every enum's
+/// say (how unlisted values are kept, the value on the wire). Written as text, laid out as a person would, since a formatter leaves the
 /// inside of a macro call as it finds it.
 pub fn open_enum(def: &TypeDef, e: &Enum, out: &mut String) {
-    let listed = format!(
-        "Values this version does not list are kept in [`{0}::{1}`] and written back unchanged, \
-         so a value added to the API later never breaks decoding.",
-        def.name, e.unknown
-    );
     if let Some(cfg) = super::gate::cfg_line(&def.gate) {
         out.push_str(&cfg);
     }
     out.push_str("crate::open_enum::open_enum! {\n");
-    comment(&docs::text(&def.docs, &[listed]), "    ", out);
+    comment(&docs::text(&def.docs, &[]), "    ", out);
     let _ = writeln!(out, "    {}, {} {{", def.name, e.unknown);
     for variant in &e.variants {
-        let text = if variant.docs.summary.is_none() && variant.docs.description.is_none() {
-            docs::code(&variant.wire)
-        } else {
-            docs::text(
-                &variant.docs,
-                &[format!("On the wire: {}.", docs::code(&variant.wire))],
-            )
-        };
-        comment(&text, "        ", out);
+        comment(&docs::text(&variant.docs, &[]), "        ", out);
         let wire = proc_macro2::Literal::string(&variant.wire);
         let _ = writeln!(out, "        {} = {wire},", variant.name);
     }
     out.push_str("    }\n}\n");
 }
 
-/// Writes `text` as `///` lines at `indent`.
+/// Writes `text` as `///` lines at `indent`; nothing for no text.
 fn comment(text: &str, indent: &str, out: &mut String) {
+    if text.trim().is_empty() {
+        return;
+    }
     for line in docs::doc_lines(text) {
         let _ = writeln!(out, "{indent}///{line}");
     }

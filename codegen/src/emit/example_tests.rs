@@ -16,7 +16,7 @@ pub fn file(api: &Api, options: &Options) -> Option<TokenStream> {
         proc_macro2::Span::call_site(),
     );
     // Each example is checked when its types are compiled.
-    let gated: Vec<(Vec<&crate::model::Gate>, TokenStream)> = api
+    let gated: Vec<(Vec<&crate::model::Gate>, bool, TokenStream)> = api
         .examples
         .iter()
         .filter(|example| example.mismatch.is_none())
@@ -30,16 +30,30 @@ pub fn file(api: &Api, options: &Options) -> Option<TokenStream> {
                     gates.push(&api.ty(*id).gate);
                 }
             });
-            (gates, quote! { (#pointer, #json, decode::<#ty>), })
+            let case = if example.form {
+                quote! { (#pointer, #json, decode_form::<#ty>), }
+            } else {
+                quote! { (#pointer, #json, decode::<#ty>), }
+            };
+            (gates, example.form, case)
         })
         .collect();
     if gated.is_empty() {
         return None;
     }
-    let readers: Vec<Vec<&crate::model::Gate>> =
-        gated.iter().map(|(gates, _)| gates.clone()).collect();
-    let unread = gate::unread_without_any(&readers);
-    let cases = gated.into_iter().map(|(gates, case)| {
+    // `decode` and `decode_form` may be unused where their examples are not compiled.
+    let readers = |form: bool| -> Vec<Vec<&crate::model::Gate>> {
+        gated
+            .iter()
+            .filter(|(_, is_form, _)| *is_form == form)
+            .map(|(gates, _, _)| gates.clone())
+            .collect()
+    };
+    let unread = (
+        gate::unread_without_any(&readers(false)),
+        gate::unread_without_any(&readers(true)),
+    );
+    let cases = gated.into_iter().map(|(gates, _, case)| {
         let cfg = gate::cfg_all(gates);
         quote!(#cfg #case)
     });
@@ -81,9 +95,8 @@ pub fn file(api: &Api, options: &Options) -> Option<TokenStream> {
             let mut failures = Vec::new();
             let mut decoded = 0;
             for (pointer, json, check) in examples {
-                let original: Value = serde_json::from_str(json).expect("an example is JSON");
                 match check(json) {
-                    Ok(encoded) => {
+                    Ok((original, encoded)) => {
                         decoded += 1;
                         if let Some(loss) = lost(&original, &encoded, "") {
                             failures.push(format!("{pointer}: {loss}"));
@@ -102,17 +115,66 @@ pub fn file(api: &Api, options: &Options) -> Option<TokenStream> {
     })
 }
 
-/// The decoding and comparing functions of the test file; `unread` is an attribute of
-/// `decode`.
-fn helpers(unread: Option<TokenStream>) -> TokenStream {
+/// The decoding and comparing functions of the test file; `unread` are attributes of
+/// `decode` and `decode_form`.
+fn helpers(unread: (Option<TokenStream>, Option<TokenStream>)) -> TokenStream {
+    let (unread_decode, unread_decode_form) = unread;
     quote! {
-        /// Decodes an example and encodes it again.
-        type Check = fn(&str) -> Result<Value, String>;
+        /// Decodes an example and encodes it again: the example and what encoding gave.
+        type Check = fn(&str) -> Result<(Value, Value), String>;
 
-        #unread
-        fn decode<T: serde::de::DeserializeOwned + serde::Serialize>(json: &str) -> Result<Value, String> {
+        #unread_decode
+        fn decode<T: serde::de::DeserializeOwned + serde::Serialize>(json: &str) -> Result<(Value, Value), String> {
+            let original: Value = serde_json::from_str(json).map_err(|e| format!("is not JSON: {e}"))?;
             let value: T = serde_json::from_str(json).map_err(|e| format!("does not decode: {e}"))?;
-            serde_json::to_value(&value).map_err(|e| format!("does not encode: {e}"))
+            let encoded = serde_json::to_value(&value).map_err(|e| format!("does not encode: {e}"))?;
+            Ok((original, encoded))
+        }
+
+        /// Decodes the example of a form body, written as the form it stands for, and
+        /// encodes it again; both as forms read back into objects of text.
+        #unread_decode_form
+        fn decode_form<T: serde::de::DeserializeOwned + serde::Serialize>(json: &str) -> Result<(Value, Value), String> {
+            let original: Value = serde_json::from_str(json).map_err(|e| format!("is not JSON: {e}"))?;
+            let pairs = form_pairs(&original);
+            let form = serde_html_form::to_string(&pairs).map_err(|e| format!("is not a form: {e}"))?;
+            let value: T = serde_html_form::from_str(&form).map_err(|e| format!("does not decode: {e}"))?;
+            let encoded = serde_html_form::to_string(&value).map_err(|e| format!("does not encode: {e}"))?;
+            let back: Vec<(String, String)> = serde_html_form::from_str(&encoded).map_err(|e| format!("encodes no form: {e}"))?;
+            Ok((form_object(pairs), form_object(back)))
+        }
+
+        /// The pairs a form writes for an example's object: text as it is, other scalars
+        /// as their JSON text, each value of a list under the same key.
+        fn form_pairs(example: &Value) -> Vec<(String, String)> {
+            let text = |value: &Value| match value {
+                Value::String(text) => text.clone(),
+                other => other.to_string(),
+            };
+            let mut pairs = Vec::new();
+            for (key, value) in example.as_object().into_iter().flatten() {
+                match value {
+                    Value::Null => {}
+                    Value::Array(items) => pairs.extend(items.iter().map(|item| (key.clone(), text(item)))),
+                    other => pairs.push((key.clone(), text(other))),
+                }
+            }
+            pairs
+        }
+
+        /// A form's pairs as an object: a key's text, or its texts when it repeats.
+        fn form_object(pairs: Vec<(String, String)>) -> Value {
+            let mut object = serde_json::Map::new();
+            for (key, text) in pairs {
+                match object.get_mut(&key) {
+                    None => {
+                        object.insert(key, Value::String(text));
+                    }
+                    Some(Value::Array(texts)) => texts.push(Value::String(text)),
+                    Some(first) => *first = Value::Array(vec![first.take(), Value::String(text)]),
+                }
+            }
+            Value::Object(object)
         }
 
         /// What `encoded` lost of `original`, if anything: a property gone or changed. A
@@ -146,6 +208,10 @@ fn helpers(unread: Option<TokenStream>) -> TokenStream {
             }
             let instant = |text: &str| text.parse::<chrono::DateTime<chrono::Utc>>().ok();
             if let (Some(a), Some(b)) = (instant(a), instant(b)) {
+                return a == b;
+            }
+            // A form's numbers are text: `1.50` and `1.5` are the same number.
+            if let (Ok(a), Ok(b)) = (a.parse::<f64>(), b.parse::<f64>()) {
                 return a == b;
             }
             a.eq_ignore_ascii_case(b) && a.len() == 36

@@ -42,6 +42,7 @@ serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 serde_path_to_error = "0.1"
 serde_html_form = "0.2"
+serde_with = {{ version = "3", default-features = false, features = ["macros"] }}
 thiserror = "2"
 tokio = {{ version = "1", features = ["time"] }}
 {uuid}"#,

@@ -63,23 +63,30 @@ fn pair(api: &Api, op: &Operation, body: Option<&Body>, names: (&str, &str)) -> 
     let send = send_expr(api, op);
     let doc = method_docs(api, op, body);
     let full_doc = docs::lines(&format!(
-        "[`Client::{name}`], returning the response's status and headers with its value."
+        "[`Client::{name}`], with the response's status and headers."
     ));
     let deprecated = op
         .deprecated
         .then(|| quote!(#[deprecated(note = "deprecated in the API description")]));
     let many = many_arguments(args.len());
-    let allow_deprecated = op.deprecated.then(|| quote!(#[allow(deprecated)]));
     let gate = super::gate::cfg(&op.gate);
+    // An attribute cannot mark an expression: a call of a deprecated method is a statement.
+    let call = if op.deprecated {
+        quote! {
+            #[allow(deprecated)]
+            let response = self.#full(#(#names),*).await;
+            response.map(crate::Response::into_value)
+        }
+    } else {
+        quote!(self.#full(#(#names),*).await.map(crate::Response::into_value))
+    };
     quote! {
         #doc
         #gate
         #deprecated
         #many
         pub async fn #plain(&self, #(#args),*) -> Result<#output, Error> {
-            #allow_deprecated
-            let response = self.#full(#(#names),*).await;
-            response.map(crate::Response::into_value)
+            #call
         }
 
         #full_doc
@@ -343,12 +350,6 @@ fn method_docs(api: &Api, op: &Operation, body: Option<&Body>) -> TokenStream {
         }
     }
     extra.extend(responses::errors_doc(api, op));
-    extra.push(
-        "# Errors\n\n[`Error::Api`] when the server answers with an error status, \
-         [`Error::Decode`] when a success response does not match the API description, \
-         [`Error::Transport`] or [`Error::Timeout`] when no response arrives."
-            .to_owned(),
-    );
     let mut own = op.docs.clone();
     if own.summary.is_none() && own.description.is_none() {
         own.summary = Some(format!("Calls `{}`.", op.name));

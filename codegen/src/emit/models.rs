@@ -118,11 +118,13 @@ fn struct_def(api: &Api, def: &TypeDef, strukt: &Struct, defaults: &mut Defaults
         .then(|| quote!(#[allow(deprecated)]));
     let allow_undocumented = allow_undocumented_fields(strukt);
     let gate = gate::cfg(&def.gate);
+    let skip_none = skips_none(strukt);
     quote! {
         #doc
         #gate
         #deprecated
         #allow_undocumented
+        #skip_none
         #[derive(#(#derives,)* serde::Serialize, serde::Deserialize)]
         pub struct #name {
             #( #fields )*
@@ -335,13 +337,11 @@ fn field_def(
             #gate
             pub(super) fn #function_ident() -> #field_ty { #literal }
         });
-    } else if field.is_option() || strukt.partial {
-        if field.required && !strukt.partial {
-            serde_args.push(quote!(default));
-        } else {
-            serde_args.push(quote!(default, skip_serializing_if = "Option::is_none"));
-        }
     }
+    // Other `Option` fields are left out when `None`, by the struct's
+    // `skip_serializing_none` (see `skips_none`), and read as `None` when absent, as serde
+    // reads every `Option`; a required one is sent as `null`.
+    let always = sends_null(strukt, field).then(|| quote!(#[serialize_always]));
     let serde = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
     let deprecated = field
         .deprecated
@@ -350,10 +350,25 @@ fn field_def(
     let tokens = quote! {
         #doc
         #serde
+        #always
         #deprecated
         pub #name: #field_ty,
     };
     (tokens, default_fn)
+}
+
+/// Whether a field is an `Option` sent as `null` when it is `None`: a required nullable
+/// field (of a struct that is not a partial update).
+fn sends_null(strukt: &Struct, field: &Field) -> bool {
+    field.is_option() && field.required && !strukt.partial
+}
+
+/// `#[serde_with::skip_serializing_none]`, which leaves out the `Option` fields that are
+/// `None` (but those marked `#[serialize_always]`, and a partial update's clearable fields,
+/// which say when they are left out themselves), for a struct with `Option` fields.
+fn skips_none(strukt: &Struct) -> Option<TokenStream> {
+    (strukt.partial || strukt.fields.iter().any(Field::is_option))
+        .then(|| quote!(#[serde_with::skip_serializing_none]))
 }
 
 /// A field's docs (see [`field_doc_text`]).

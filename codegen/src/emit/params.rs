@@ -13,8 +13,23 @@ use crate::model::{Api, Operation, Param, ParamLocation, ParamStyle, Scalar, Ty,
 pub fn params_struct(api: &Api, op: &Operation) -> Option<TokenStream> {
     let params_type = op.params_type.as_ref()?;
     let name = ident(params_type);
-    let doc = format!(" The parameters of [`Client::{}`].", op.name);
-    let doc = docs::lines(doc.trim_start());
+    let gate = super::gate::cfg(&op.gate);
+    let shared = op
+        .params_same_as
+        .and_then(|index| api.operations.get(index));
+    if let Some(first) = shared {
+        let doc = docs::lines(&format!(
+            "The parameters of [`Client::{}`], the same as those of [`Client::{}`].",
+            op.name, first.name
+        ));
+        let first_type = ident(first.params_type.as_deref().unwrap_or(params_type));
+        return Some(quote! {
+            #doc
+            #gate
+            pub type #name = #first_type;
+        });
+    }
+    let doc = docs::lines(&format!("The parameters of [`Client::{}`].", op.name));
     let fields = op.params.iter().map(|param| field(api, param));
     let derive_default = op.params.iter().all(|p| !p.required);
     let mut derives = vec![quote!(Debug), quote!(Clone), quote!(PartialEq)];
@@ -25,24 +40,13 @@ pub fn params_struct(api: &Api, op: &Operation) -> Option<TokenStream> {
         (
             ParamLocation::Query,
             "query",
-            quote!(String),
             "The query pairs, in declaration order.",
         ),
-        (
-            ParamLocation::Header,
-            "headers",
-            quote!(&'static str),
-            "The header pairs.",
-        ),
-        (
-            ParamLocation::Cookie,
-            "cookies",
-            quote!(&'static str),
-            "The cookie pairs.",
-        ),
+        (ParamLocation::Header, "headers", "The header pairs."),
+        (ParamLocation::Cookie, "cookies", "The cookie pairs."),
     ]
     .into_iter()
-    .filter_map(|(location, name, key, doc)| encoder(api, op, location, name, &key, doc));
+    .filter_map(|(location, name, doc)| encoder(api, op, location, name, doc));
     let deprecated = op
         .params
         .iter()
@@ -53,7 +57,6 @@ pub fn params_struct(api: &Api, op: &Operation) -> Option<TokenStream> {
         .iter()
         .any(|param| param_doc_text(param).is_empty());
     let allow_undocumented = docs::allow_undocumented(undocumented);
-    let gate = super::gate::cfg(&op.gate);
     Some(quote! {
         #doc
         #gate
@@ -106,13 +109,13 @@ fn param_doc_text(param: &Param) -> String {
     docs::text(&param.docs, &extra)
 }
 
-/// The function writing the parameters of one location as name-value pairs.
+/// The function writing the parameters of one location as name-value pairs: one call of
+/// the runtime's `Pairs` per parameter.
 fn encoder(
     api: &Api,
     op: &Operation,
     location: ParamLocation,
     name: &str,
-    key: &TokenStream,
     doc: &str,
 ) -> Option<TokenStream> {
     let params: Vec<&Param> = op
@@ -124,113 +127,54 @@ fn encoder(
         return None;
     }
     let name = ident(name);
-    let owned_keys = location == ParamLocation::Query;
-    let pushes = params.iter().map(|param| {
-        let field = ident(&param.name);
-        let push = pairs_of(api, param, owned_keys);
-        if param.required {
-            quote! { { let values = &self.#field; #push } }
-        } else {
-            quote! { if let Some(values) = &self.#field { #push } }
-        }
-    });
-    let doc = format!(" {doc}");
-    let doc = docs::lines(doc.trim_start());
+    let calls = params.iter().map(|param| pairs_call(api, param));
+    let doc = docs::lines(doc);
     Some(quote! {
         #doc
-        pub(crate) fn #name(&self) -> Vec<(#key, String)> {
-            let mut pairs = Vec::new();
-            #( #pushes )*
-            pairs
+        pub(crate) fn #name(&self) -> crate::request::Pairs {
+            crate::request::Pairs::default() #( #calls )*
         }
     })
 }
 
-/// Statements pushing the pairs of one parameter, whose value is `values` (a reference).
-fn pairs_of(api: &Api, param: &Param, owned_keys: bool) -> TokenStream {
+/// The `Pairs` call writing one parameter, as its type and style say.
+fn pairs_call(api: &Api, param: &Param) -> TokenStream {
     let wire = param.wire.as_str();
-    let key = if owned_keys {
-        quote!(#wire.to_owned())
+    let field = ident(&param.name);
+    let value = if param.required {
+        quote!(Some(&self.#field))
     } else {
-        quote!(#wire)
+        quote!(self.#field.as_ref())
     };
+    let in_query = param.location == ParamLocation::Query;
     match ty::resolve(api, &param.ty) {
-        Ty::Vec(inner) => {
-            let value = text_of(api, inner, quote!(value));
-            let strings = matches!(ty::resolve(api, inner), Ty::Scalar(Scalar::String));
-            match (param.style, owned_keys) {
-                (ParamStyle::FormExploded, true) => {
-                    quote!(for value in values { pairs.push((#key, #value)); })
-                }
-                // Strings are joined as they are (a `map` that only clones is one clippy
-                // refuses).
-                (style, _) if strings => {
-                    let separator = separator(style);
-                    quote! {
-                        if !values.is_empty() {
-                            pairs.push((#key, values.join(#separator)));
-                        }
-                    }
-                }
-                (style, _) => {
-                    let separator = separator(style);
-                    quote! {
-                        if !values.is_empty() {
-                            let joined: Vec<String> = values.iter().map(|value| #value).collect();
-                            pairs.push((#key, joined.join(#separator)));
-                        }
-                    }
-                }
-            }
-        }
-        ty @ (Ty::Map(_) | Ty::Named(_)) if is_object(api, ty) => {
-            object_pairs(api, ty, wire, param.style, owned_keys)
-        }
-        ty => {
-            let value = text_of(api, ty, quote!(values));
-            quote!(pairs.push((#key, #value));)
-        }
-    }
-}
-
-/// Statements pushing an object parameter: its properties as pairs of their own
-/// (exploded `form`), `name[key]` pairs (`deepObject`), or one `key,value,...` value.
-fn object_pairs(
-    api: &Api,
-    ty: &Ty,
-    wire: &str,
-    style: ParamStyle,
-    owned_keys: bool,
-) -> TokenStream {
-    let entries = match ty {
-        Ty::Map(inner) => {
-            let value = text_of(api, inner, quote!(value));
-            quote!(values.iter().map(|(key, value)| (key.clone(), #value)).collect::<Vec<(String, String)>>())
-        }
-        _ => quote!(crate::request::object_entries(values)),
-    };
-    match (style, owned_keys) {
-        (ParamStyle::FormExploded, true) => quote! {
-            pairs.extend(#entries);
-        },
-        (ParamStyle::DeepObject, true) => quote! {
-            for (key, value) in #entries {
-                pairs.push((format!("{}[{key}]", #wire), value));
-            }
-        },
-        _ => {
-            let key = if owned_keys {
-                quote!(#wire.to_owned())
+        Ty::Vec(item) => {
+            let mut items = if param.required {
+                quote!(self.#field.iter())
             } else {
-                quote!(#wire)
+                quote!(self.#field.iter().flatten())
             };
-            quote! {
-                let joined: Vec<String> = (#entries).into_iter().flat_map(|(key, value)| [key, value]).collect();
-                if !joined.is_empty() {
-                    pairs.push((#key, joined.join(",")));
+            if let Some(text) = text_of(api, item) {
+                items = quote!(#items.map(#text));
+            }
+            match param.style {
+                ParamStyle::FormExploded if in_query => quote!(.each(#wire, #items)),
+                style => {
+                    let separator = separator(style);
+                    quote!(.joined(#wire, #items, #separator))
                 }
             }
         }
+        ty if is_object(api, ty) => match param.style {
+            ParamStyle::FormExploded if in_query => quote!(.properties(#value)),
+            ParamStyle::DeepObject if in_query => quote!(.deep(#wire, #value)),
+            _ => quote!(.flattened(#wire, #value)),
+        },
+        ty => match text_of(api, ty) {
+            Some(text) if param.required => quote!(.each(#wire, [#text(&self.#field)])),
+            Some(text) => quote!(.each(#wire, #value.map(#text))),
+            None => quote!(.each(#wire, #value)),
+        },
     }
 }
 
@@ -252,19 +196,16 @@ fn separator(style: ParamStyle) -> &'static str {
     }
 }
 
-/// An expression turning `value` (a reference to a `ty`) into parameter text.
-pub fn text_of(api: &Api, ty: &Ty, value: TokenStream) -> TokenStream {
+/// A function turning a reference to a value of `ty` into its parameter text, for types
+/// whose `Display` is not that text; `None` for those written by `Display` (strings,
+/// numbers, booleans, UUIDs, dates, enums).
+fn text_of(api: &Api, ty: &Ty) -> Option<TokenStream> {
     match ty::resolve(api, ty) {
-        Ty::Scalar(Scalar::String) => quote!(#value.clone()),
-        Ty::Scalar(Scalar::DateTime) => {
-            quote!(#value.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
-        }
-        Ty::Scalar(Scalar::Json) => quote!(crate::request::param_text(#value)),
-        Ty::Scalar(_) => quote!(#value.to_string()),
-        Ty::Named(id) if matches!(api.ty(*id).kind, TypeKind::Enum(_)) => {
-            quote!(#value.as_str().to_owned())
-        }
-        _ => quote!(crate::request::param_text(#value)),
+        Ty::Scalar(Scalar::DateTime) => Some(quote!(crate::request::date_time_text)),
+        Ty::Scalar(Scalar::Json) => Some(quote!(crate::request::param_text)),
+        Ty::Scalar(_) => None,
+        Ty::Named(id) if matches!(api.ty(*id).kind, TypeKind::Enum(_)) => None,
+        _ => Some(quote!(crate::request::param_text)),
     }
 }
 

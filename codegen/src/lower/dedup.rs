@@ -8,6 +8,10 @@
 //! name; the merge repeats until no more types are equal, since merging the types two
 //! structs hold can make those structs equal. Component schemas are never merged: their
 //! names are the description's own.
+//!
+//! Operations with the same parameters (and tags, so a per-tag feature never removes a
+//! struct another tag names) share one parameter struct: the later ones' names are aliases
+//! of the first's.
 
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
@@ -36,6 +40,24 @@ pub fn merge_identical(api: &mut Api, inline: &BTreeMap<TypeId, Pointer>) {
     }
     note_every_place(api, inline, &merged_into);
     drop_copies(api, &merged_into);
+}
+
+/// Points each operation whose parameters (and tags) are those of an earlier operation
+/// at it (see [`crate::model::Operation::params_same_as`]).
+pub fn share_identical_params(api: &mut Api) {
+    let mut first_of: HashMap<String, usize> = HashMap::new();
+    for (index, op) in api.operations.iter_mut().enumerate() {
+        if op.params.is_empty() {
+            continue;
+        }
+        let key = format!("{:?} {:?}", op.tags, op.params);
+        match first_of.entry(key) {
+            Entry::Occupied(first) => op.params_same_as = Some(*first.get()),
+            Entry::Vacant(slot) => {
+                slot.insert(index);
+            }
+        }
+    }
 }
 
 /// The types equal to an earlier one, each with the one it equals.

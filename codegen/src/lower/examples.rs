@@ -18,7 +18,12 @@ pub(super) fn check(api: &mut Api, diagnostics: &mut Diagnostics) {
     let mut verdicts = Vec::with_capacity(api.examples.len());
     for example in &api.examples {
         let checker = Checker { api };
-        verdicts.push(checker.fits(&example.ty, &example.value, MAX_DEPTH).err());
+        let verdict = if example.form {
+            checker.form_fits(&example.ty, &example.value)
+        } else {
+            checker.fits(&example.ty, &example.value, MAX_DEPTH)
+        };
+        verdicts.push(verdict.err());
     }
     for (example, verdict) in api.examples.iter_mut().zip(verdicts) {
         if let Some(problem) = &verdict {
@@ -160,6 +165,107 @@ impl Checker<'_> {
             (Some(ty), _) => self.fits(ty, value, depth),
         }
     }
+}
+
+impl Checker<'_> {
+    /// Whether the example of a form body decodes as `ty`, once written as a form: an
+    /// object of text values (JSON scalars are written as their text), a list being a key
+    /// repeated (a single value is a list of one).
+    fn form_fits(&self, ty: &Ty, value: &Value) -> Result<(), String> {
+        let strukt = match self.resolve(ty) {
+            Ty::Named(id) => match &self.api.ty(*id).kind {
+                TypeKind::Struct(strukt) => strukt,
+                _ => return Err("a form body is an object".to_owned()),
+            },
+            _ => return Err("a form body is an object".to_owned()),
+        };
+        let Value::Object(entries) = value else {
+            return Err(expected("an object", value));
+        };
+        for field in &strukt.fields {
+            match entries.get(&field.wire) {
+                None | Some(Value::Null) if field.is_option() || field.default.is_some() => {}
+                None | Some(Value::Null) => {
+                    return Err(format!("the required property `{}` is missing", field.wire));
+                }
+                Some(found) => self
+                    .form_value_fits(field.value_ty(), found)
+                    .map_err(|e| at(&field.wire, &e))?,
+            }
+        }
+        let undeclared = entries
+            .keys()
+            .find(|key| !strukt.fields.iter().any(|f| f.wire == **key));
+        match (undeclared, &strukt.extra) {
+            (Some(key), Extra::Forbidden) => Err(format!(
+                "`{key}` is not a declared property, and others are not allowed"
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// Whether one property of a form decodes as `ty`: a list from an array or a single
+    /// value, anything else from one value.
+    fn form_value_fits(&self, ty: &Ty, value: &Value) -> Result<(), String> {
+        match (self.resolve(ty), value) {
+            (Ty::Vec(item), Value::Array(items)) => {
+                items
+                    .iter()
+                    .enumerate()
+                    .try_for_each(|(index, item_value)| {
+                        self.form_text_fits(item, item_value)
+                            .map_err(|e| at(index, &e))
+                    })
+            }
+            (Ty::Vec(item), single) => self.form_text_fits(item, single),
+            (other, single) => self.form_text_fits(other, single),
+        }
+    }
+
+    /// Whether one value of a form, as text, decodes as `ty` (a scalar or an enum).
+    fn form_text_fits(&self, ty: &Ty, value: &Value) -> Result<(), String> {
+        let text = match value {
+            Value::String(text) => text.clone(),
+            Value::Number(number) => number.to_string(),
+            Value::Bool(flag) => flag.to_string(),
+            other => return Err(expected("a value a form can hold", other)),
+        };
+        match self.resolve(ty) {
+            Ty::Scalar(scalar) => scalar_fits(*scalar, &as_form_reads(*scalar, text)),
+            Ty::Named(id) if matches!(self.api.ty(*id).kind, TypeKind::Enum(_)) => Ok(()),
+            _ => Err("a form value cannot hold an object or a list".to_owned()),
+        }
+    }
+
+    /// `ty` with aliases followed and nullability left out.
+    fn resolve<'t>(&'t self, mut ty: &'t Ty) -> &'t Ty {
+        for _ in 0..=self.api.types.len() {
+            match ty {
+                Ty::Option(inner) => ty = inner,
+                Ty::Named(id) => match &self.api.ty(*id).kind {
+                    TypeKind::Alias(inner) => ty = inner,
+                    _ => return ty,
+                },
+                _ => return ty,
+            }
+        }
+        ty
+    }
+}
+
+/// The JSON value a form's `text` becomes once the generated crate reads it as `scalar`:
+/// a number or a boolean when the text spells one, the text itself otherwise.
+fn as_form_reads(scalar: Scalar, text: String) -> Value {
+    let parsed = match scalar {
+        Scalar::Bool => text.parse::<bool>().ok().map(Value::from),
+        Scalar::F64 => text.parse::<f64>().ok().map(Value::from),
+        Scalar::U8 | Scalar::U16 | Scalar::U32 | Scalar::U64 => {
+            text.parse::<u64>().ok().map(Value::from)
+        }
+        _ if scalar.is_integer() => text.parse::<i64>().ok().map(Value::from),
+        _ => None,
+    };
+    parsed.unwrap_or(Value::String(text))
 }
 
 /// Whether a JSON value decodes as a scalar, with the parsers the generated crate uses.

@@ -55,6 +55,7 @@ pub fn lower(document: &Document, diagnostics: &mut Diagnostics) -> Option<Api> 
         features: Vec::new(),
     };
     dedup::merge_identical(&mut api, &lowerer.inline_types);
+    dedup::share_identical_params(&mut api);
     derive::box_recursive_fields(&mut api);
     derive::check_defaults(&mut api);
     derive::request_types(&mut api, &mut lowerer.type_names);

@@ -192,12 +192,13 @@ impl<'a> Lowerer<'a> {
             path_params,
             params,
             params_type,
+            params_same_as: None,
+            tags: operation.tags.clone(),
             body,
             other_bodies,
             responses,
             security,
             paging,
-            tags: operation.tags.clone(),
             gate: crate::model::Gate::Always,
         })
     }

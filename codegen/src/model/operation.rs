@@ -63,6 +63,11 @@ pub struct Operation {
     pub params: Vec<Param>,
     /// The name of that struct, when there are any such parameters.
     pub params_type: Option<String>,
+    /// An earlier operation with the same parameters (and tags), by index in
+    /// [`super::Api::operations`]: `params_type` is then another name of its struct.
+    pub params_same_as: Option<usize>,
+    /// Its `tags`, in the description's order.
+    pub tags: Vec<String>,
     /// The request body, in the media type a caller most likely wants (see
     /// [`Operation::other_bodies`]).
     pub body: Option<Body>,
@@ -74,8 +79,6 @@ pub struct Operation {
     pub security: Security,
     /// How a list operation pages, when it does.
     pub paging: Option<Paging>,
-    /// `tags`, as the description writes them.
-    pub tags: Vec<String>,
     /// The features that compile the operation: those of its tags.
     pub gate: Gate,
 }

@@ -128,6 +128,12 @@ impl ClientBuilder {
 /// A client of the Wire.
 ///
 /// Made with [`Client::builder`]. Cheap to clone: clones share one connection pool.
+///
+/// # Errors
+///
+/// Every method fails with [`Error::Api`] when the server answers with an error
+/// status, [`Error::Decode`] when a success response does not match the API
+/// description, [`Error::Transport`] or [`Error::Timeout`] when no response arrives.
 #[derive(Debug, Clone)]
 pub struct Client {
     #[cfg_attr(
@@ -149,22 +155,15 @@ impl Client {
     /// Needs the crate's `messages` feature.
     ///
     /// `GET /messages`
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a
-    /// success response does not match the API description, [`Error::Transport`] or
-    /// [`Error::Timeout`] when no response arrives.
     #[cfg(feature = "messages")]
     pub async fn list_messages(
         &self,
         params: &ListMessagesParams,
     ) -> Result<MessagePage, Error> {
-        let response = self.list_messages_with_response(params).await;
-        response.map(crate::Response::into_value)
+        self.list_messages_with_response(params).await.map(crate::Response::into_value)
     }
 
-    /// [`Client::list_messages`], returning the response's status and headers with its value.
+    /// [`Client::list_messages`], with the response's status and headers.
     #[cfg(feature = "messages")]
     pub async fn list_messages_with_response(
         &self,
@@ -188,19 +187,12 @@ impl Client {
     ///
     /// An error response's body, when it matches the API description, is available as a
     /// [`Failure`] from [`ApiError::typed`](crate::ApiError::typed).
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a
-    /// success response does not match the API description, [`Error::Transport`] or
-    /// [`Error::Timeout`] when no response arrives.
     #[cfg(feature = "messages")]
     pub async fn create_message(&self, body: &NewMessage) -> Result<Message, Error> {
-        let response = self.create_message_with_response(body).await;
-        response.map(crate::Response::into_value)
+        self.create_message_with_response(body).await.map(crate::Response::into_value)
     }
 
-    /// [`Client::create_message`], returning the response's status and headers with its value.
+    /// [`Client::create_message`], with the response's status and headers.
     #[cfg(feature = "messages")]
     pub async fn create_message_with_response(
         &self,
@@ -229,23 +221,17 @@ impl Client {
     ///
     /// An error response's body, when it matches the API description, is available as a
     /// [`Failure`] from [`ApiError::typed`](crate::ApiError::typed).
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a
-    /// success response does not match the API description, [`Error::Transport`] or
-    /// [`Error::Timeout`] when no response arrives.
     #[cfg(feature = "messages")]
     pub async fn create_message_form(
         &self,
         body: &NewMessage,
     ) -> Result<Message, Error> {
-        let response = self.create_message_form_with_response(body).await;
-        response.map(crate::Response::into_value)
+        self.create_message_form_with_response(body)
+            .await
+            .map(crate::Response::into_value)
     }
 
-    /// [`Client::create_message_form`], returning the response's status and headers with its
-    /// value.
+    /// [`Client::create_message_form`], with the response's status and headers.
     #[cfg(feature = "messages")]
     pub async fn create_message_form_with_response(
         &self,
@@ -272,19 +258,12 @@ impl Client {
     ///
     /// An error response's body, when it matches the API description, is available as a
     /// [`GetMessageError`] from [`ApiError::typed`](crate::ApiError::typed).
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a
-    /// success response does not match the API description, [`Error::Transport`] or
-    /// [`Error::Timeout`] when no response arrives.
     #[cfg(feature = "messages")]
     pub async fn get_message(&self, sid: &str) -> Result<GetMessageResponse, Error> {
-        let response = self.get_message_with_response(sid).await;
-        response.map(crate::Response::into_value)
+        self.get_message_with_response(sid).await.map(crate::Response::into_value)
     }
 
-    /// [`Client::get_message`], returning the response's status and headers with its value.
+    /// [`Client::get_message`], with the response's status and headers.
     #[cfg(feature = "messages")]
     pub async fn get_message_with_response(
         &self,
@@ -314,19 +293,12 @@ impl Client {
     /// Needs the crate's `messages` feature.
     ///
     /// `DELETE /messages/{sid}`
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a
-    /// success response does not match the API description, [`Error::Transport`] or
-    /// [`Error::Timeout`] when no response arrives.
     #[cfg(feature = "messages")]
     pub async fn delete_message(&self, sid: &str) -> Result<(), Error> {
-        let response = self.delete_message_with_response(sid).await;
-        response.map(crate::Response::into_value)
+        self.delete_message_with_response(sid).await.map(crate::Response::into_value)
     }
 
-    /// [`Client::delete_message`], returning the response's status and headers with its value.
+    /// [`Client::delete_message`], with the response's status and headers.
     #[cfg(feature = "messages")]
     pub async fn delete_message_with_response(
         &self,
@@ -349,22 +321,15 @@ impl Client {
     ///
     /// An error response's body, when it matches the API description, is available as a
     /// [`Problem`](crate::Problem) from [`ApiError::typed`](crate::ApiError::typed).
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a
-    /// success response does not match the API description, [`Error::Transport`] or
-    /// [`Error::Timeout`] when no response arrives.
     #[cfg(feature = "files")]
     pub async fn upload_file(
         &self,
         body: &UploadFileMultipart,
     ) -> Result<StoredFile, Error> {
-        let response = self.upload_file_with_response(body).await;
-        response.map(crate::Response::into_value)
+        self.upload_file_with_response(body).await.map(crate::Response::into_value)
     }
 
-    /// [`Client::upload_file`], returning the response's status and headers with its value.
+    /// [`Client::upload_file`], with the response's status and headers.
     #[cfg(feature = "files")]
     pub async fn upload_file_with_response(
         &self,
@@ -392,19 +357,12 @@ impl Client {
     ///
     /// An error response's body, when it matches the API description, is available as a
     /// [`Problem`](crate::Problem) from [`ApiError::typed`](crate::ApiError::typed).
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a
-    /// success response does not match the API description, [`Error::Transport`] or
-    /// [`Error::Timeout`] when no response arrives.
     #[cfg(feature = "files")]
     pub async fn download_file(&self, id: &str) -> Result<crate::Download, Error> {
-        let response = self.download_file_with_response(id).await;
-        response.map(crate::Response::into_value)
+        self.download_file_with_response(id).await.map(crate::Response::into_value)
     }
 
-    /// [`Client::download_file`], returning the response's status and headers with its value.
+    /// [`Client::download_file`], with the response's status and headers.
     #[cfg(feature = "files")]
     pub async fn download_file_with_response(
         &self,
@@ -429,24 +387,18 @@ impl Client {
     /// `PUT /files/{id}/content`
     ///
     /// The body is sent as `application/octet-stream`.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a
-    /// success response does not match the API description, [`Error::Transport`] or
-    /// [`Error::Timeout`] when no response arrives.
     #[cfg(feature = "files")]
     pub async fn put_file_content(
         &self,
         id: &str,
         body: impl Into<crate::Upload>,
     ) -> Result<(), Error> {
-        let response = self.put_file_content_with_response(id, body).await;
-        response.map(crate::Response::into_value)
+        self.put_file_content_with_response(id, body)
+            .await
+            .map(crate::Response::into_value)
     }
 
-    /// [`Client::put_file_content`], returning the response's status and headers with its
-    /// value.
+    /// [`Client::put_file_content`], with the response's status and headers.
     #[cfg(feature = "files")]
     pub async fn put_file_content_with_response(
         &self,
@@ -471,19 +423,12 @@ impl Client {
     /// `POST /notes`
     ///
     /// The body is sent as `text/plain`.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a
-    /// success response does not match the API description, [`Error::Transport`] or
-    /// [`Error::Timeout`] when no response arrives.
     #[cfg(feature = "files")]
     pub async fn add_note(&self, body: &str) -> Result<String, Error> {
-        let response = self.add_note_with_response(body).await;
-        response.map(crate::Response::into_value)
+        self.add_note_with_response(body).await.map(crate::Response::into_value)
     }
 
-    /// [`Client::add_note`], returning the response's status and headers with its value.
+    /// [`Client::add_note`], with the response's status and headers.
     #[cfg(feature = "files")]
     pub async fn add_note_with_response(
         &self,
@@ -504,19 +449,12 @@ impl Client {
     /// Needs the crate's `reports` feature.
     ///
     /// `GET /reports`
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a
-    /// success response does not match the API description, [`Error::Transport`] or
-    /// [`Error::Timeout`] when no response arrives.
     #[cfg(feature = "reports")]
     pub async fn get_report(&self, params: &GetReportParams) -> Result<String, Error> {
-        let response = self.get_report_with_response(params).await;
-        response.map(crate::Response::into_value)
+        self.get_report_with_response(params).await.map(crate::Response::into_value)
     }
 
-    /// [`Client::get_report`], returning the response's status and headers with its value.
+    /// [`Client::get_report`], with the response's status and headers.
     #[cfg(feature = "reports")]
     pub async fn get_report_with_response(
         &self,
@@ -538,22 +476,15 @@ impl Client {
     /// Needs the crate's `reports` feature.
     ///
     /// `GET /events`
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`] when the server answers with an error status, [`Error::Decode`] when a
-    /// success response does not match the API description, [`Error::Transport`] or
-    /// [`Error::Timeout`] when no response arrives.
     #[cfg(feature = "reports")]
     pub async fn list_events(
         &self,
         params: &ListEventsParams,
     ) -> Result<Vec<Event>, Error> {
-        let response = self.list_events_with_response(params).await;
-        response.map(crate::Response::into_value)
+        self.list_events_with_response(params).await.map(crate::Response::into_value)
     }
 
-    /// [`Client::list_events`], returning the response's status and headers with its value.
+    /// [`Client::list_events`], with the response's status and headers.
     #[cfg(feature = "reports")]
     pub async fn list_events_with_response(
         &self,
@@ -637,15 +568,10 @@ pub struct ListMessagesParams {
 #[cfg(feature = "messages")]
 impl ListMessagesParams {
     /// The query pairs, in declaration order.
-    pub(crate) fn query(&self) -> Vec<(String, String)> {
-        let mut pairs = Vec::new();
-        if let Some(values) = &self.page_token {
-            pairs.push(("page_token".to_owned(), values.clone()));
-        }
-        if let Some(values) = &self.page_size {
-            pairs.push(("page_size".to_owned(), values.to_string()));
-        }
-        pairs
+    pub(crate) fn query(&self) -> crate::request::Pairs {
+        crate::request::Pairs::default()
+            .each("page_token", self.page_token.as_ref())
+            .each("page_size", self.page_size.as_ref())
     }
 }
 
@@ -665,47 +591,21 @@ pub struct GetReportParams {
 #[cfg(feature = "reports")]
 impl GetReportParams {
     /// The query pairs, in declaration order.
-    pub(crate) fn query(&self) -> Vec<(String, String)> {
-        let mut pairs = Vec::new();
-        if let Some(values) = &self.filter {
-            for (key, value) in crate::request::object_entries(values) {
-                pairs.push((format!("{}[{key}]", "filter"), value));
-            }
-        }
-        if let Some(values) = &self.ids {
-            if !values.is_empty() {
-                let joined: Vec<String> = values
-                    .iter()
-                    .map(|value| value.to_string())
-                    .collect();
-                pairs.push(("ids".to_owned(), joined.join("|")));
-            }
-        }
-        if let Some(values) = &self.fields {
-            if !values.is_empty() {
-                pairs.push(("fields".to_owned(), values.join(",")));
-            }
-        }
-        pairs
+    pub(crate) fn query(&self) -> crate::request::Pairs {
+        crate::request::Pairs::default()
+            .deep("filter", self.filter.as_ref())
+            .joined("ids", self.ids.iter().flatten(), "|")
+            .joined("fields", self.fields.iter().flatten(), ",")
     }
 
     /// The header pairs.
-    pub(crate) fn headers(&self) -> Vec<(&'static str, String)> {
-        let mut pairs = Vec::new();
-        {
-            let values = &self.x_request_id;
-            pairs.push(("X-Request-Id", values.clone()));
-        }
-        pairs
+    pub(crate) fn headers(&self) -> crate::request::Pairs {
+        crate::request::Pairs::default().each("X-Request-Id", Some(&self.x_request_id))
     }
 
     /// The cookie pairs.
-    pub(crate) fn cookies(&self) -> Vec<(&'static str, String)> {
-        let mut pairs = Vec::new();
-        if let Some(values) = &self.theme {
-            pairs.push(("theme", values.clone()));
-        }
-        pairs
+    pub(crate) fn cookies(&self) -> crate::request::Pairs {
+        crate::request::Pairs::default().each("theme", self.theme.as_ref())
     }
 }
 
@@ -720,12 +620,8 @@ pub struct ListEventsParams {
 #[cfg(feature = "reports")]
 impl ListEventsParams {
     /// The query pairs, in declaration order.
-    pub(crate) fn query(&self) -> Vec<(String, String)> {
-        let mut pairs = Vec::new();
-        if let Some(values) = &self.per_page {
-            pairs.push(("per_page".to_owned(), values.to_string()));
-        }
-        pairs
+    pub(crate) fn query(&self) -> crate::request::Pairs {
+        crate::request::Pairs::default().each("per_page", self.per_page.as_ref())
     }
 }
 

@@ -8,15 +8,9 @@
 crate::open_enum::open_enum! {
     /// The schema written in place at `#/components/schemas/Message/properties/status` in the
     /// API description.
-    ///
-    /// Values this version does not list are kept in [`MessageStatus::Unknown`] and written
-    /// back unchanged, so a value added to the API later never breaks decoding.
     MessageStatus, Unknown {
-        /// `queued`
         Queued = "queued",
-        /// `sent`
         Sent = "sent",
-        /// `failed`
         Failed = "failed",
     }
 }

@@ -9,19 +9,20 @@ use crate::enums::MessageStatus;
 /// The `NewMessage` schema of the API description.
 #[cfg(feature = "messages")]
 #[allow(missing_docs)]
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NewMessage {
     #[serde(rename = "To")]
     pub to: String,
     #[serde(rename = "Body")]
     pub body: String,
-    #[serde(rename = "MediaUrl", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "MediaUrl")]
     pub media_url: Option<Vec<String>>,
-    #[serde(rename = "SendAt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "SendAt")]
     pub send_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(rename = "Priority", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Priority")]
     pub priority: Option<i64>,
-    #[serde(rename = "Urgent", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Urgent")]
     pub urgent: Option<bool>,
     /// Properties the API description does not declare, kept as received and
     /// written back unchanged.
@@ -49,13 +50,13 @@ impl NewMessage {
 /// The `Message` schema of the API description.
 #[cfg(feature = "messages")]
 #[allow(missing_docs)]
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Message {
     pub sid: String,
     pub to: String,
     pub body: String,
     pub status: MessageStatus,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub media_urls: Option<Vec<String>>,
     /// Properties the API description does not declare, kept as received and
     /// written back unchanged.
@@ -87,10 +88,10 @@ impl Message {
 /// The `MessagePage` schema of the API description.
 #[cfg(feature = "messages")]
 #[allow(missing_docs)]
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MessagePage {
     pub messages: Vec<Message>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
     /// Properties the API description does not declare, kept as received and
     /// written back unchanged.
@@ -114,11 +115,11 @@ impl MessagePage {
 /// The `StoredFile` schema of the API description.
 #[cfg(feature = "files")]
 #[allow(missing_docs)]
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StoredFile {
     pub id: String,
     pub size: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
     /// Properties the API description does not declare, kept as received and
     /// written back unchanged.
@@ -143,10 +144,10 @@ impl StoredFile {
 /// The `Event` schema of the API description.
 #[cfg(feature = "reports")]
 #[allow(missing_docs)]
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Event {
     pub id: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     /// Properties the API description does not declare, kept as received and
     /// written back unchanged.
@@ -293,9 +294,9 @@ impl UploadFileMultipart {
 /// in the API description.
 #[cfg(feature = "files")]
 #[allow(missing_docs)]
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UploadFileMultipartMeta {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<String>,
     /// Properties the API description does not declare, kept as received and
     /// written back unchanged.
@@ -306,11 +307,10 @@ pub struct UploadFileMultipartMeta {
 /// Values of the `filter` parameter.
 #[cfg(feature = "reports")]
 #[allow(missing_docs)]
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetReportFilter {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<chrono::NaiveDate>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Properties the API description does not declare, kept as received and
     /// written back unchanged.

@@ -46,12 +46,16 @@ where
 /// keeps any other value, with `KNOWN`, `as_str`, `From<&str>`, `From<String>`, `FromStr`,
 /// `Display` and serde impls that never fail on an unknown value.
 ///
+/// The docs say the rest: the enum's end with a paragraph on what happens to values it
+/// does not list, and each variant's with its value on the wire.
+///
 /// ```text
 /// open_enum! {
 ///     /// Docs of the enum.
 ///     Color, Unknown {
-///         /// `red`
 ///         Red = "red",
+///         /// Docs of a variant.
+///         Dark = "dark",
 ///     }
 /// }
 /// ```
@@ -65,10 +69,16 @@ macro_rules! open_enum {
         }
     ) => {
         $(#[$meta])*
+        #[doc = ""]
+        #[doc = concat!(
+            "Values this version does not list are kept in [`", stringify!($name), "::",
+            stringify!($unknown), "`] and written back unchanged, so a value added to the API ",
+            "later never breaks decoding."
+        )]
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
         pub enum $name {
-            $( $(#[$variant_meta])* $variant, )*
+            $( $(#[$variant_meta])* #[doc = ""] #[doc = concat!("`", $wire, "`")] $variant, )*
             /// A value this version of the crate does not know, kept as received.
             $unknown(String),
         }

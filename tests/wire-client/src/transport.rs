@@ -8,6 +8,7 @@
 // are expected.
 #![allow(dead_code)]
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
@@ -407,7 +408,7 @@ impl Transport {
         }
         if !request.query.is_empty() || !keys.is_empty() {
             let mut pairs = url.query_pairs_mut();
-            pairs.extend_pairs(request.query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+            pairs.extend_pairs(request.query.iter().map(|(k, v)| (k.as_ref(), v.as_str())));
             pairs.extend_pairs(keys.iter().copied());
         }
         let shown_url = (!keys.is_empty()).then(|| redacted(&url, &keys));
@@ -491,7 +492,7 @@ const COOKIE_VALUE: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'~');
 
 /// The `Cookie` header value of cookie parameters.
-fn cookie_header(cookies: &[(&str, String)]) -> Option<String> {
+fn cookie_header(cookies: &[(Cow<'static, str>, String)]) -> Option<String> {
     (!cookies.is_empty()).then(|| {
         cookies
             .iter()
