@@ -198,9 +198,8 @@ fn with_blank_line_beside(text: &str, range: Range<usize>) -> Range<usize> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn test_modules_and_items_go_the_rest_stays_byte_identical() {
-        let text = "\
+    /// A module with test items of every kind, in every place they can be.
+    const WITH_TEST_ITEMS: &str = "\
 //! A module.
 
 // Which helpers are used depends on the caller.
@@ -257,7 +256,9 @@ mod tests {
     }
 }
 ";
-        let expected = "\
+
+    /// [`WITH_TEST_ITEMS`] without them.
+    const WITHOUT_TEST_ITEMS: &str = "\
 //! A module.
 
 // Which helpers are used depends on the caller.
@@ -288,7 +289,13 @@ mod inner {
 #[cfg(not(test))]
 const NOT_TEST: u8 = 3;
 ";
-        assert_eq!(strip_test_items(text).unwrap(), expected);
+
+    #[test]
+    fn test_modules_and_items_go_the_rest_stays_byte_identical() {
+        assert_eq!(
+            strip_test_items(WITH_TEST_ITEMS).unwrap(),
+            WITHOUT_TEST_ITEMS
+        );
     }
 
     #[test]

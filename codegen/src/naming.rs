@@ -6,6 +6,7 @@
 //! a numeric suffix.
 
 use std::collections::{HashMap, HashSet};
+use std::fmt;
 
 use heck::{ToKebabCase, ToSnakeCase, ToUpperCamelCase};
 
@@ -18,9 +19,11 @@ const KEYWORDS: &[&str] = &[
     "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
-/// Type names the generated crate uses itself (prelude, std and runtime items), which a
-/// schema must not shadow.
-const RESERVED_TYPES: &[&str] = &[
+/// Type names the generated crate uses itself (prelude, std and runtime items, and the
+/// types it defines whatever the spec), which a schema must not shadow
+/// (`lower::reserved_names` checks the generated code and the runtime's exports use no
+/// other).
+pub(crate) const RESERVED_TYPES: &[&str] = &[
     "AsMut",
     "AsRef",
     "ApiError",
@@ -37,6 +40,7 @@ const RESERVED_TYPES: &[&str] = &[
     "Deserialize",
     "Deserializer",
     "Display",
+    "Download",
     "Drop",
     "Eq",
     "Err",
@@ -59,6 +63,8 @@ const RESERVED_TYPES: &[&str] = &[
     "Ord",
     "PartialEq",
     "PartialOrd",
+    "Problem",
+    "Response",
     "Result",
     "RetryPolicy",
     "Self",
@@ -75,31 +81,125 @@ const RESERVED_TYPES: &[&str] = &[
     "ToString",
     "Transport",
     "Unpin",
+    "Upload",
     "Utc",
     "Value",
     "Vec",
 ];
 
+/// A Rust identifier of the generated crate: ASCII letters, digits and `_`, starting with
+/// a letter, and no keyword.
+///
+/// Only the generator's naming module makes one (from a name of the spec, from pieces that
+/// are identifiers already, or by claiming one in a scope), so every name the model holds
+/// can become a [`proc_macro2::Ident`] without a check that could fail.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RustIdent(String);
+
+impl RustIdent {
+    /// The identifier's text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The identifier as a token.
+    pub fn to_ident(&self) -> proc_macro2::Ident {
+        proc_macro2::Ident::new(&self.0, proc_macro2::Span::call_site())
+    }
+}
+
+impl std::ops::Deref for RustIdent {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for RustIdent {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for RustIdent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl PartialEq<str> for RustIdent {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<String> for RustIdent {
+    fn eq(&self, other: &String) -> bool {
+        self.0 == *other
+    }
+}
+
+impl PartialEq<RustIdent> for String {
+    fn eq(&self, other: &RustIdent) -> bool {
+        *self == other.0
+    }
+}
+
+impl PartialEq<&str> for RustIdent {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
 /// An `UpperCamelCase` name for a type or enum variant.
-pub fn type_name(raw: &str) -> String {
+pub fn type_name(raw: &str) -> RustIdent {
     let name = words(raw).to_upper_camel_case();
-    match name.chars().next() {
+    RustIdent(match name.chars().next() {
         None => "Empty".to_owned(),
         Some(c) if c.is_ascii_digit() => format!("V{name}"),
         Some(_) if name == "Self" => "SelfValue".to_owned(),
         Some(_) => name,
-    }
+    })
 }
 
 /// A `snake_case` name for a field, method, parameter or module.
-pub fn snake_name(raw: &str) -> String {
+pub fn snake_name(raw: &str) -> RustIdent {
     let name = words(raw).to_snake_case();
-    match name.chars().next() {
+    RustIdent(match name.chars().next() {
         None => "empty".to_owned(),
         Some(c) if c.is_ascii_digit() => format!("n{name}"),
         Some(_) if KEYWORDS.contains(&name.as_str()) => format!("{name}_"),
         Some(_) => name,
-    }
+    })
+}
+
+/// An identifier made of pieces that are identifiers or ASCII words already, written one
+/// after the other as they are (`GetPet` and `Response` make `GetPetResponse`; `as_` and
+/// `cat` make `as_cat`).
+///
+/// Characters that cannot be in an identifier are left out; a result that would still not
+/// be one is made one as [`snake_name`] does (`n` before a leading digit or `_`, `_`
+/// after a keyword, `empty` for nothing).
+pub fn compose(pieces: &[&str]) -> RustIdent {
+    let name: String = pieces
+        .iter()
+        .flat_map(|piece| piece.chars())
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    RustIdent(match name.chars().next() {
+        None => "empty".to_owned(),
+        Some(c) if !c.is_ascii_alphabetic() => format!("n{name}"),
+        Some(_) if KEYWORDS.contains(&name.as_str()) => format!("{name}_"),
+        Some(_) => name,
+    })
+}
+
+/// A method name made of another and a suffix: the name loses a trailing `_` before it
+/// (`type_` and `stream` make `type_stream`; `list_pets` and `with_response` make
+/// `list_pets_with_response`).
+pub fn suffixed_method(name: &RustIdent, suffix: &str) -> RustIdent {
+    compose(&[name.trim_end_matches('_'), "_", suffix])
 }
 
 /// A `kebab-case` ASCII name for a cargo feature (`Hris Employee` -> `hris-employee`).
@@ -245,9 +345,10 @@ impl Namespace {
 
     /// Claims `base` if free, else the first free `base2`, `base3`, ... (`base_2` for
     /// snake_case names, so the suffix stays readable).
-    pub fn claim(&mut self, base: &str) -> String {
+    pub fn claim(&mut self, base: &RustIdent) -> RustIdent {
+        let base = base.as_str();
         if self.taken.insert(base.to_owned()) {
-            return base.to_owned();
+            return RustIdent(base.to_owned());
         }
         let snake = base.chars().next().is_some_and(|c| c.is_ascii_lowercase());
         let trimmed = base.trim_end_matches('_');
@@ -261,7 +362,9 @@ impl Namespace {
             n = n.saturating_add(1);
             if self.taken.insert(candidate.clone()) {
                 self.next_suffix.insert(base.to_owned(), n);
-                return candidate;
+                // A valid identifier without its trailing `_`s, followed by digits, is
+                // one too, and a keyword has no digit.
+                return RustIdent(candidate);
             }
         }
     }
@@ -320,6 +423,32 @@ mod tests {
                 syn::parse_str::<syn::Ident>(&type_name(raw)).is_ok(),
                 "{raw:?}"
             );
+        }
+    }
+
+    #[test]
+    fn composed_names_are_identifiers() {
+        let cases = [
+            (compose(&["GetPet", "Response"]), "GetPetResponse"),
+            (compose(&["as_", &snake_name("type")]), "as_type_"),
+            (compose(&["ty", "pe"]), "type_"),
+            (compose(&["1", "st"]), "n1st"),
+            (compose(&["_", "x"]), "n_x"),
+            (compose(&["a-b", "é"]), "ab"),
+            (compose(&["-"]), "empty"),
+            (
+                suffixed_method(&snake_name("type"), "stream"),
+                "type_stream",
+            ),
+            (
+                suffixed_method(&snake_name("list pets"), "with_response"),
+                "list_pets_with_response",
+            ),
+        ];
+        for (name, expected) in cases {
+            assert_eq!(name, expected);
+            assert!(syn::parse_str::<syn::Ident>(&name).is_ok(), "{name}");
+            assert_eq!(name.to_ident().to_string(), expected);
         }
     }
 

@@ -2,8 +2,10 @@
 //! provenance and licences in its README). Every document of it (OpenAPI 3.0 and 3.1), and
 //! the whole Unified.to API, generates a crate that passes
 //! `cargo clippy --workspace --all-targets -- -D warnings` and
-//! `RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps`. (`openapi31.rs` also runs
-//! the example tests of the 3.1 documents' crates.)
+//! `RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps`, whose example tests
+//! decode every example of the document that fits its schema and encode it again without
+//! loss (the generator warns of the others, naming them), and whose only
+//! `serde_json::Value`s are where the document allows any JSON.
 //!
 //! The crates are the members of one workspace, `target/test-crates/corpus`, checked by one
 //! clippy and one rustdoc run with the build folder all generated test crates share (see
@@ -23,6 +25,7 @@
 //!   4 min of wall time: clippy 2.7 min (1.3 without the test targets of
 //!   `--all-targets`), rustdoc 1.2 min.
 
+mod example_runs;
 mod support;
 mod value_census;
 
@@ -113,6 +116,9 @@ fn the_corpus_folder_holds_exactly_the_listed_documents() {
 /// What went wrong with one spec, by spec file.
 type Failures = BTreeMap<&'static str, Vec<String>>;
 
+/// What the example tests of each crate say, by crate.
+type Examples = BTreeMap<String, Result<String, String>>;
+
 #[test]
 fn every_corpus_document_generates_a_crate_that_passes_clippy_and_rustdoc() {
     let started = Instant::now();
@@ -130,6 +136,16 @@ fn every_corpus_document_generates_a_crate_that_passes_clippy_and_rustdoc() {
                 continue;
             }
         };
+        // `Value` only where the schema allows any JSON: never for a construct (a union, a
+        // merge, a nullable use) the generator could not type.
+        for untyped in &output.untyped {
+            if let codegen::model::UntypedReason::Unsupported(_) = untyped.reason {
+                failures
+                    .entry(file)
+                    .or_default()
+                    .push(format!("untyped: {untyped}"));
+            }
+        }
         match value_census::take(&output.files) {
             Ok(counted) => census.push((file.to_owned(), counted)),
             Err(error) => failures.entry(file).or_default().push(error),
@@ -139,7 +155,17 @@ fn every_corpus_document_generates_a_crate_that_passes_clippy_and_rustdoc() {
     let generated = started.elapsed();
     let dir = support::write_workspace("corpus", &crates);
     let findings = support::check_workspace(&dir);
+    let checked = started.elapsed();
+    let clean: BTreeMap<String, usize> = crates
+        .iter()
+        .filter(|(krate, _)| !findings.by_crate.contains_key(*krate))
+        .map(|(krate, files)| (krate.clone(), example_runs::cases(files)))
+        .collect();
+    let examples = example_runs::run(&dir, &clean);
     for (file, krate) in READ {
+        if let Some(Err(failure)) = examples.get(krate) {
+            failures.entry(file).or_default().push(failure.clone());
+        }
         if let Some(problems) = findings.by_crate.get(krate) {
             let tools: BTreeSet<&str> = problems.iter().map(|p| p.tool).collect();
             let tools: Vec<&str> = tools.into_iter().collect();
@@ -151,13 +177,15 @@ fn every_corpus_document_generates_a_crate_that_passes_clippy_and_rustdoc() {
         }
     }
 
-    println!("{}", summary(&failures, &findings));
+    println!("{}", summary(&failures, &findings, &examples));
     println!("{}", value_census::table(&census));
     println!(
-        "generated {} crates in {:.1} s; checked them in {:.1} s",
+        "generated {} crates in {:.1} s; checked them in {:.1} s; ran their example tests \
+         in {:.1} s",
         crates.len(),
         generated.as_secs_f64(),
-        (started.elapsed() - generated).as_secs_f64()
+        (checked - generated).as_secs_f64(),
+        (started.elapsed() - checked).as_secs_f64()
     );
     assert!(
         failures.is_empty() && findings.other.is_empty(),
@@ -168,8 +196,8 @@ fn every_corpus_document_generates_a_crate_that_passes_clippy_and_rustdoc() {
     assert_eq!(census.len(), READ.len(), "the census missed a spec");
 }
 
-/// The crate of every document of `READ`, in its order, generated on as many threads as
-/// there are cores.
+/// The crate of every document of `READ`, with its example tests, in its order, generated
+/// on as many threads as there are cores.
 fn generate_all() -> Vec<Result<codegen::Output, codegen::Error>> {
     let next = AtomicUsize::new(0);
     let workers = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
@@ -184,7 +212,8 @@ fn generate_all() -> Vec<Result<codegen::Output, codegen::Error>> {
                             return done;
                         };
                         let source = format!("tests/fixtures/real-world/{file}");
-                        done.push((index, support::generate(krate, &source, &read(file))));
+                        let generated = support::generate(krate, &source, &read(file), true);
+                        done.push((index, generated));
                     }
                 })
             })
@@ -202,13 +231,18 @@ fn generate_all() -> Vec<Result<codegen::Output, codegen::Error>> {
     done.into_iter().map(|(_, generated)| generated).collect()
 }
 
-/// One line per spec (`ok` or what failed), then the problems of each failing crate.
-fn summary(failures: &Failures, findings: &support::Findings) -> String {
+/// One line per spec (`ok` with its examples, or what failed), then the problems of each
+/// failing crate.
+fn summary(failures: &Failures, findings: &support::Findings, examples: &Examples) -> String {
     let mut out = format!("corpus: {} specs\n", READ.len());
     for (file, krate) in READ {
+        let tested = match examples.get(krate) {
+            Some(Ok(summary)) => summary.as_str(),
+            _ => "",
+        };
         // Writing to a `String` cannot fail.
         let _ = match failures.get(file) {
-            None => writeln!(out, "  ok    {file} ({krate})"),
+            None => writeln!(out, "  ok    {file} ({krate}) {tested}"),
             Some(reasons) => writeln!(out, "  FAIL  {file} ({krate}): {}", reasons.join("; ")),
         };
     }

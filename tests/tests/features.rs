@@ -25,9 +25,8 @@ const SOURCE: &str = "tests/fixtures/tags.yaml";
 fn generate() -> codegen::Output {
     let text =
         std::fs::read_to_string(workspace_root().join(SOURCE)).expect("the fixture is readable");
-    let mut options = codegen::Options::new("tags-fixture", SOURCE);
-    options.example_tests = true;
-    codegen::generate(&text, &options).unwrap_or_else(|error| panic!("{SOURCE} generates: {error}"))
+    support::generate("tags-fixture", SOURCE, &text, true)
+        .unwrap_or_else(|error| panic!("{SOURCE} generates: {error}"))
 }
 
 /// Runs `cargo <args>` in the test workspace `dir`; `Err` holds cargo's output.
@@ -199,6 +198,7 @@ fn the_unified_crate_with_one_tag_alone_passes_clippy() {
         "unified-one-tag",
         "unified-full-openapi.yaml",
         &unified_spec(),
+        false,
     )
     .unwrap_or_else(|error| panic!("the Unified.to document generates: {error}"));
     let manifest = &output.files["Cargo.toml"];

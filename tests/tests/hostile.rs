@@ -49,7 +49,7 @@ fn hostile_specs_generate_crates_that_pass_clippy_and_rustdoc() {
         let name = format!("hostile-{}", stem(&path));
         let text = std::fs::read_to_string(&path).expect("the fixture is readable");
         let source = format!("tests/fixtures/hostile/{}.yaml", stem(&path));
-        let output = support::generate(&name, &source, &text)
+        let output = support::generate(&name, &source, &text, false)
             .unwrap_or_else(|error| panic!("{source} generates: {error}"));
         failures.extend(fenced_code_that_would_run(&name, &output.files));
         crates.insert(name, output.files);
@@ -112,7 +112,7 @@ paths:
       description: "    indented\n\n```\nplain\n```\n~~~should_panic\npanic!()\n~~~"
       responses: { "204": { description: Done. } }
 "#;
-    let output = support::generate("fences", "inline", spec).expect("the spec generates");
+    let output = support::generate("fences", "inline", spec, false).expect("the spec generates");
     assert_eq!(
         fenced_code_that_would_run("fences", &output.files),
         Vec::<String>::new()

@@ -20,6 +20,7 @@
 //! Redocly/museum-openapi-example, `openapi.yaml` (MIT, Copyright (c) 2023 Redocly LLC; the
 //! notice is in `tests/fixtures/real-world/LICENSES/MIT-Redocly.txt`).
 
+mod example_runs;
 mod support;
 
 use std::collections::BTreeMap;
@@ -77,7 +78,7 @@ fn the_same_api_in_3_0_and_3_1_generates_the_same_crate() {
         let path = dir.join(format!("pets-{version}.yaml"));
         let text = std::fs::read_to_string(&path).expect("the twin is readable");
         // One source name for both, so the headers agree too.
-        support::generate("twin-pets", "pets.yaml", &text).expect("the twin generates")
+        support::generate("twin-pets", "pets.yaml", &text, false).expect("the twin generates")
     };
     let (v30, v31) = (generate("3.0"), generate("3.1"));
     assert_eq!(
@@ -125,10 +126,7 @@ fn crates_pass_clippy_rustdoc_and_their_example_tests() {
                     .starts_with("the example does not match its schema")
             })
             .count();
-        let cases = output
-            .files
-            .get("tests/examples.rs")
-            .map_or(0, |file| file.matches("decode::<").count());
+        let cases = example_runs::cases(&output.files);
         examples.push((options.crate_name.clone(), source, cases, left_out));
         crates.insert(options.crate_name, output.files);
     }
@@ -137,58 +135,24 @@ fn crates_pass_clippy_rustdoc_and_their_example_tests() {
     if !findings.is_clean() {
         failures.push(support::describe(&findings, 40));
     }
+    let expected: BTreeMap<String, usize> = examples
+        .iter()
+        .filter(|(krate, ..)| !findings.by_crate.contains_key(krate))
+        .map(|(krate, _, cases, _)| (krate.clone(), *cases))
+        .collect();
+    let mut results = example_runs::run(&dir, &expected);
     let mut reports = String::new();
-    for (krate, source, cases, left_out) in examples {
-        if findings.by_crate.contains_key(&krate) {
-            continue;
-        }
-        match example_tests(&dir, &krate, cases) {
-            Ok(summary) => {
+    for (krate, source, _, left_out) in examples {
+        match results.remove(&krate) {
+            Some(Ok(summary)) => {
                 reports.push_str(&format!("{source}: {summary}, {left_out} left out\n"));
             }
-            Err(failure) => failures.push(format!("{source}: {failure}")),
+            Some(Err(failure)) => failures.push(format!("{source}: {failure}")),
+            None => {}
         }
     }
     println!("{reports}");
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
-}
-
-/// Runs the example tests of the crate `krate` of the test workspace `dir`, which must
-/// decode and re-encode each of its `cases` examples; their summary line.
-fn example_tests(dir: &Path, krate: &str, cases: usize) -> Result<String, String> {
-    if cases == 0 {
-        return Ok("no examples".to_owned());
-    }
-    let output = support::cargo_command(dir)
-        .args([
-            "test",
-            "--quiet",
-            "-p",
-            krate,
-            "--test",
-            "examples",
-            "--",
-            "--nocapture",
-        ])
-        .output()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    if !output.status.success() {
-        return Err(format!(
-            "the example tests fail:\n{stdout}{}",
-            String::from_utf8_lossy(&output.stderr)
-        ));
-    }
-    let summary = stdout
-        .lines()
-        .find_map(|line| line.strip_prefix("examples: "))
-        .ok_or_else(|| format!("no summary line in:\n{stdout}"))?;
-    let every = format!("{cases} found, {cases} decoded, {cases} lossless");
-    if summary == every {
-        Ok(format!("examples: {summary}"))
-    } else {
-        Err(format!("expected `{every}`, found `{summary}`"))
-    }
 }
 
 /// What the generator says of each real-world 3.1 document: every warning, and every value
@@ -201,7 +165,7 @@ fn real_world_documents_are_read_with_these_reports() {
             .join("tests/fixtures/real-world")
             .join(file);
         let text = std::fs::read_to_string(&path).expect("the document is readable");
-        let output = support::generate(&crate_name(file), file, &text)
+        let output = support::generate(&crate_name(file), file, &text, false)
             .unwrap_or_else(|error| panic!("{file} generates: {error}"));
         shown.push_str(&format!("{file}:\n"));
         for warning in &output.warnings {

@@ -22,7 +22,8 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
     modules.extend(super::runtime_modules(api));
     modules.sort_unstable();
     let modules = modules.iter().map(|module| {
-        let module = ty::ident(module);
+        // The names of the runtime's files and of the generated ones: identifiers.
+        let module = quote::format_ident!("{module}");
         quote!(mod #module;)
     });
     // A module's re-export is compiled with what it holds, or it would be unused.
@@ -217,17 +218,65 @@ fn promises(api: &Api) -> Vec<String> {
 /// A `no_run` doctest: configure a client, make a call, page through a list, handle an
 /// error; using the spec's own servers, auth and operations.
 fn example(api: &Api, options: &Options) -> String {
+    let stream = api
+        .operations
+        .iter()
+        .find(|op| op.paging.is_some() && simple_args(api, op).is_some());
+    let call = example_call(api);
+    let mut lines = example_client(api, options, stream.is_some());
+    // The example is compiled only with the features of the operations it calls.
+    let used = call.into_iter().chain(stream).map(|op| &op.gate);
+    if let Some(cfg) = gate::cfg_all_text(used) {
+        let start = lines.iter().position(|line| line.starts_with("# async fn"));
+        lines.insert(start.unwrap_or(lines.len()), format!("# {cfg}"));
+    }
+    if let Some(op) = call {
+        let args = simple_args(api, op).unwrap_or_default();
+        lines.push(String::new());
+        lines.push(format!(
+            "// One call: `{} {}`.",
+            op.method.as_str().to_ascii_uppercase(),
+            op.path_template.replace('`', "'")
+        ));
+        lines.push(format!("let response = client.{}({args}).await?;", op.name));
+        lines.push("println!(\"{response:?}\");".to_owned());
+    }
+    if let Some((op, paging)) = stream.and_then(|op| Some((op, op.paging.as_ref()?))) {
+        lines.extend(example_stream(api, op, paging));
+    }
+    if let Some(op) = call {
+        lines.extend(example_error(api, op));
+    }
+    lines.extend(["# Ok(())", "# }", "```"].map(str::to_owned));
+    lines.join("\n")
+}
+
+/// The operation the example calls: a simple GET, one by id if there is one (a call by id
+/// shows best what an error looks like).
+fn example_call(api: &Api) -> Option<&Operation> {
+    let gettable = |op: &&Operation| {
+        op.method == crate::model::HttpMethod::Get
+            && op.body.is_none()
+            && matches!(op.responses.success, Success::One(Content::Json(_)))
+            && simple_args(api, op).is_some()
+    };
+    api.operations
+        .iter()
+        .filter(gettable)
+        .find(|op| !op.path_params.is_empty())
+        .or_else(|| api.operations.iter().find(gettable))
+}
+
+/// The example's first lines: its imports and the client, built with the spec's second
+/// server (the first is the default) and first credential.
+fn example_client(api: &Api, options: &Options, streams: bool) -> Vec<String> {
     let krate = options.crate_name.replace('-', "_");
     let mut lines = vec![
         "## Example".to_owned(),
         String::new(),
         "```no_run".to_owned(),
     ];
-    let stream = api
-        .operations
-        .iter()
-        .find(|op| op.paging.is_some() && simple_args(api, op).is_some());
-    if stream.is_some() {
+    if streams {
         lines.push("use futures_util::StreamExt;".to_owned());
     }
     let server = api.servers.get(1).or(api.servers.first());
@@ -237,12 +286,6 @@ fn example(api: &Api, options: &Options) -> String {
     }
     lines.push(format!("use {krate}::{{{}}};", imports.join(", ")));
     lines.push(String::new());
-    let call = example_call(api);
-    // The example is compiled only with the features of the operations it calls.
-    let used = call.into_iter().chain(stream).map(|op| &op.gate);
-    if let Some(cfg) = gate::cfg_all_text(used) {
-        lines.push(format!("# {cfg}"));
-    }
     lines.push("# async fn example() -> Result<(), Error> {".to_owned());
     lines.push("let client = Client::builder()".to_owned());
     match server {
@@ -257,65 +300,41 @@ fn example(api: &Api, options: &Options) -> String {
         lines.push(format!("    .{}({arguments})", scheme.method));
     }
     lines.push("    .build()?;".to_owned());
-    if let Some(op) = call {
-        let args = simple_args(api, op).unwrap_or_default();
-        lines.push(String::new());
-        lines.push(format!(
-            "// One call: `{} {}`.",
-            op.method.as_str().to_ascii_uppercase(),
-            op.path_template.replace('`', "'")
-        ));
-        lines.push(format!("let response = client.{}({args}).await?;", op.name));
-        lines.push("println!(\"{response:?}\");".to_owned());
-    }
-    if let Some((op, paging)) = stream.and_then(|op| Some((op, op.paging.as_ref()?))) {
-        let mut args = simple_args(api, op).unwrap_or_default();
-        // The stream takes the parameters by value.
-        args = args.replace("&Default::default()", "Default::default()");
-        lines.push(String::new());
-        lines.push("// Every item of a list, page after page.".to_owned());
-        lines.push(format!(
-            "let mut items = std::pin::pin!(client.{}({args}));",
-            paging.method
-        ));
-        lines.push("while let Some(item) = items.next().await {".to_owned());
-        lines.push("    println!(\"{:?}\", item?);".to_owned());
-        lines.push("}".to_owned());
-    }
-    if let Some(op) = call {
-        let args = simple_args(api, op).unwrap_or_default();
-        lines.push(String::new());
-        lines.push(
-            "// Errors say what went wrong: here, the status and body of an API error.".to_owned(),
-        );
-        lines.push(format!("match client.{}({args}).await {{", op.name));
-        lines.push("    Ok(found) => println!(\"{found:?}\"),".to_owned());
-        lines.push("    Err(Error::Api(error)) if error.status() == 404 => {".to_owned());
-        lines.push("        println!(\"not found: {}\", error.body_text());".to_owned());
-        lines.push("    }".to_owned());
-        lines.push("    Err(error) => return Err(error),".to_owned());
-        lines.push("}".to_owned());
-    }
-    lines.push("# Ok(())".to_owned());
-    lines.push("# }".to_owned());
-    lines.push("```".to_owned());
-    lines.join("\n")
+    lines
 }
 
-/// The operation the example calls: a call by id shows best what an error looks like;
-/// any simple GET will do otherwise.
-fn example_call(api: &Api) -> Option<&Operation> {
-    let gettable = |op: &&Operation| {
-        op.method == crate::model::HttpMethod::Get
-            && op.body.is_none()
-            && matches!(op.responses.success, Success::One(Content::Json(_)))
-            && simple_args(api, op).is_some()
-    };
-    api.operations
-        .iter()
-        .filter(gettable)
-        .find(|op| !op.path_params.is_empty())
-        .or_else(|| api.operations.iter().find(gettable))
+/// The example's lines that go through every item of a list, page after page.
+fn example_stream(api: &Api, op: &Operation, paging: &crate::model::Paging) -> Vec<String> {
+    let args = simple_args(api, op).unwrap_or_default();
+    // The stream takes the parameters by value.
+    let args = args.replace("&Default::default()", "Default::default()");
+    vec![
+        String::new(),
+        "// Every item of a list, page after page.".to_owned(),
+        format!(
+            "let mut items = std::pin::pin!(client.{}({args}));",
+            paging.method
+        ),
+        "while let Some(item) = items.next().await {".to_owned(),
+        "    println!(\"{:?}\", item?);".to_owned(),
+        "}".to_owned(),
+    ]
+}
+
+/// The example's lines that handle an API error of a call.
+fn example_error(api: &Api, op: &Operation) -> Vec<String> {
+    let args = simple_args(api, op).unwrap_or_default();
+    vec![
+        String::new(),
+        "// Errors say what went wrong: here, the status and body of an API error.".to_owned(),
+        format!("match client.{}({args}).await {{", op.name),
+        "    Ok(found) => println!(\"{found:?}\"),".to_owned(),
+        "    Err(Error::Api(error)) if error.status() == 404 => {".to_owned(),
+        "        println!(\"not found: {}\", error.body_text());".to_owned(),
+        "    }".to_owned(),
+        "    Err(error) => return Err(error),".to_owned(),
+        "}".to_owned(),
+    ]
 }
 
 /// Arguments for calling `op` in an example, when they can be written without knowing the

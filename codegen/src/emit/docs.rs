@@ -110,18 +110,24 @@ fn wrap(line: &str, out: &mut Vec<String>) {
     let indent = " ".repeat(lead + marker);
     let mut current = line[..lead].to_owned();
     let mut length = lead;
+    // Words on the current line; a list item's marker keeps its first word with it (a
+    // marker alone would be an empty item).
+    let mut words = 0;
+    let mut keep = if marker > 0 { 2 } else { 1 };
     for word in trimmed.split(' ') {
         let fits = length + 1 + word.chars().count() <= WIDTH;
-        let at_start = current.trim().is_empty();
-        if !at_start && !fits && !starts_block(word) {
+        if words >= keep && !fits && !starts_block(word) {
             out.push(std::mem::replace(&mut current, indent.clone()));
             length = indent.len();
-        } else if !at_start {
+            words = 0;
+            keep = 1;
+        } else if words > 0 {
             current.push(' ');
             length += 1;
         }
         current.push_str(word);
         length += word.chars().count();
+        words += 1;
     }
     out.push(current);
 }
@@ -375,6 +381,16 @@ mod tests {
         assert_eq!(
             sanitize("-   wide\n      more\n  - nested\n    more"),
             "-   wide\n    more\n- nested\n  more"
+        );
+    }
+
+    #[test]
+    fn a_list_marker_keeps_its_first_word_however_long() {
+        let long = format!("`{}`:", "x".repeat(WIDTH));
+        let lines = doc_lines(&format!("- {long} why it was left out"));
+        assert_eq!(
+            lines,
+            [format!(" - {long}"), "   why it was left out".to_owned()]
         );
     }
 

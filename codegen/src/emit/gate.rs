@@ -26,6 +26,19 @@ pub fn unread_without(gate: &Gate) -> Option<TokenStream> {
 /// when no reader is compiled. Nothing when a reader is always compiled, or when there
 /// is none.
 pub fn unread_without_any(readers: &[Vec<&Gate>]) -> Option<TokenStream> {
+    let predicate = predicate_any(readers)?;
+    Some(quote!(#[cfg_attr(not(#predicate), allow(dead_code))]))
+}
+
+/// `#[cfg(...)]` for an item that is needed by items that need, each, every gate of one of
+/// `readers`: compiled when one of them is. Nothing when one of them is always compiled.
+pub fn cfg_any(readers: &[Vec<&Gate>]) -> Option<TokenStream> {
+    let predicate = predicate_any(readers)?;
+    Some(quote!(#[cfg(#predicate)]))
+}
+
+/// The predicate of [`cfg_any`]: `any(feature = "a", all(...), ...)`, or the only one.
+fn predicate_any(readers: &[Vec<&Gate>]) -> Option<TokenStream> {
     let mut single = Vec::new();
     let mut several: BTreeSet<BTreeSet<&Gate>> = BTreeSet::new();
     for reader in readers {
@@ -45,8 +58,8 @@ pub fn unread_without_any(readers: &[Vec<&Gate>]) -> Option<TokenStream> {
     predicates.extend(several.into_iter().filter_map(predicate_all));
     match predicates.as_slice() {
         [] => None,
-        [one] => Some(quote!(#[cfg_attr(not(#one), allow(dead_code))])),
-        all => Some(quote!(#[cfg_attr(not(any(#(#all),*)), allow(dead_code))])),
+        [one] => Some(one.clone()),
+        all => Some(quote!(any(#(#all),*))),
     }
 }
 

@@ -10,22 +10,28 @@ use super::params::{PathArg, path_arg};
 use super::responses;
 use super::ty::{self, ident};
 use crate::model::{
-    Api, Body, BodyMedia, HttpMethod, Operation, Part, PartKind, PathPart, Security, Struct,
+    Api, Body, BodyMedia, HttpMethod, Operation, Part, PartKind, PathPart, RustIdent, Security,
+    Struct,
 };
 
 /// Every method of an operation.
 pub fn methods(api: &Api, op: &Operation) -> TokenStream {
     let main = pair(api, op, op.body.as_ref(), (&op.name, &op.with_response));
     let others = op.other_bodies.iter().map(|body| {
-        let name = body.method_suffix.as_deref().unwrap_or(&op.name);
-        let full = body.with_response.as_deref().unwrap_or(&op.with_response);
+        let name = body.method.as_ref().unwrap_or(&op.name);
+        let full = body.with_response.as_ref().unwrap_or(&op.with_response);
         pair(api, op, Some(body), (name, full))
     });
     quote! { #main #( #others )* }
 }
 
 /// The plain method and its `…_with_response` twin, for one body media type.
-fn pair(api: &Api, op: &Operation, body: Option<&Body>, names: (&str, &str)) -> TokenStream {
+fn pair(
+    api: &Api,
+    op: &Operation,
+    body: Option<&Body>,
+    names: (&RustIdent, &RustIdent),
+) -> TokenStream {
     let (name, full) = names;
     let plain = ident(name);
     let full = ident(full);

@@ -232,7 +232,7 @@ fn models_import(api: &Api) -> Import {
             .types
             .iter()
             .filter(|def| !matches!(def.kind, TypeKind::Enum(_)))
-            .map(|def| def.name.clone())
+            .map(|def| def.name.to_string())
             .collect(),
     }
 }
@@ -245,7 +245,7 @@ fn enums_import(api: &Api) -> Import {
             .types
             .iter()
             .filter(|def| matches!(def.kind, TypeKind::Enum(_)))
-            .map(|def| def.name.clone())
+            .map(|def| def.name.to_string())
             .collect(),
     }
 }

@@ -7,7 +7,7 @@ use super::ty::{self, ident};
 use super::unions;
 use super::{describe, docs, gate};
 use crate::model::{Api, Derivation, Extra, Field, Scalar, Struct, Ty, TypeDef, TypeId, TypeKind};
-use crate::naming::{self, Namespace};
+use crate::naming::{self, Namespace, RustIdent};
 
 /// The `models` module: every struct, union and alias, and the functions that give fields
 /// their spec defaults.
@@ -91,7 +91,7 @@ fn struct_def(api: &Api, def: &TypeDef, strukt: &Struct, defaults: &mut Defaults
     }
     let name = ident(&def.name);
     let doc = docs::attrs(&def.docs, &[]);
-    let (fields, default_fns): (Vec<TokenStream>, Vec<Option<String>>) = strukt
+    let (fields, default_fns): (Vec<TokenStream>, Vec<Option<RustIdent>>) = strukt
         .fields
         .iter()
         .map(|field| field_def(api, def, strukt, field, defaults))
@@ -191,7 +191,7 @@ fn constructor(
     api: &Api,
     def: &TypeDef,
     strukt: &Struct,
-    default_fns: &[Option<String>],
+    default_fns: &[Option<RustIdent>],
 ) -> TokenStream {
     let name = ident(&def.name);
     let mut args = Vec::new();
@@ -304,7 +304,7 @@ fn field_def(
     strukt: &Struct,
     field: &Field,
     defaults: &mut Defaults,
-) -> (TokenStream, Option<String>) {
+) -> (TokenStream, Option<RustIdent>) {
     let name = ident(&field.name);
     let doc = field_docs(strukt, field);
     let mut serde_args = Vec::new();
@@ -441,10 +441,10 @@ fn float_literal(value: f64) -> TokenStream {
 /// `Debug` that prints secret fields as `"***"`.
 fn debug_impl(def: &TypeDef, strukt: &Struct) -> TokenStream {
     let name = ident(&def.name);
-    let label = &def.name;
+    let label = def.name.as_str();
     let entries = strukt.fields.iter().map(|field| {
         let member = ident(&field.name);
-        let wire = &field.name;
+        let wire = field.name.as_str();
         if !field.secret {
             quote!(.field(#wire, &self.#member))
         } else if field.is_option() || strukt.partial {
@@ -457,6 +457,7 @@ fn debug_impl(def: &TypeDef, strukt: &Struct) -> TokenStream {
     // names are shown.
     let extra = strukt.extra.field().map(|field| {
         let member = ident(field);
+        let field = field.as_str();
         quote!(.field(#field, &self.#member.keys().collect::<Vec<_>>()))
     });
     let allow_deprecated = strukt

@@ -8,6 +8,7 @@ use quote::quote;
 use super::ty::{self, ident};
 use super::{describe, docs};
 use crate::model::{Api, Operation, Param, ParamLocation, ParamStyle, Scalar, Ty, TypeKind};
+use crate::naming;
 
 /// The parameter struct of an operation with query, header or cookie parameters.
 pub fn params_struct(api: &Api, op: &Operation) -> Option<TokenStream> {
@@ -22,7 +23,7 @@ pub fn params_struct(api: &Api, op: &Operation) -> Option<TokenStream> {
             "The parameters of [`Client::{}`], the same as those of [`Client::{}`].",
             op.name, first.name
         ));
-        let first_type = ident(first.params_type.as_deref().unwrap_or(params_type));
+        let first_type = ident(first.params_type.as_ref().unwrap_or(params_type));
         return Some(quote! {
             #doc
             #gate
@@ -126,7 +127,7 @@ fn encoder(
     if params.is_empty() {
         return None;
     }
-    let name = ident(name);
+    let name = ident(&naming::compose(&[name]));
     let calls = params.iter().map(|param| pairs_call(api, param));
     let doc = docs::lines(doc);
     Some(quote! {

@@ -9,6 +9,7 @@ use quote::quote;
 use super::docs;
 use super::ty::{self, ident};
 use crate::model::{Api, Content, Operation, Status, StatusBody, Success};
+use crate::naming;
 
 /// The Rust type of a content.
 pub fn content_ty(api: &Api, content: &Content, streaming: bool) -> TokenStream {
@@ -171,7 +172,7 @@ pub fn error_enum(api: &Api, op: &Operation) -> Option<TokenStream> {
 /// its name; `None` when no error response has a typed body.
 pub fn error_decoder(api: &Api, op: &Operation) -> Option<(TokenStream, proc_macro2::Ident)> {
     op.responses.errors.first()?;
-    let name = ident(&format!("{}_error_body", op.name));
+    let name = ident(&naming::compose(&[&op.name, "_error_body"]));
     let mut ordered: Vec<&StatusBody> = op.responses.errors.iter().collect();
     ordered.sort_by_key(|body| body.status);
     let arms = ordered.iter().map(|body| {

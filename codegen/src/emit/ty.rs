@@ -1,13 +1,13 @@
 //! Type expressions -> Rust types.
 
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use crate::model::{Api, Scalar, Ty, TypeKind};
+use crate::model::{Api, RustIdent, Scalar, Ty, TypeKind};
 
-/// An identifier for a name that [`crate::naming`] has made valid.
-pub fn ident(name: &str) -> Ident {
-    Ident::new(name, Span::call_site())
+/// The token of a name of the model.
+pub fn ident(name: &RustIdent) -> Ident {
+    name.to_ident()
 }
 
 /// The Rust type of `ty`.

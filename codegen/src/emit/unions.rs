@@ -146,14 +146,10 @@ fn tagged_deserialize(def: &TypeDef, union: &Union, property: &str, strip: bool)
             },
         })
     });
-    let unknown = union
-        .unknown
-        .as_ref()
-        .map(|unknown| ident(unknown))
-        .map_or_else(
-            || quote!(_ => Err(serde::de::Error::custom("unknown tag"))),
-            |unknown| quote!(_ => Ok(Self::#unknown(value))),
-        );
+    let unknown = union.unknown.as_ref().map(ident).map_or_else(
+        || quote!(_ => Err(serde::de::Error::custom("unknown tag"))),
+        |unknown| quote!(_ => Ok(Self::#unknown(value))),
+    );
     let gate = gate::cfg(&def.gate);
     quote! {
         #gate
@@ -193,7 +189,10 @@ fn conversions(api: &Api, def: &TypeDef, union: &Union) -> TokenStream {
         };
         let member = ident(&variant.name);
         let value_ty = ty::tokens(api, ty);
-        let method = ident(&methods.claim(&format!("as_{}", naming::snake_name(&variant.name))));
+        let method = ident(&methods.claim(&naming::compose(&[
+            "as_",
+            &naming::snake_name(&variant.name),
+        ])));
         let doc = format!(
             " The value, if it is a [`{0}::{1}`].",
             def.name, variant.name
@@ -246,7 +245,7 @@ fn canonical(api: &Api, ty: &crate::model::Ty) -> String {
     match ty {
         Ty::Named(id) => match &api.ty(*id).kind {
             TypeKind::Alias(inner) if inner != ty => canonical(api, inner),
-            _ => api.ty(*id).name.clone(),
+            _ => api.ty(*id).name.to_string(),
         },
         Ty::Vec(inner) => format!("Vec<{}>", canonical(api, inner)),
         Ty::Map(inner) => format!("Map<{}>", canonical(api, inner)),

@@ -18,8 +18,8 @@
 use serde_json::{Map, Value};
 
 use super::Version;
-use super::skeleton::METHODS;
 use crate::diagnostic::{Diagnostics, Pointer};
+use crate::model::HttpMethod;
 
 /// The dialect 3.1 schemas are read as, and OpenAPI's own, which extends it.
 const DIALECTS: [&str; 2] = [
@@ -125,7 +125,7 @@ fn declare_no_responses(document: &mut Value, diagnostics: &mut Diagnostics) {
     let at = Pointer::root().push("paths");
     for (path, item) in paths.iter_mut() {
         let Value::Object(item) = item else { continue };
-        for method in METHODS {
+        for method in HttpMethod::keys() {
             let Some(Value::Object(operation)) = item.get_mut(method) else {
                 continue;
             };

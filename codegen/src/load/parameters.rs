@@ -13,11 +13,7 @@ use serde_json::{Map, Value};
 
 use super::kind_of;
 use crate::diagnostic::{Diagnostics, Pointer};
-
-/// The operation keys of a path item.
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
+use crate::model::HttpMethod;
 
 /// Where a parameter can travel.
 const LOCATIONS: [&str; 4] = ["path", "query", "header", "cookie"];
@@ -103,7 +99,7 @@ fn in_path_item<'v>(path: &str, item: &'v mut Value, found: &mut Vec<Found<'v>>)
     for (key, value) in item.iter_mut() {
         let (list, at) = if key == "parameters" {
             (Some(value), owner.push("parameters"))
-        } else if METHODS.contains(&key.as_str()) {
+        } else if HttpMethod::is_key(key) {
             (
                 value.get_mut("parameters"),
                 owner.push(key).push("parameters"),

@@ -15,11 +15,7 @@ use serde_json::{Map, Value};
 
 use super::kind_of;
 use crate::diagnostic::{Diagnostic, Diagnostics, Pointer};
-
-/// The operation keys of a path item.
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
+use crate::model::HttpMethod;
 
 /// Reads the document. `reported` are pieces whose problems are already reported: they
 /// are skipped. `None` when any piece has an error.
@@ -196,7 +192,7 @@ fn path_item_detail(value: &Value, at: &Pointer) -> Vec<Diagnostic> {
         return Vec::new();
     };
     item.iter()
-        .filter(|(key, _)| METHODS.contains(&key.as_str()))
+        .filter(|(key, _)| HttpMethod::is_key(key))
         .filter_map(|(key, operation)| {
             diagnose::<Operation>(operation, &at.push(key), operation_detail).err()
         })

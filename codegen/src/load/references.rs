@@ -15,9 +15,9 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value};
 
-use super::skeleton::METHODS;
 use super::{Version, kind_of};
 use crate::diagnostic::{Diagnostics, Pointer};
+use crate::model::HttpMethod;
 
 /// How many references a chain may go through before it is taken for a loop.
 const MAX_HOPS: usize = 32;
@@ -202,7 +202,7 @@ fn reference_places(document: &Value, at: &Pointer) -> Vec<(Pointer, Kind)> {
         }
     };
     parameters(item, at, &mut places);
-    for method in METHODS {
+    for method in HttpMethod::keys() {
         let Some(Value::Object(operation)) = item.get(method) else {
             continue;
         };

@@ -10,11 +10,7 @@
 use serde_json::{Map, Value};
 
 use crate::diagnostic::Pointer;
-
-/// The operation keys of a path item.
-pub(super) const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
+use crate::model::HttpMethod;
 
 /// Where the schemas of a document are.
 #[derive(Debug, Default)]
@@ -113,7 +109,7 @@ fn path_item(item: &Value, at: &Pointer, found: &mut Positions) {
             parameter(param, &at.push("parameters").push(index), found);
         }
     }
-    for method in METHODS {
+    for method in HttpMethod::keys() {
         if let Some(operation) = item.get(method) {
             in_operation(operation, &at.push(method), found);
         }

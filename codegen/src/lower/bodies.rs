@@ -55,15 +55,16 @@ impl Kind {
 }
 
 impl Lowerer<'_> {
-    /// The body an operation's method sends, and the others it accepts; reasons to leave
-    /// the operation out go to `refused` (when it has a body it cannot send at all).
+    /// The body an operation's method sends, and the others it accepts, each with the
+    /// suffix of the method that sends it (`form`); reasons to leave the operation out go
+    /// to `refused` (when it has a body it cannot send at all).
     pub(super) fn lower_bodies(
         &mut self,
         body: &ReferenceOr<RequestBody>,
         pointer: &Pointer,
         type_prefix: &str,
         refused: &mut Vec<(Pointer, String)>,
-    ) -> (Option<Body>, Vec<Body>) {
+    ) -> (Option<Body>, Vec<(Body, &'static str)>) {
         let Some(body) = self.resolve(body, pointer, "request body") else {
             return (None, Vec::new());
         };
@@ -83,16 +84,13 @@ impl Lowerer<'_> {
             }
         }
         offered.sort_by_key(|(kind, ..)| *kind);
-        let mut bodies: Vec<Body> = Vec::new();
+        let mut bodies: Vec<(Body, &'static str)> = Vec::new();
         for (kind, media_type, media, at) in offered {
             match self.lower_body(kind, media_type, media, &at, type_prefix) {
                 Ok(mut lowered) => {
                     lowered.required = body.required;
                     lowered.docs.description.clone_from(&body.description);
-                    if !bodies.is_empty() {
-                        lowered.method_suffix = Some(kind.suffix().to_owned());
-                    }
-                    bodies.push(lowered);
+                    bodies.push((lowered, kind.suffix()));
                 }
                 Err(reason) => problems.push((at, reason)),
             }
@@ -109,7 +107,7 @@ impl Lowerer<'_> {
             );
         }
         let mut bodies = bodies.into_iter();
-        let first = bodies.next();
+        let first = bodies.next().map(|(body, _)| body);
         (first, bodies.collect())
     }
 
@@ -195,7 +193,7 @@ impl Lowerer<'_> {
             media: body_media,
             content_type,
             required: false,
-            method_suffix: None,
+            method: None,
             with_response: None,
             docs,
         })

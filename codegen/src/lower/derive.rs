@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use crate::model::{
     Api, BodyMedia, Derivation, Docs, HttpMethod, Scalar, Struct, Ty, TypeDef, TypeId, TypeKind,
 };
-use crate::naming::Namespace;
+use crate::naming::{self, Namespace};
 
 /// Boxes every struct field and union variant through which a type can contain itself, so
 /// the generated types have a finite size; and turns aliases that would name themselves
@@ -366,7 +366,7 @@ impl Deriver<'_> {
         let (suffix, summary) = derived_docs(&base.name, derivation);
         let fields = strukt.fields.clone();
         let extra = strukt.extra.clone();
-        let name = self.names.claim(&format!("{}{suffix}", base.name));
+        let name = self.names.claim(&naming::compose(&[&base.name, suffix]));
         // Declared before its fields are derived, so a recursive type finds itself.
         let derived = TypeId(api.types.len());
         api.types.push(TypeDef {

@@ -12,6 +12,8 @@ mod operation;
 mod paging;
 mod params;
 mod refs;
+#[cfg(test)]
+mod reserved_names;
 mod responses;
 mod schema;
 mod security;

@@ -6,18 +6,26 @@ use openapiv3::{PathItem, ReferenceOr};
 
 use super::Lowerer;
 use crate::diagnostic::Pointer;
-use crate::model::{Docs, HttpMethod, Operation, Param, PathPart};
-use crate::naming::{self, Namespace};
+use crate::model::{Body, Docs, HttpMethod, Operation, Paging, PagingKind, Param, PathPart, Ty};
+use crate::naming::{self, Namespace, RustIdent};
 
-const METHODS: [HttpMethod; 8] = [
-    HttpMethod::Get,
-    HttpMethod::Put,
-    HttpMethod::Post,
-    HttpMethod::Delete,
-    HttpMethod::Options,
-    HttpMethod::Head,
-    HttpMethod::Patch,
-    HttpMethod::Trace,
+/// Names of the client's own items, and of trait methods every client has (derived `Clone`
+/// and `Debug`, blanket `Into`, `ToOwned`, ...), which an operation's method would shadow
+/// (`lower::reserved_names` checks the generated client has no other methods and fields).
+pub(crate) const CLIENT_ITEMS: &[&str] = &[
+    "new",
+    "builder",
+    "base_url",
+    "transport",
+    "clone",
+    "clone_from",
+    "fmt",
+    "to_owned",
+    "into",
+    "try_into",
+    "type_id",
+    "borrow",
+    "borrow_mut",
 ];
 
 /// An operation as found in `paths`, before it is lowered.
@@ -32,29 +40,14 @@ pub(super) struct Found<'a> {
 impl<'a> Lowerer<'a> {
     pub(super) fn lower_operations(&mut self) -> Vec<Operation> {
         let found = self.find_operations();
+        // Every operation's own method is named before any is lowered, so the methods
+        // besides it that lowering names (see `OtherMethods`) never take an operation's name.
         let (names, mut method_names) = self.operation_names(&found);
-        let mut operations = Vec::with_capacity(found.len());
-        for (op, name) in found.iter().zip(names) {
-            operations.extend(self.lower_operation(name, op));
-        }
-        // The methods besides each operation's own are named last, so they never take an
-        // operation's name: the method for each other body media type, the
-        // `…_with_response` methods, the stream methods.
-        // A name with a trailing `_` (`type_`) loses it before a suffix (`type_stream`).
-        let with = |name: &str, suffix: &str| format!("{}_{suffix}", name.trim_end_matches('_'));
-        for operation in &mut operations {
-            for body in &mut operation.other_bodies {
-                if let Some(suffix) = &mut body.method_suffix {
-                    *suffix = method_names.claim(&with(&operation.name, suffix));
-                    body.with_response = Some(method_names.claim(&with(suffix, "with_response")));
-                }
-            }
-            operation.with_response = method_names.claim(&with(&operation.name, "with_response"));
-            if let Some(paging) = &mut operation.paging {
-                paging.method = method_names.claim(&with(&operation.name, "stream"));
-            }
-        }
-        operations
+        found
+            .iter()
+            .zip(names)
+            .filter_map(|(op, name)| self.lower_operation(name, op, &mut method_names))
+            .collect()
     }
 
     /// Every operation of every path item, in document order.
@@ -74,7 +67,7 @@ impl<'a> Lowerer<'a> {
                     continue;
                 }
             };
-            for method in METHODS {
+            for method in HttpMethod::ALL {
                 let Some(operation) = operation_of(item, method) else {
                     continue;
                 };
@@ -95,32 +88,16 @@ impl<'a> Lowerer<'a> {
     ///
     /// Names from an `operationId` are claimed before names derived from the method and
     /// path, so that an operation without an id never takes the name another one asked for.
-    fn operation_names(&mut self, found: &[Found<'a>]) -> (Vec<String>, Namespace) {
+    fn operation_names(&mut self, found: &[Found<'a>]) -> (Vec<RustIdent>, Namespace) {
         let mut method_names = Namespace::default();
-        // Names of the client's own items, and of trait methods every client has (derived
-        // `Clone` and `Debug`, blanket `Into`, `ToOwned`, ...), which an inherent method
-        // would shadow.
-        for taken in [
-            "new",
-            "builder",
-            "base_url",
-            "transport",
-            "clone",
-            "clone_from",
-            "fmt",
-            "to_owned",
-            "into",
-            "try_into",
-            "type_id",
-            "borrow",
-            "borrow_mut",
-        ] {
+        for taken in CLIENT_ITEMS {
             method_names.reserve(taken);
         }
         let mut operation_ids: HashMap<&str, &Pointer> = HashMap::new();
-        let mut names = vec![String::new(); found.len()];
-        for (slot, op) in names.iter_mut().zip(found) {
+        let mut from_ids: Vec<Option<RustIdent>> = Vec::with_capacity(found.len());
+        for op in found {
             let Some(id) = &op.operation.operation_id else {
+                from_ids.push(None);
                 continue;
             };
             if let Some(first) = operation_ids.insert(id.as_str(), &op.pointer) {
@@ -129,19 +106,26 @@ impl<'a> Lowerer<'a> {
                     format!("operationId `{id}` is already used at {first}"),
                 );
             }
-            *slot = method_names.claim(&naming::snake_name(id));
+            from_ids.push(Some(method_names.claim(&naming::snake_name(id))));
         }
-        for (slot, op) in names.iter_mut().zip(found) {
-            if op.operation.operation_id.is_none() {
-                *slot = method_names.claim(&derived_name(op.method, op.path));
-            }
-        }
+        let names = from_ids
+            .into_iter()
+            .zip(found)
+            .map(|(from_id, op)| {
+                from_id.unwrap_or_else(|| method_names.claim(&derived_name(op.method, op.path)))
+            })
+            .collect();
         (names, method_names)
     }
 
     /// One operation; `None` when it cannot be generated (reported, as errors or as a
     /// warning that it is left out).
-    fn lower_operation(&mut self, name: String, found: &Found<'a>) -> Option<Operation> {
+    fn lower_operation(
+        &mut self,
+        name: RustIdent,
+        found: &Found<'a>,
+        method_names: &mut Namespace,
+    ) -> Option<Operation> {
         let Some(segments) = parse_path(found.path) else {
             self.diagnostics.error(
                 &Pointer::root().push("paths").push(found.path),
@@ -175,11 +159,14 @@ impl<'a> Lowerer<'a> {
         );
         let security = self.operation_security(operation, &found.pointer);
         let paging = self.paging(&params, &responses);
-        let params_type =
-            (!params.is_empty()).then(|| self.type_names.claim(&format!("{type_prefix}Params")));
+        let params_type = (!params.is_empty()).then(|| {
+            self.type_names
+                .claim(&naming::compose(&[&type_prefix, "Params"]))
+        });
+        let methods = OtherMethods::name(&name, other_bodies, paging, method_names);
         Some(Operation {
             name,
-            with_response: String::new(),
+            with_response: methods.with_response,
             method: found.method,
             path_template: found.path.to_owned(),
             segments,
@@ -195,10 +182,10 @@ impl<'a> Lowerer<'a> {
             params_same_as: None,
             tags: operation.tags.clone(),
             body,
-            other_bodies,
+            other_bodies: methods.other_bodies,
             responses,
             security,
-            paging,
+            paging: methods.paging,
             gate: crate::model::Gate::Always,
         })
     }
@@ -266,6 +253,52 @@ impl<'a> Lowerer<'a> {
     }
 }
 
+/// The methods of an operation besides its own, named after it, in this order: the method
+/// for each other body media type (`…_form`) and its `…_with_response` twin, the
+/// operation's `…_with_response` method, its stream method (`…_stream`).
+struct OtherMethods {
+    /// The other bodies, with their methods named.
+    other_bodies: Vec<Body>,
+    /// The name of the operation's `…_with_response` method.
+    with_response: RustIdent,
+    /// How the operation pages, with its stream method named.
+    paging: Option<Paging>,
+}
+
+impl OtherMethods {
+    /// Names the methods of operation `name`, whose other bodies each come with the suffix
+    /// of their media type and whose paging (when it pages) is `(item, kind)`.
+    fn name(
+        name: &RustIdent,
+        other_bodies: Vec<(Body, &str)>,
+        paging: Option<(Ty, PagingKind)>,
+        method_names: &mut Namespace,
+    ) -> Self {
+        let other_bodies = other_bodies
+            .into_iter()
+            .map(|(mut body, suffix)| {
+                let method = method_names.claim(&naming::suffixed_method(name, suffix));
+                let with_response =
+                    method_names.claim(&naming::suffixed_method(&method, "with_response"));
+                body.method = Some(method);
+                body.with_response = Some(with_response);
+                body
+            })
+            .collect();
+        let with_response = method_names.claim(&naming::suffixed_method(name, "with_response"));
+        let paging = paging.map(|(item, kind)| Paging {
+            item,
+            kind,
+            method: method_names.claim(&naming::suffixed_method(name, "stream")),
+        });
+        Self {
+            other_bodies,
+            with_response,
+            paging,
+        }
+    }
+}
+
 fn operation_of(item: &PathItem, method: HttpMethod) -> Option<&openapiv3::Operation> {
     match method {
         HttpMethod::Get => item.get.as_ref(),
@@ -281,7 +314,7 @@ fn operation_of(item: &PathItem, method: HttpMethod) -> Option<&openapiv3::Opera
 
 /// A stable method name for an operation without `operationId`: the method and the path's
 /// words, with `by_<param>` for parameters (`GET /pets/{id}` -> `get_pets_by_id`).
-fn derived_name(method: HttpMethod, path: &str) -> String {
+fn derived_name(method: HttpMethod, path: &str) -> RustIdent {
     let mut words = vec![method.as_str().to_owned()];
     for segment in path.split('/').filter(|s| !s.is_empty()) {
         match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {

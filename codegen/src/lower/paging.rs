@@ -12,8 +12,7 @@
 
 use super::Lowerer;
 use crate::model::{
-    Content, Paging, PagingKind, Param, ParamLocation, Responses, Scalar, Struct, Success, Ty,
-    TypeKind,
+    Content, PagingKind, Param, ParamLocation, Responses, Scalar, Struct, Success, Ty, TypeKind,
 };
 
 /// Names of the query parameter that takes a cursor.
@@ -48,9 +47,13 @@ const NEXT_FIELDS: [&str; 10] = [
 const ITEM_FIELDS: [&str; 6] = ["data", "items", "results", "entries", "records", "values"];
 
 impl Lowerer<'_> {
-    /// How the operation pages, if it does. The stream method is named once every
-    /// operation has its name.
-    pub(super) fn paging(&self, params: &[Param], responses: &Responses) -> Option<Paging> {
+    /// How the operation pages, if it does: the type of an item, and how the next page is
+    /// asked for.
+    pub(super) fn paging(
+        &self,
+        params: &[Param],
+        responses: &Responses,
+    ) -> Option<(Ty, PagingKind)> {
         let Success::One(Content::Json(ty)) = &responses.success else {
             return None;
         };
@@ -67,11 +70,7 @@ impl Lowerer<'_> {
             },
             _ => return None,
         };
-        Some(Paging {
-            item,
-            kind,
-            method: String::new(),
-        })
+        Some((item, kind))
     }
 
     /// `ty` with aliases followed, and nullability left out.

@@ -8,20 +8,61 @@ use super::operation::Found;
 use crate::diagnostic::Pointer;
 use crate::load::schema::SchemaId;
 use crate::model::{Docs, Param, ParamLocation, ParamStyle};
-use crate::naming::{self, Namespace};
+use crate::naming::{self, Namespace, RustIdent};
 
-/// Names a client method uses besides its path arguments: its other arguments, its
-/// locals, and those of its stream method.
-const METHOD_LOCALS: [&str; 8] = [
+/// Names a client method binds besides its path arguments: its other arguments, its
+/// locals and its closures' arguments, and those of its `…_with_response` twin and its
+/// stream method (`lower::reserved_names` checks the generated code binds no other).
+pub(crate) const METHOD_LOCALS: &[&str] = &[
     "params",
     "body",
     "url",
+    "request",
     "response",
+    "error",
+    "download",
+    "value",
     "offset",
     "limit",
     "page_size",
     "start",
+    "cursor",
+    "page",
+    "next",
 ];
+
+/// The two scopes of an operation's parameter names: path parameters are the method's
+/// arguments, the others fields of its parameter struct.
+struct ParamNames {
+    /// The method's arguments, its locals and its stream method's reserved.
+    arguments: Namespace,
+    /// The fields of the parameter struct.
+    fields: Namespace,
+}
+
+impl ParamNames {
+    fn new() -> Self {
+        let mut arguments = Namespace::default();
+        for taken in METHOD_LOCALS {
+            arguments.reserve(taken);
+        }
+        Self {
+            arguments,
+            fields: Namespace::default(),
+        }
+    }
+
+    /// The name of a parameter that travels in `location`, named `wire` there.
+    fn claim(&mut self, location: ParamLocation, wire: &str) -> RustIdent {
+        let scope = match location {
+            ParamLocation::Path => &mut self.arguments,
+            ParamLocation::Query | ParamLocation::Header | ParamLocation::Cookie => {
+                &mut self.fields
+            }
+        };
+        scope.claim(&naming::snake_name(wire))
+    }
+}
 
 impl<'a> Lowerer<'a> {
     /// The operation's parameters: the path item's, overridden by the operation's own with
@@ -75,35 +116,31 @@ impl<'a> Lowerer<'a> {
         type_prefix: &str,
         refused: &mut Vec<(Pointer, String)>,
     ) -> (Vec<(Param, Pointer)>, Vec<Param>) {
-        let mut field_names = Namespace::default();
-        let mut argument_names = Namespace::default();
-        for taken in METHOD_LOCALS {
-            argument_names.reserve(taken);
-        }
+        let mut names = ParamNames::new();
         let mut path_params = Vec::new();
         let mut params = Vec::new();
         for (param, at) in declared {
-            let Some(mut lowered) = self.lower_parameter(&param, &at, type_prefix, refused) else {
+            let Some(lowered) = self.lower_parameter(&param, &at, type_prefix, &mut names, refused)
+            else {
                 continue;
             };
-            let raw = naming::snake_name(&lowered.wire);
             if lowered.location == ParamLocation::Path {
-                lowered.name = argument_names.claim(&raw);
                 path_params.push((lowered, at));
             } else {
-                lowered.name = field_names.claim(&raw);
                 params.push(lowered);
             }
         }
         (path_params, params)
     }
 
-    /// One parameter, named later (see [`Self::lower_parameters`]).
+    /// One parameter, named in `names` once it is lowered (see
+    /// [`Self::lower_parameters`]).
     fn lower_parameter(
         &mut self,
         param: &Parameter,
         at: &Pointer,
         type_prefix: &str,
+        names: &mut ParamNames,
         refused: &mut Vec<(Pointer, String)>,
     ) -> Option<Param> {
         let (location, style) = Self::location_and_style(param, at, refused)?;
@@ -121,7 +158,7 @@ impl<'a> Lowerer<'a> {
         let annotations = self.analysis.annotations(schema);
         Some(Param {
             wire: data.name.clone(),
-            name: String::new(),
+            name: names.claim(location, &data.name),
             location,
             // A parameter that may be `null` is one that may be left out: there is no way to
             // send `null` in a path, a query, a header or a cookie.

@@ -8,7 +8,7 @@ use super::Lowerer;
 use super::bodies::{essence, is_json};
 use crate::diagnostic::Pointer;
 use crate::model::{Content, Responses, Scalar, Status, StatusBody, Success, Ty};
-use crate::naming::Namespace;
+use crate::naming::{self, Namespace, RustIdent};
 
 impl Lowerer<'_> {
     pub(super) fn lower_responses(
@@ -88,17 +88,22 @@ impl Lowerer<'_> {
             })
             .collect();
         Success::Several {
-            name: self.type_names.claim(&format!("{type_prefix}Response")),
+            name: self
+                .type_names
+                .claim(&naming::compose(&[type_prefix, "Response"])),
             variants,
         }
     }
 
     /// The name of the enum of an operation's typed error bodies, when they are of more
     /// than one type (one type is given as it is).
-    fn error_enum(&mut self, errors: &[StatusBody], type_prefix: &str) -> Option<String> {
+    fn error_enum(&mut self, errors: &[StatusBody], type_prefix: &str) -> Option<RustIdent> {
         let first = errors.first()?;
         let one_type = errors.iter().all(|e| e.content == first.content);
-        (!one_type).then(|| self.type_names.claim(&format!("{type_prefix}Error")))
+        (!one_type).then(|| {
+            self.type_names
+                .claim(&naming::compose(&[type_prefix, "Error"]))
+        })
     }
 
     /// The content of one response, with the media type it is read in.
@@ -185,7 +190,12 @@ fn is_success(status: Status) -> bool {
 
 /// A variant name for a status: its reason phrase (`NotFound`), its class for a range
 /// (`ClientError`), or `Default`/`Other`.
-fn status_name(status: Status, success: bool) -> String {
+fn status_name(status: Status, success: bool) -> RustIdent {
+    naming::compose(&[&status_words(status, success)])
+}
+
+/// The words of [`status_name`], in `UpperCamelCase`.
+fn status_words(status: Status, success: bool) -> String {
     match status {
         Status::Code(code) => reason(code).map_or_else(|| format!("Status{code}"), str::to_owned),
         Status::Range(1) => "Informational".to_owned(),

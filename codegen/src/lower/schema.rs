@@ -235,12 +235,12 @@ impl Lowerer<'_> {
             Some(Additional::Schema(values)) if self.analysis.get(values).constrains_type() => {
                 let ty = self.ty_of(values, &format!("{parent}Value"));
                 Extra::Typed {
-                    field: names.claim(ADDITIONAL_FIELD),
+                    field: names.claim(&naming::snake_name(ADDITIONAL_FIELD)),
                     ty,
                 }
             }
             _ => Extra::Kept {
-                field: names.claim(EXTRA_FIELD),
+                field: names.claim(&naming::snake_name(EXTRA_FIELD)),
             },
         };
         Struct {
@@ -371,9 +371,9 @@ impl Lowerer<'_> {
             });
         }
         let unknown = if names.contains("Unknown") {
-            names.claim("UnknownValue")
+            names.claim(&naming::type_name("UnknownValue"))
         } else {
-            "Unknown".to_owned()
+            naming::type_name("Unknown")
         };
         Enum { variants, unknown }
     }

@@ -9,8 +9,9 @@ use crate::model::{ApiKeyLocation, AuthKind, AuthScheme, Security};
 use crate::naming::{self, Namespace};
 
 /// The methods `ClientBuilder` has whatever the spec (the runtime's and the generated
-/// `server` and `build`), which a security scheme's method must not take.
-const BUILDER_METHODS: [&str; 11] = [
+/// `server` and `build`), which a security scheme's method must not take
+/// (`lower::reserved_names` checks the runtime and the generated code have no other).
+pub(crate) const BUILDER_METHODS: &[&str] = &[
     "new",
     "base_url",
     "timeout",
@@ -42,15 +43,13 @@ impl Lowerer<'_> {
             let Some((kind, description)) = self.scheme_kind(scheme, &at) else {
                 continue;
             };
-            schemes.push(AuthScheme {
+            schemes.push(SupportedScheme {
                 key: key.clone(),
-                method: String::new(),
                 description: description.clone(),
                 kind,
             });
         }
-        name_auth_methods(&mut schemes);
-        schemes
+        name_auth_methods(schemes)
     }
 
     fn scheme_kind<'s>(
@@ -147,10 +146,20 @@ impl Lowerer<'_> {
     }
 }
 
+/// A security scheme the client supports, before its builder method is named.
+struct SupportedScheme {
+    /// The scheme's key in `components/securitySchemes`.
+    key: String,
+    /// `description`.
+    description: Option<String>,
+    /// How the credential travels.
+    kind: AuthKind,
+}
+
 /// Names the builder method of each scheme: `bearer_token`, `basic_auth` or `api_key`
 /// when the API has one scheme of that kind; otherwise the scheme's key, followed by that
 /// name unless the key says it already (`api_key_query`, `partner_bearer_token`).
-fn name_auth_methods(schemes: &mut [AuthScheme]) {
+fn name_auth_methods(schemes: Vec<SupportedScheme>) -> Vec<AuthScheme> {
     let mut names = Namespace::default();
     for taken in BUILDER_METHODS {
         names.reserve(taken);
@@ -161,56 +170,25 @@ fn name_auth_methods(schemes: &mut [AuthScheme]) {
         AuthKind::ApiKey { .. } => "api_key",
     };
     let kinds: Vec<&'static str> = schemes.iter().map(|s| plain(&s.kind)).collect();
-    for scheme in schemes {
-        let base = plain(&scheme.kind);
-        let alone = kinds.iter().filter(|kind| **kind == base).count() == 1;
-        let key = naming::snake_name(&scheme.key);
-        let name = if alone {
-            base.to_owned()
-        } else if key.contains(base) {
-            key
-        } else {
-            format!("{}_{base}", key.trim_end_matches('_'))
-        };
-        scheme.method = names.claim(&name);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The runtime's `ClientBuilder` methods are edited apart from the generator: each must
-    /// be one a security scheme cannot take.
-    #[test]
-    fn every_builder_method_of_the_runtime_is_reserved() {
-        let transport = include_str!("../../../runtime/src/transport.rs");
-        let file = syn::parse_file(transport).expect("the runtime parses");
-        let mut found = 0;
-        for item in file.items {
-            let syn::Item::Impl(block) = item else {
-                continue;
+    schemes
+        .into_iter()
+        .map(|scheme| {
+            let base = plain(&scheme.kind);
+            let alone = kinds.iter().filter(|kind| **kind == base).count() == 1;
+            let key = naming::snake_name(&scheme.key);
+            let name = if alone {
+                naming::compose(&[base])
+            } else if key.contains(base) {
+                key
+            } else {
+                naming::suffixed_method(&key, base)
             };
-            if block.trait_.is_some() {
-                continue;
+            AuthScheme {
+                method: names.claim(&name),
+                key: scheme.key,
+                description: scheme.description,
+                kind: scheme.kind,
             }
-            let syn::Type::Path(path) = &*block.self_ty else {
-                continue;
-            };
-            if !path.path.is_ident("ClientBuilder") {
-                continue;
-            }
-            for item in block.items {
-                if let syn::ImplItem::Fn(function) = item {
-                    let name = function.sig.ident.to_string();
-                    assert!(
-                        BUILDER_METHODS.contains(&name.as_str()),
-                        "`ClientBuilder::{name}` is not reserved"
-                    );
-                    found += 1;
-                }
-            }
-        }
-        assert!(found >= 8, "the runtime's builder methods were not found");
-    }
+        })
+        .collect()
 }

@@ -12,7 +12,7 @@ use super::schema::docs_of;
 use super::shape::{Alternatives, ObjectParts, Shape};
 use crate::load::schema::{JsonType, SchemaId};
 use crate::model::{Docs, Scalar, Tagging, Ty, TypeKind, Union, UnionVariant};
-use crate::naming::{self, Namespace};
+use crate::naming::{self, Namespace, RustIdent};
 
 /// A property that tells the alternatives apart, and each alternative's value of it.
 struct Tag {
@@ -182,7 +182,7 @@ impl Lowerer<'_> {
                 docs: self.variant_docs(*alt),
             });
         }
-        let unknown = names.claim("Unknown");
+        let unknown = names.claim(&naming::type_name("Unknown"));
         let tagging = if tag.embedded {
             Tagging::Embedded {
                 property: tag.property,
@@ -257,11 +257,15 @@ impl Lowerer<'_> {
 
     /// The variant name of an untagged alternative: the schema it refers to, its title, or
     /// what it is.
-    fn variant_name(&self, alt: SchemaId) -> String {
+    fn variant_name(&self, alt: SchemaId) -> RustIdent {
         let resolved = self.analysis.resolve(alt);
         if resolved != alt {
-            if let Some(&type_id) = self.named.get(&resolved) {
-                return self.type_name(type_id).to_owned();
+            if let Some(def) = self
+                .named
+                .get(&resolved)
+                .and_then(|id| self.types.get(id.0))
+            {
+                return def.name.clone();
             }
             if let Some(last) = self.analysis.get(resolved).pointer.last() {
                 if self.is_component(resolved) {
@@ -272,14 +276,15 @@ impl Lowerer<'_> {
         if let Some(title) = self.analysis.annotations(alt).title {
             return naming::type_name(&title);
         }
-        match self.analysis.shape(resolved) {
-            Shape::Scalar(scalar) => scalar_variant(scalar).to_owned(),
-            Shape::StringEnum(_) => "String".to_owned(),
-            Shape::Array(_) => "Array".to_owned(),
-            Shape::Tuple(_) => "Tuple".to_owned(),
-            Shape::Object(_) | Shape::Map(_) => "Object".to_owned(),
-            _ => "Value".to_owned(),
-        }
+        let what = match self.analysis.shape(resolved) {
+            Shape::Scalar(scalar) => scalar_variant(scalar),
+            Shape::StringEnum(_) => "String",
+            Shape::Array(_) => "Array",
+            Shape::Tuple(_) => "Tuple",
+            Shape::Object(_) | Shape::Map(_) => "Object",
+            _ => "Value",
+        };
+        naming::compose(&[what])
     }
 
     /// The union for a 3.1 `type` list of several types.
@@ -337,7 +342,7 @@ impl Lowerer<'_> {
                 _ => ("Object", (60, 0)),
             };
             let variant = UnionVariant {
-                name: name.to_owned(),
+                name: naming::compose(&[name]),
                 tag: None,
                 ty: Some(rust),
                 boxed: false,

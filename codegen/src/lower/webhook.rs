@@ -11,16 +11,8 @@ use super::Lowerer;
 use super::schema::docs_of;
 use crate::diagnostic::Pointer;
 use crate::load::schema::SchemaId;
-use crate::model::{Docs, Example, Ty, TypeDef, TypeId, TypeKind};
-use crate::naming;
-
-/// The operation keys of a path item.
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-
-/// How many references a chain may go through before it is taken for a loop.
-const MAX_HOPS: usize = 32;
+use crate::model::{Docs, Example, HttpMethod, Ty, TypeDef, TypeId, TypeKind};
+use crate::naming::{self, RustIdent};
 
 /// A webhook's request body, found.
 struct Payload<'a> {
@@ -31,7 +23,7 @@ struct Payload<'a> {
     /// Where the body is written (the `requestBody` of the webhook's operation).
     at: Pointer,
     /// The type's name.
-    name: String,
+    name: RustIdent,
 }
 
 impl<'a> Lowerer<'a> {
@@ -44,9 +36,8 @@ impl<'a> Lowerer<'a> {
         let at = Pointer::root().push("webhooks");
         for (webhook, item) in webhooks.iter().filter(|(name, _)| !name.starts_with("x-")) {
             let item_at = at.push(webhook);
-            let bodies: Vec<(&str, &Value)> = METHODS
-                .iter()
-                .filter_map(|method| Some((*method, item.get(*method)?.get("requestBody")?)))
+            let bodies: Vec<(&str, &Value)> = HttpMethod::keys()
+                .filter_map(|method| Some((method, item.get(method)?.get("requestBody")?)))
                 .collect();
             if bodies.is_empty() {
                 self.diagnostics.warning(
@@ -188,50 +179,6 @@ impl<'a> Lowerer<'a> {
                 });
             }
         }
-    }
-
-    /// The object `value` is, or the one its `$ref` names (along a chain of references);
-    /// `None`, reported, when there is none.
-    fn follow_object(
-        &mut self,
-        value: &'a Value,
-        at: &Pointer,
-        noun: &str,
-    ) -> Option<&'a Map<String, Value>> {
-        let skeleton = self.skeleton;
-        let mut current = value;
-        for _ in 0..MAX_HOPS {
-            let Some(reference) = current.get("$ref") else {
-                let object = current.as_object();
-                if object.is_none() {
-                    self.diagnostics
-                        .error(at, format!("a {noun} is a mapping, but this one is not"));
-                }
-                return object;
-            };
-            let target = reference
-                .as_str()
-                .and_then(Pointer::from_ref)
-                .and_then(|pointer| skeleton.pointer(pointer.as_json_pointer()));
-            match target {
-                Some(target) => current = target,
-                None => {
-                    self.diagnostics.error(
-                        &at.push("$ref"),
-                        format!(
-                            "`$ref: {}` does not name a {noun} of this document",
-                            reference.as_str().unwrap_or("?").replace('`', "'")
-                        ),
-                    );
-                    return None;
-                }
-            }
-        }
-        self.diagnostics.error(
-            at,
-            format!("the `$ref` chain leads back to itself; it names no {noun}"),
-        );
-        None
     }
 }
 

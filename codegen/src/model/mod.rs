@@ -17,6 +17,8 @@ pub use types::{
     TypeId, TypeKind, Union, UnionVariant, Variant,
 };
 
+pub use crate::naming::RustIdent;
+
 use crate::diagnostic::Pointer;
 
 /// A whole API, ready to be emitted.
@@ -203,7 +205,7 @@ pub fn visit_ty(ty: &Ty, visit: &mut dyn FnMut(&Ty)) {
 #[derive(Debug, Clone)]
 pub struct Server {
     /// The enum variant naming it (`Default`, `Eu`, ...).
-    pub variant: String,
+    pub variant: RustIdent,
     /// The base URL.
     pub url: String,
     /// `description`.
@@ -217,7 +219,7 @@ pub struct AuthScheme {
     pub key: String,
     /// The `ClientBuilder` method that sets the credential (`bearer_token`, `basic_auth`,
     /// `api_key`, or prefixed by the key when the API has several schemes).
-    pub method: String,
+    pub method: RustIdent,
     /// `description`.
     pub description: Option<String>,
     /// How the credential travels.

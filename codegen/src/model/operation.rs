@@ -1,6 +1,7 @@
 //! Operations: one client method each.
 
 use super::{Docs, Gate, Limits, Ty};
+use crate::naming::RustIdent;
 
 /// An HTTP method the client can send.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -24,6 +25,28 @@ pub enum HttpMethod {
 }
 
 impl HttpMethod {
+    /// Every method, in the order a path item's operations are read.
+    pub const ALL: [Self; 8] = [
+        Self::Get,
+        Self::Put,
+        Self::Post,
+        Self::Delete,
+        Self::Options,
+        Self::Head,
+        Self::Patch,
+        Self::Trace,
+    ];
+
+    /// The operation keys of a path item (`get`, `put`, ...), in [`Self::ALL`]'s order.
+    pub fn keys() -> impl Iterator<Item = &'static str> {
+        Self::ALL.into_iter().map(Self::as_str)
+    }
+
+    /// Whether `key` is the key of an operation in a path item.
+    pub fn is_key(key: &str) -> bool {
+        Self::keys().any(|method| method == key)
+    }
+
     /// The lower-case name, as used for path-item keys.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -43,10 +66,10 @@ impl HttpMethod {
 #[derive(Debug, Clone)]
 pub struct Operation {
     /// The method name, snake_case and unique.
-    pub name: String,
+    pub name: RustIdent,
     /// The name of the method that returns the response's status and headers too
     /// (`get_pet_with_response`).
-    pub with_response: String,
+    pub with_response: RustIdent,
     /// The HTTP method.
     pub method: HttpMethod,
     /// The path template as written (`/unified/connection/{id}`), for docs.
@@ -62,7 +85,7 @@ pub struct Operation {
     /// Query, header and cookie parameters, gathered in a generated parameter struct.
     pub params: Vec<Param>,
     /// The name of that struct, when there are any such parameters.
-    pub params_type: Option<String>,
+    pub params_type: Option<RustIdent>,
     /// An earlier operation with the same parameters (and tags), by index in
     /// [`super::Api::operations`]: `params_type` is then another name of its struct.
     pub params_same_as: Option<usize>,
@@ -176,7 +199,7 @@ pub struct Param {
     /// Its name on the wire.
     pub wire: String,
     /// The Rust name.
-    pub name: String,
+    pub name: RustIdent,
     /// Where it travels.
     pub location: ParamLocation,
     /// Its type, without the `Option` that optionality adds.
@@ -218,7 +241,7 @@ pub struct Part {
     /// The part's name (the property's JSON key).
     pub wire: String,
     /// The Rust field of the body's type that holds it.
-    pub field: String,
+    pub field: RustIdent,
     /// How the part is written.
     pub kind: PartKind,
     /// The part's `Content-Type` from the media type's `encoding`, if it gives one.
@@ -253,11 +276,11 @@ pub struct Body {
     /// `required: true`; otherwise the method takes an `Option`.
     pub required: bool,
     /// For a body in another media type than the operation's first: the name of the
-    /// method that sends it (`upload_photo_form`; before naming, the suffix `form`).
-    pub method_suffix: Option<String>,
+    /// method that sends it (`upload_photo_form`).
+    pub method: Option<RustIdent>,
     /// For such a body, the name of its method that returns the response's status and
     /// headers too.
-    pub with_response: Option<String>,
+    pub with_response: Option<RustIdent>,
     /// Its documentation.
     pub docs: Docs,
 }
@@ -271,7 +294,7 @@ pub struct Responses {
     pub errors: Vec<StatusBody>,
     /// The name of the enum of the typed error bodies, when they are of more than one
     /// type.
-    pub error_enum: Option<String>,
+    pub error_enum: Option<RustIdent>,
     /// The `Accept` header: the media types the responses have.
     pub accept: String,
     /// A success response declares a `Link` header (whose `rel="next"` link is the next
@@ -300,9 +323,9 @@ pub enum Success {
     /// Different content for different success statuses: an enum named `name`.
     Several {
         /// The enum's name.
-        name: String,
+        name: RustIdent,
         /// Each status and what it holds, with the variant's name.
-        variants: Vec<(StatusBody, String)>,
+        variants: Vec<(StatusBody, RustIdent)>,
     },
 }
 
@@ -314,7 +337,7 @@ pub struct StatusBody {
     /// What its body holds.
     pub content: Content,
     /// The variant's name in the error enum, for error bodies.
-    pub variant: String,
+    pub variant: RustIdent,
 }
 
 /// A response status as the description lists it.
@@ -364,7 +387,7 @@ pub struct Paging {
     /// How the next page is asked for.
     pub kind: PagingKind,
     /// The name of the client method that streams every item (`list_pets_stream`).
-    pub method: String,
+    pub method: RustIdent,
 }
 
 /// How the next page is asked for.
@@ -391,9 +414,9 @@ pub enum PagingKind {
         /// Index in [`Operation::params`] of the cursor parameter.
         param: usize,
         /// The response field holding the items (its Rust name).
-        items: String,
+        items: RustIdent,
         /// The response field holding the next cursor (its Rust name).
-        next: String,
+        next: RustIdent,
         /// The items field is an `Option`.
         items_optional: bool,
         /// The next-cursor field is an `Option`.
@@ -402,4 +425,36 @@ pub enum PagingKind {
     /// A `Link` response header with `rel="next"`: the next page is that URL; the
     /// response is the array of items.
     LinkHeader,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::HttpMethod;
+
+    /// The methods are the operations `openapiv3` reads from a path item, in its order.
+    #[test]
+    fn the_methods_are_the_operations_of_a_path_item() {
+        let operation = || Some(openapiv3::Operation::default());
+        let item = openapiv3::PathItem {
+            get: operation(),
+            put: operation(),
+            post: operation(),
+            delete: operation(),
+            options: operation(),
+            head: operation(),
+            patch: operation(),
+            trace: operation(),
+            ..openapiv3::PathItem::default()
+        };
+        let serde_json::Value::Object(written) = serde_json::to_value(&item).unwrap() else {
+            panic!("a path item is written as an object");
+        };
+        let operations: Vec<&str> = written
+            .iter()
+            .filter(|(_, value)| value.get("responses").is_some())
+            .map(|(key, _)| key.as_str())
+            .collect();
+        assert_eq!(operations, HttpMethod::keys().collect::<Vec<_>>());
+        assert!(HttpMethod::is_key("trace") && !HttpMethod::is_key("parameters"));
+    }
 }

@@ -1,5 +1,7 @@
 //! Named types: structs, enums and aliases, and the type expressions that refer to them.
 
+use crate::naming::RustIdent;
+
 /// Index of a [`TypeDef`] in [`super::Api::types`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct TypeId(pub usize);
@@ -23,7 +25,7 @@ pub struct Docs {
 #[derive(Debug, Clone)]
 pub struct TypeDef {
     /// The Rust name, unique in the crate.
-    pub name: String,
+    pub name: RustIdent,
     /// Its documentation.
     pub docs: Docs,
     /// What it is.
@@ -82,12 +84,12 @@ pub enum Extra {
     /// newer server sends survives a read-modify-write.
     Kept {
         /// The Rust field holding them, clear of the declared fields' names.
-        field: String,
+        field: RustIdent,
     },
     /// Values of one type (`additionalProperties: <schema>`), kept in the named field.
     Typed {
         /// The Rust field holding them.
-        field: String,
+        field: RustIdent,
         /// Their type.
         ty: Ty,
     },
@@ -95,7 +97,7 @@ pub enum Extra {
 
 impl Extra {
     /// The Rust field holding extra properties, if there is one.
-    pub fn field(&self) -> Option<&str> {
+    pub fn field(&self) -> Option<&RustIdent> {
         match self {
             Self::Forbidden => None,
             Self::Kept { field } | Self::Typed { field, .. } => Some(field),
@@ -138,7 +140,7 @@ pub struct Field {
     /// The JSON key.
     pub wire: String,
     /// The Rust field name.
-    pub name: String,
+    pub name: RustIdent,
     /// The value's type, [`Ty::Option`] when `null` is a valid value, without the `Option`
     /// that optionality adds.
     pub ty: Ty,
@@ -187,7 +189,7 @@ pub struct Enum {
     /// The values the spec lists, in spec order.
     pub variants: Vec<Variant>,
     /// The name of the variant that keeps any other value.
-    pub unknown: String,
+    pub unknown: RustIdent,
 }
 
 /// One listed enum value.
@@ -196,7 +198,7 @@ pub struct Variant {
     /// The value on the wire.
     pub wire: String,
     /// The Rust variant name.
-    pub name: String,
+    pub name: RustIdent,
     /// What the description says of this value.
     pub docs: Docs,
 }
@@ -210,7 +212,7 @@ pub struct Union {
     pub variants: Vec<UnionVariant>,
     /// For a tagged union, the variant that keeps a value whose tag this version does not
     /// know (as JSON, written back unchanged).
-    pub unknown: Option<String>,
+    pub unknown: Option<RustIdent>,
 }
 
 /// How a union's alternatives are told apart on the wire.
@@ -236,7 +238,7 @@ pub enum Tagging {
 #[derive(Debug, Clone)]
 pub struct UnionVariant {
     /// The Rust variant name.
-    pub name: String,
+    pub name: RustIdent,
     /// The tag value naming this alternative, for tagged unions.
     pub tag: Option<String>,
     /// What it holds; `None` for an alternative with nothing besides its tag.

@@ -27,9 +27,17 @@ pub fn test_crates_dir() -> PathBuf {
 }
 
 /// Generates the crate `name` from the spec text, as a member of a test workspace (its
-/// manifest has no `[workspace]` table of its own).
-pub fn generate(name: &str, source: &str, text: &str) -> Result<codegen::Output, codegen::Error> {
-    codegen::generate(text, &codegen::Options::new(name, source))
+/// manifest has no `[workspace]` table of its own), with its example tests when
+/// `example_tests` says so.
+pub fn generate(
+    name: &str,
+    source: &str,
+    text: &str,
+    example_tests: bool,
+) -> Result<codegen::Output, codegen::Error> {
+    let mut options = codegen::Options::new(name, source);
+    options.example_tests = example_tests;
+    codegen::generate(text, &options)
 }
 
 /// Writes `crates` (crate name -> files) as the members of the workspace
