@@ -126,7 +126,11 @@ fn gates<'a>(api: &'a Api, example: &Example) -> Vec<&'a Gate> {
 
 /// `use <crate>::{...};` of the types the tested examples (with their gates) decode into,
 /// each under the `cfg` of the examples that use it.
-fn imports(api: &Api, krate: &proc_macro2::Ident, tested: &[(&Example, Vec<&Gate>)]) -> TokenStream {
+fn imports(
+    api: &Api,
+    krate: &proc_macro2::Ident,
+    tested: &[(&Example, Vec<&Gate>)],
+) -> TokenStream {
     let mut users: BTreeMap<RustIdent, Vec<Vec<&Gate>>> = BTreeMap::new();
     for (example, gates) in tested {
         crate::model::visit_ty(&example.ty, &mut |ty| {
@@ -142,7 +146,11 @@ fn imports(api: &Api, krate: &proc_macro2::Ident, tested: &[(&Example, Vec<&Gate
     for (name, readers) in &users {
         let cfg = gate::cfg_any(readers);
         let key = cfg.as_ref().map(ToString::to_string).unwrap_or_default();
-        groups.entry(key).or_insert((cfg, Vec::new())).1.push(ty::ident(name));
+        groups
+            .entry(key)
+            .or_insert((cfg, Vec::new()))
+            .1
+            .push(ty::ident(name));
     }
     let uses = groups
         .into_values()

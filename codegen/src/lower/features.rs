@@ -336,6 +336,21 @@ components:
     }
 
     #[test]
+    fn feature_names_are_kebab_case_ascii() {
+        let cases = [
+            ("Store front", "store-front"),
+            ("HRIS_Employee", "hris-employee"),
+            ("名前", "u540d-u524d"),
+            ("*/", "star-slash"),
+            ("1st", "1st"),
+            ("", "empty"),
+        ];
+        for (tag, name) in cases {
+            assert_eq!(naming::feature_name(tag), name, "for the tag {tag:?}");
+        }
+    }
+
+    #[test]
     fn one_tag_is_no_feature() {
         let api = lowered(
             r##"
