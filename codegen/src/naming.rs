@@ -8,7 +8,7 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::{ToKebabCase, ToSnakeCase, ToUpperCamelCase};
 
 /// Words that cannot be identifiers, in any edition the generated code may be built with.
 const KEYWORDS: &[&str] = &[
@@ -200,6 +200,16 @@ pub fn compose(pieces: &[&str]) -> RustIdent {
 /// `list_pets_with_response`).
 pub fn suffixed_method(name: &RustIdent, suffix: &str) -> RustIdent {
     compose(&[name.trim_end_matches('_'), "_", suffix])
+}
+
+/// A `kebab-case` ASCII name for a cargo feature (`Hris Employee` -> `hris-employee`).
+pub fn feature_name(raw: &str) -> String {
+    let name = words(raw).to_kebab_case();
+    if name.is_empty() {
+        "empty".to_owned()
+    } else {
+        name
+    }
 }
 
 /// Rewrites a raw name into space-separated ASCII words for heck.

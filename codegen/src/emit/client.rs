@@ -8,7 +8,7 @@ use quote::quote;
 use super::docs;
 use super::ty::ident;
 use super::{methods, params, responses, streams};
-use crate::model::{Api, ApiKeyLocation, AuthKind, AuthScheme, Operation};
+use crate::model::{Api, ApiKeyLocation, AuthKind, AuthScheme, Gate, Operation};
 
 /// The parts of the `client` module after its [`head`], in this order; each holds an item
 /// (or a method of `Client`) per operation, in the operations' order, so the part of a
@@ -58,11 +58,13 @@ pub fn head(api: &Api) -> TokenStream {
         docs::sanitize(super::title(api))
     ));
     let default_url = api.servers.first().map_or(String::new(), |s| s.url.clone());
-    // An API without operations still gets a client, whose transport nothing reads.
-    let unread = api
-        .operations
-        .is_empty()
-        .then(|| quote!(#[allow(dead_code)]));
+    // An API without operations still gets a client, whose transport nothing reads; so
+    // does a crate built without the features of any operation.
+    let unread = if api.operations.is_empty() {
+        Some(quote!(#[allow(dead_code)]))
+    } else {
+        super::gate::unread_without(&Gate::any(api.operations.iter().map(|op| &op.gate)))
+    };
     quote! {
         //! The client: one method per operation of the API.
         use crate::transport::Transport;

@@ -4,10 +4,9 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs;
-use super::ty;
+use super::{docs, gate, ty};
 use crate::Options;
-use crate::model::{Api, Content, Derivation, Operation, Scalar, Success, Ty, TypeKind};
+use crate::model::{Api, Content, Derivation, Gate, Operation, Scalar, Success, Ty, TypeKind};
 
 /// The crate root: the generated modules, the runtime's, and what users name.
 pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
@@ -27,13 +26,18 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
         let module = quote::format_ident!("{module}");
         quote!(mod #module;)
     });
+    // A module's re-export is compiled with what it holds, or it would be unused.
     let enums_use = super::has_enums(api).then(|| {
+        let gate = gate::cfg(&module_gate(api, true));
         quote!(
+            #gate
             pub use enums::*;
         )
     });
     let models_use = super::has_models(api).then(|| {
+        let gate = gate::cfg(&module_gate(api, false));
         quote!(
+            #gate
             pub use models::*;
         )
     });
@@ -64,6 +68,16 @@ pub fn lib_rs(api: &Api, options: &Options) -> TokenStream {
     }
 }
 
+/// When the `enums` module (`enums`) or the `models` module has an item compiled.
+fn module_gate(api: &Api, enums: bool) -> Gate {
+    Gate::any(
+        api.types
+            .iter()
+            .filter(|def| matches!(def.kind, TypeKind::Enum(_)) == enums)
+            .map(|def| &def.gate),
+    )
+}
+
 fn crate_docs(api: &Api, options: &Options) -> String {
     let mut text = format!("# {}\n\n", docs::sanitize(super::title(api)));
     let version = match api.version.trim() {
@@ -81,7 +95,56 @@ fn crate_docs(api: &Api, options: &Options) -> String {
     text.push_str(&example(api, options));
     text.push_str("\n\n## What the types promise\n\n");
     text.push_str(&promises(api).join("\n"));
+    if !api.features.is_empty() {
+        text.push_str("\n\n");
+        text.push_str(&features(api, options));
+    }
     text
+}
+
+/// The section on the crate's features: one per part of the API.
+fn features(api: &Api, options: &Options) -> String {
+    let first = api
+        .features
+        .first()
+        .map_or("", |feature| feature.name.as_str());
+    let mut text = format!(
+        "## Features\n\n\
+         The API is in parts, one cargo feature per tag of its description, all on by \
+         default. Each compiles the operations of its tag and the types they use (an \
+         operation with several tags is compiled with any of them), so a crate that needs \
+         only some parts compiles only those: `{name} = {{ default-features = false, \
+         features = [\"rustls\", \"{first}\"] }}` (`rustls` or `native-tls` gives https). \
+         Operations of no part, and the types that they, webhooks or every part use, are \
+         always compiled.\n\n",
+        name = options.crate_name,
+    );
+    for feature in &api.features {
+        let count = api
+            .operations
+            .iter()
+            .filter(|op| matches!(&op.gate, Gate::AnyOf(names) if names.contains(&feature.name)))
+            .count();
+        let operations = if count == 1 {
+            "operation"
+        } else {
+            "operations"
+        };
+        let mut line = format!("- `{}`: {count} {operations}", feature.name);
+        if feature.tag != feature.name {
+            line.push_str(&format!(", the tag {}", docs::code(&feature.tag)));
+        }
+        let about = feature.description.as_deref().map(|text| {
+            let paragraph = text.trim().split("\n\n").next().unwrap_or_default();
+            docs::sanitize(&paragraph.split_whitespace().collect::<Vec<_>>().join(" "))
+        });
+        if let Some(about) = about.filter(|about| !about.is_empty()) {
+            line.push_str(&format!(". {about}"));
+        }
+        text.push_str(&line);
+        text.push('\n');
+    }
+    text.trim_end().to_owned()
 }
 
 /// One bullet for each guarantee the generated types give, for the features this API has.
@@ -161,6 +224,12 @@ fn example(api: &Api, options: &Options) -> String {
         .find(|op| op.paging.is_some() && simple_args(api, op).is_some());
     let call = example_call(api);
     let mut lines = example_client(api, options, stream.is_some());
+    // The example is compiled only with the features of the operations it calls.
+    let used = call.into_iter().chain(stream).map(|op| &op.gate);
+    if let Some(cfg) = gate::cfg_all_text(used) {
+        let start = lines.iter().position(|line| line.starts_with("# async fn"));
+        lines.insert(start.unwrap_or(lines.len()), format!("# {cfg}"));
+    }
     if let Some(op) = call {
         let args = simple_args(api, op).unwrap_or_default();
         lines.push(String::new());

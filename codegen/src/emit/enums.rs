@@ -13,6 +13,9 @@ use crate::model::{Enum, TypeDef};
 /// say (how unlisted values are kept, the value on the wire). Written as text, laid out as a person would, since a formatter leaves the
 /// inside of a macro call as it finds it.
 pub fn open_enum(def: &TypeDef, e: &Enum, out: &mut String) {
+    if let Some(cfg) = super::gate::cfg_line(&def.gate) {
+        out.push_str(&cfg);
+    }
     out.push_str("crate::open_enum::open_enum! {\n");
     comment(&docs::text(&def.docs, &[]), "    ", out);
     let _ = writeln!(out, "    {}, {} {{", def.name, e.unknown);

@@ -2,13 +2,15 @@
 //! and encoded again, which must lose nothing. The description's own examples are the best
 //! evidence of what its servers send.
 
+use std::collections::BTreeMap;
+
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs;
-use super::ty;
+use super::{docs, gate, ty};
 use crate::Options;
-use crate::model::Api;
+use crate::model::{Api, Example, Gate};
+use crate::naming::RustIdent;
 
 /// The test file, or `None` when the description has no example that fits its schema.
 pub fn file(api: &Api, options: &Options) -> Option<TokenStream> {
@@ -16,29 +18,37 @@ pub fn file(api: &Api, options: &Options) -> Option<TokenStream> {
         &options.crate_name.replace('-', "_"),
         proc_macro2::Span::call_site(),
     );
-    let cases: Vec<TokenStream> = api
+    // Each example is checked where the types it decodes into are compiled.
+    let tested: Vec<(&Example, Vec<&Gate>)> = api
         .examples
         .iter()
         .filter(|example| example.mismatch.is_none())
-        .map(|example| {
-            let pointer = example.pointer.to_string();
-            let json = example.value.to_string();
-            let ty = ty::tokens(api, &example.ty);
-            if example.form {
-                quote! { (#pointer, #json, decode_form::<#ty>), }
-            } else {
-                quote! { (#pointer, #json, decode::<#ty>), }
-            }
-        })
+        .map(|example| (example, gates(api, example)))
         .collect();
-    if cases.is_empty() {
+    if tested.is_empty() {
         return None;
     }
+    let cases = tested.iter().map(|(example, gates)| {
+        let pointer = example.pointer.to_string();
+        let json = example.value.to_string();
+        let ty = ty::tokens(api, &example.ty);
+        let cfg = gate::cfg_all(gates.iter().copied());
+        if example.form {
+            quote! { #cfg (#pointer, #json, decode_form::<#ty>), }
+        } else {
+            quote! { #cfg (#pointer, #json, decode::<#ty>), }
+        }
+    });
     let header = docs::inner_lines(&header(api));
-    let has_form = api.examples.iter().any(|e| e.mismatch.is_none() && e.form);
-    let has_json = api.examples.iter().any(|e| e.mismatch.is_none() && !e.form);
-    let helpers = helpers(has_json, has_form);
-    let imports = imports(api, &krate);
+    let readers = |form: bool| -> Vec<Vec<&Gate>> {
+        tested
+            .iter()
+            .filter(|(example, _)| example.form == form)
+            .map(|(_, gates)| gates.clone())
+            .collect()
+    };
+    let helpers = helpers(&readers(false), &readers(true));
+    let imports = imports(api, &krate, &tested);
     Some(quote! {
         #header
 
@@ -103,25 +113,57 @@ fn header(api: &Api) -> String {
     header
 }
 
-/// `use <crate>::{...};` of the types the tested examples decode into.
-fn imports(api: &Api, krate: &proc_macro2::Ident) -> Option<TokenStream> {
-    let mut names = std::collections::BTreeSet::new();
-    for example in api.examples.iter().filter(|e| e.mismatch.is_none()) {
+/// The gates of the types an example decodes into: it is checked where all are compiled.
+fn gates<'a>(api: &'a Api, example: &Example) -> Vec<&'a Gate> {
+    let mut gates = Vec::new();
+    crate::model::visit_ty(&example.ty, &mut |ty| {
+        if let crate::model::Ty::Named(id) = ty {
+            gates.push(&api.ty(*id).gate);
+        }
+    });
+    gates
+}
+
+/// `use <crate>::{...};` of the types the tested examples (with their gates) decode into,
+/// each under the `cfg` of the examples that use it.
+fn imports(
+    api: &Api,
+    krate: &proc_macro2::Ident,
+    tested: &[(&Example, Vec<&Gate>)],
+) -> TokenStream {
+    let mut users: BTreeMap<RustIdent, Vec<Vec<&Gate>>> = BTreeMap::new();
+    for (example, gates) in tested {
         crate::model::visit_ty(&example.ty, &mut |ty| {
             if let crate::model::Ty::Named(id) = ty {
-                names.insert(api.ty(*id).name.clone());
+                let name = api.ty(*id).name.clone();
+                users.entry(name).or_default().push(gates.clone());
             }
         });
     }
-    let names: Vec<proc_macro2::Ident> = names.iter().map(ty::ident).collect();
-    (!names.is_empty()).then(|| quote!(use #krate::{#(#names),*};))
+    // The names imported under each condition, by the condition's text.
+    let mut groups: BTreeMap<String, (Option<TokenStream>, Vec<proc_macro2::Ident>)> =
+        BTreeMap::new();
+    for (name, readers) in &users {
+        let cfg = gate::cfg_any(readers);
+        let key = cfg.as_ref().map(ToString::to_string).unwrap_or_default();
+        groups
+            .entry(key)
+            .or_insert((cfg, Vec::new()))
+            .1
+            .push(ty::ident(name));
+    }
+    let uses = groups
+        .into_values()
+        .map(|(cfg, names)| quote!(#cfg use #krate::{#(#names),*};));
+    quote!(#(#uses)*)
 }
 
 /// The decoding and comparing functions of the test file: those of JSON examples and of
-/// form bodies' examples when there are such examples.
-fn helpers(json: bool, form: bool) -> TokenStream {
-    let json = json.then(json_decoder);
-    let form = form.then(form_decoder);
+/// form bodies' examples when there are such examples, each with the gates of the
+/// examples that read it (it is unused where none is compiled).
+fn helpers(json: &[Vec<&Gate>], form: &[Vec<&Gate>]) -> TokenStream {
+    let json = (!json.is_empty()).then(|| json_decoder(gate::unread_without_any(json)));
+    let form = (!form.is_empty()).then(|| form_decoder(gate::unread_without_any(form)));
     quote! {
         /// Decodes an example and encodes it again: the example and what encoding gave.
         type Check = fn(&str) -> Result<(Value, Value), String>;
@@ -171,9 +213,11 @@ fn helpers(json: bool, form: bool) -> TokenStream {
     }
 }
 
-/// `decode`, which reads an example as JSON.
-fn json_decoder() -> TokenStream {
+/// `decode`, which reads an example as JSON, with `unread`, the attribute that lets it be
+/// unused where no example it reads is compiled.
+fn json_decoder(unread: Option<TokenStream>) -> TokenStream {
     quote! {
+        #unread
         fn decode<T: serde::de::DeserializeOwned + serde::Serialize>(json: &str) -> Result<(Value, Value), String> {
             let original: Value = serde_json::from_str(json).map_err(|e| format!("is not JSON: {e}"))?;
             let value: T = serde_json::from_str(json).map_err(|e| format!("does not decode: {e}"))?;
@@ -183,11 +227,13 @@ fn json_decoder() -> TokenStream {
     }
 }
 
-/// `decode_form`, which reads an example as the form it stands for.
-fn form_decoder() -> TokenStream {
+/// `decode_form`, which reads an example as the form it stands for, with `unread` (see
+/// [`json_decoder`]).
+fn form_decoder(unread: Option<TokenStream>) -> TokenStream {
     quote! {
         /// Decodes the example of a form body, written as the form it stands for, and
         /// encodes it again; both as forms read back into objects of text.
+        #unread
         fn decode_form<T: serde::de::DeserializeOwned + serde::Serialize>(json: &str) -> Result<(Value, Value), String> {
             let original: Value = serde_json::from_str(json).map_err(|e| format!("is not JSON: {e}"))?;
             let pairs = form_pairs(&original);

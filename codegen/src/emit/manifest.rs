@@ -24,11 +24,11 @@ description = "{description}"
 publish = false
 
 [features]
-default = ["rustls"]
+default = [{default}]
 # TLS for https servers: rustls (pure Rust) or the platform's native library.
 rustls = ["reqwest/rustls-tls"]
 native-tls = ["reqwest/native-tls"]
-
+{parts}
 [dependencies]
 bytes = "1"
 chrono = {{ version = "0.4.38", default-features = false, features = ["serde", "std"] }}
@@ -47,6 +47,8 @@ thiserror = "2"
 tokio = {{ version = "1", features = ["time"] }}
 {uuid}"#,
         name = options.crate_name,
+        default = default_features(api),
+        parts = part_features(api),
         reqwest_features = if super::uses_uploads(api) {
             ", features = [\"multipart\", \"stream\"]"
         } else {
@@ -63,6 +65,43 @@ tokio = {{ version = "1", features = ["time"] }}
         text.push_str(
             "\n# A crate of its own, even when generated inside another workspace.\n[workspace]\n",
         );
+    }
+    text
+}
+
+/// The features on by default: rustls, and every part of the API.
+fn default_features(api: &Api) -> String {
+    if api.features.is_empty() {
+        return "\"rustls\"".to_owned();
+    }
+    let mut text = String::from("\n    \"rustls\",\n");
+    for feature in &api.features {
+        let _ = writeln!(text, "    \"{}\",", feature.name);
+    }
+    text
+}
+
+/// The features of the API's parts, one per tag, each with what the tag is.
+fn part_features(api: &Api) -> String {
+    let mut text = String::new();
+    if api.features.is_empty() {
+        return text;
+    }
+    text.push_str(
+        "# The API's parts, one per tag of its description: each compiles the operations of\n\
+         # its tag and the types they use.\n",
+    );
+    for feature in &api.features {
+        let about = feature
+            .description
+            .as_deref()
+            .and_then(|text| text.lines().map(str::trim).find(|line| !line.is_empty()));
+        let tag = (feature.tag != feature.name).then(|| format!("The tag `{}`", feature.tag));
+        let comment: Vec<String> = tag.into_iter().chain(about.map(str::to_owned)).collect();
+        if !comment.is_empty() {
+            let _ = writeln!(text, "# {}", comment.join(": ").replace(['\r', '\n'], " "));
+        }
+        let _ = writeln!(text, "{} = []", feature.name);
     }
     text
 }

@@ -75,6 +75,7 @@ fn pair(
         .deprecated
         .then(|| quote!(#[deprecated(note = "deprecated in the API description")]));
     let many = many_arguments(args.len());
+    let gate = super::gate::cfg(&op.gate);
     // An attribute cannot mark an expression: a call of a deprecated method is a statement.
     let call = if op.deprecated {
         quote! {
@@ -87,6 +88,7 @@ fn pair(
     };
     quote! {
         #doc
+        #gate
         #deprecated
         #many
         pub async fn #plain(&self, #(#args),*) -> Result<#output, Error> {
@@ -94,6 +96,7 @@ fn pair(
         }
 
         #full_doc
+        #gate
         #deprecated
         #many
         pub async fn #full(&self, #(#args),*) -> Result<crate::Response<#output>, Error> {

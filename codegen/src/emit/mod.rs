@@ -7,6 +7,7 @@ mod describe;
 mod docs;
 mod enums;
 mod example_tests;
+pub(crate) mod gate;
 mod manifest;
 mod methods;
 mod models;

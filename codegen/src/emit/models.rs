@@ -7,7 +7,7 @@ use quote::quote;
 
 use super::ty::{self, ident};
 use super::unions;
-use super::{describe, docs};
+use super::{describe, docs, gate};
 use crate::model::{Api, Derivation, Extra, Field, Scalar, Struct, Ty, TypeDef, TypeId, TypeKind};
 use crate::naming::{self, Namespace, RustIdent};
 
@@ -31,7 +31,8 @@ pub fn types(api: &Api, range: Range<usize>) -> TokenStream {
                 let name = ident(&def.name);
                 let doc = docs::attrs(&def.docs, &[]);
                 let target = ty::tokens(api, target);
-                items.push(quote! { #doc pub type #name = #target; });
+                let gate = gate::cfg(&def.gate);
+                items.push(quote! { #doc #gate pub type #name = #target; });
             }
             TypeKind::Enum(_) => {}
         }
@@ -64,10 +65,12 @@ pub fn tail(api: &Api) -> TokenStream {
             }
         }
     });
-    let null_or_value = needs_null_or_value(api).then(|| {
+    let null_or_value = null_or_value_gate(api).map(|gate| {
+        let gate = gate::cfg(&gate);
         quote! {
             /// Reads a field of a partial update that may be absent (`None`, by `default`),
             /// `null` (`Some(None)`) or a value (`Some(Some(_))`).
+            #gate
             fn null_or_value<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
             where
                 D: serde::Deserializer<'de>,
@@ -83,12 +86,19 @@ pub fn tail(api: &Api) -> TokenStream {
     }
 }
 
-/// Whether a partial struct has a nullable field, read by `null_or_value`.
-fn needs_null_or_value(api: &Api) -> bool {
-    api.types.iter().any(|def| match &def.kind {
-        TypeKind::Struct(strukt) => strukt.partial && strukt.fields.iter().any(Field::nullable),
-        _ => false,
-    })
+/// When `null_or_value` is needed: with the partial structs that have a nullable field,
+/// which read it. `None` when there are none.
+fn null_or_value_gate(api: &Api) -> Option<crate::model::Gate> {
+    let readers: Vec<&crate::model::Gate> = api
+        .types
+        .iter()
+        .filter(|def| match &def.kind {
+            TypeKind::Struct(strukt) => strukt.partial && strukt.fields.iter().any(Field::nullable),
+            _ => false,
+        })
+        .map(|def| &def.gate)
+        .collect();
+    (!readers.is_empty()).then(|| crate::model::Gate::any(readers))
 }
 
 /// The functions of the `defaults` module, with their names.
@@ -131,7 +141,9 @@ impl Defaults {
         let function_ident = ident(&function);
         let field_ty = ty::tokens(api, &field.ty);
         let literal = default_literal(api, &field.ty, value);
+        let gate = gate::cfg(&def.gate);
         self.functions.push(quote! {
+            #gate
             pub(super) fn #function_ident() -> #field_ty { #literal }
         });
         Some(function)
@@ -178,9 +190,11 @@ fn struct_def(api: &Api, def: &TypeDef, strukt: &Struct, defaults: &mut Defaults
         .any(|f| f.deprecated)
         .then(|| quote!(#[allow(deprecated)]));
     let allow_undocumented = allow_undocumented_fields(strukt);
+    let gate = gate::cfg(&def.gate);
     let skip_none = skips_none(strukt);
     quote! {
         #doc
+        #gate
         #deprecated
         #allow_undocumented
         #skip_none
@@ -227,14 +241,17 @@ fn multipart_def(api: &Api, def: &TypeDef, strukt: &Struct) -> TokenStream {
         .unwrap_or_default();
     let parts = super::methods::multipart_parts(strukt, parts);
     let allow_undocumented = allow_undocumented_fields(strukt);
+    let gate = gate::cfg(&def.gate);
     quote! {
         #doc
+        #gate
         #allow_undocumented
         #[derive(Debug, Clone, PartialEq, #default)]
         pub struct #name {
             #( #fields )*
         }
         #constructor
+        #gate
         impl #name {
             #parts
         }
@@ -284,8 +301,10 @@ fn constructor(
         .iter()
         .any(|f| f.deprecated)
         .then(|| quote!(#[allow(deprecated)]));
+    let gate = gate::cfg(&def.gate);
     if args.is_empty() {
         return quote! {
+            #gate
             #allow_deprecated
             impl Default for #name {
                 /// Every field unset, or at the default the API description gives it.
@@ -297,6 +316,7 @@ fn constructor(
     }
     let many = (args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     quote! {
+        #gate
         #allow_deprecated
         impl #name {
             /// A value with the required fields given and every other field unset, or at the
@@ -504,7 +524,9 @@ fn debug_impl(def: &TypeDef, strukt: &Struct) -> TokenStream {
         .iter()
         .any(|f| f.deprecated)
         .then(|| quote!(#[allow(deprecated)]));
+    let gate = gate::cfg(&def.gate);
     quote! {
+        #gate
         #allow_deprecated
         impl std::fmt::Debug for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -559,7 +581,9 @@ fn from_impl(
         .iter()
         .any(|f| f.deprecated)
         .then(|| quote!(#[allow(deprecated)]));
+    let gate = gate::cfg(&def.gate);
     quote! {
+        #gate
         #allow_deprecated
         impl From<#base_name> for #name {
             #doc

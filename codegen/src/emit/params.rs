@@ -14,6 +14,7 @@ use crate::naming;
 pub fn params_struct(api: &Api, op: &Operation) -> Option<TokenStream> {
     let params_type = op.params_type.as_ref()?;
     let name = ident(params_type);
+    let gate = super::gate::cfg(&op.gate);
     let shared = op
         .params_same_as
         .and_then(|index| api.operations.get(index));
@@ -25,6 +26,7 @@ pub fn params_struct(api: &Api, op: &Operation) -> Option<TokenStream> {
         let first_type = ident(first.params_type.as_ref().unwrap_or(params_type));
         return Some(quote! {
             #doc
+            #gate
             pub type #name = #first_type;
         });
     }
@@ -58,12 +60,14 @@ pub fn params_struct(api: &Api, op: &Operation) -> Option<TokenStream> {
     let allow_undocumented = docs::allow_undocumented(undocumented);
     Some(quote! {
         #doc
+        #gate
         #allow_undocumented
         #[derive(#(#derives),*)]
         pub struct #name {
             #( #fields )*
         }
 
+        #gate
         #deprecated
         impl #name {
             #( #encoders )*

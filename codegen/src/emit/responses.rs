@@ -131,8 +131,10 @@ pub fn success_enum(api: &Api, op: &Operation) -> Option<TokenStream> {
         }
     });
     let name = ident(name);
+    let gate = super::gate::cfg(&op.gate);
     Some(quote! {
         #doc
+        #gate
         #[derive(Debug, Clone, PartialEq)]
         pub enum #name {
             #( #variants )*
@@ -155,8 +157,10 @@ pub fn error_enum(api: &Api, op: &Operation) -> Option<TokenStream> {
         let ty = content_ty(api, &body.content, false);
         quote!(#doc #member(#ty),)
     });
+    let gate = super::gate::cfg(&op.gate);
     Some(quote! {
         #doc
+        #gate
         #[derive(Debug, Clone, PartialEq)]
         pub enum #name {
             #( #variants )*
@@ -205,9 +209,11 @@ pub fn error_decoder(api: &Api, op: &Operation) -> Option<(TokenStream, proc_mac
         op.name
     );
     let doc = docs::lines(doc.trim_start());
+    let gate = super::gate::cfg(&op.gate);
     Some((
         quote! {
             #doc
+            #gate
             fn #name(status: reqwest::StatusCode, body: &[u8]) -> Option<std::sync::Arc<dyn crate::error::TypedBody>> {
                 #decode
             }

@@ -33,8 +33,10 @@ pub fn stream_method(api: &Api, op: &Operation) -> Option<TokenStream> {
     let doc = docs::lines(&doc);
     let deprecated = op.deprecated.then(|| quote!(#[allow(deprecated)]));
     let many = many_arguments(path_args.len() + 1);
+    let gate = super::gate::cfg(&op.gate);
     Some(quote! {
         #doc
+        #gate
         #deprecated
         #many
         pub fn #name<'a>(&'a self, #(#path_args,)* params: #params_type) -> impl futures_core::Stream<Item = Result<#item, Error>> + Send + 'a {

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs;
 use super::ty::{self, ident};
+use super::{docs, gate};
 use crate::model::{Api, Tagging, TypeDef, Union, UnionVariant};
 use crate::naming::{self, Namespace};
 
@@ -46,8 +46,10 @@ pub fn union_def(api: &Api, def: &TypeDef, union: &Union) -> TokenStream {
         .iter()
         .any(|variant| variant_doc_text(variant).is_empty());
     let allow_undocumented = docs::allow_undocumented(undocumented);
+    let gate = gate::cfg(&def.gate);
     quote! {
         #doc
+        #gate
         #allow_undocumented
         #[derive(Debug, Clone, PartialEq, serde::Serialize, #derive_deserialize)]
         #container
@@ -148,7 +150,9 @@ fn tagged_deserialize(def: &TypeDef, union: &Union, property: &str, strip: bool)
         || quote!(_ => Err(serde::de::Error::custom("unknown tag"))),
         |unknown| quote!(_ => Ok(Self::#unknown(value))),
     );
+    let gate = gate::cfg(&def.gate);
     quote! {
+        #gate
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
@@ -175,6 +179,7 @@ fn conversions(api: &Api, def: &TypeDef, union: &Union) -> TokenStream {
     for payload in payloads.iter().flatten() {
         *counts.entry(payload.as_str()).or_default() += 1;
     }
+    let gate = gate::cfg(&def.gate);
     let mut methods = Namespace::default();
     let mut accessors = Vec::new();
     let mut froms = Vec::new();
@@ -214,6 +219,7 @@ fn conversions(api: &Api, def: &TypeDef, union: &Union) -> TokenStream {
                 quote!(value)
             };
             froms.push(quote! {
+                #gate
                 impl From<#value_ty> for #name {
                     fn from(value: #value_ty) -> Self {
                         Self::#member(#wrap)
@@ -224,6 +230,7 @@ fn conversions(api: &Api, def: &TypeDef, union: &Union) -> TokenStream {
     }
     let accessors = (!accessors.is_empty()).then(|| {
         quote! {
+            #gate
             impl #name {
                 #( #accessors )*
             }

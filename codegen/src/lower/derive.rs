@@ -376,6 +376,7 @@ impl Deriver<'_> {
                 ..Docs::default()
             },
             kind: TypeKind::Alias(Ty::Scalar(Scalar::Json)),
+            gate: crate::model::Gate::Always,
         });
         self.made.insert((id, derivation), derived);
         let mut kept = Vec::with_capacity(fields.len());

@@ -7,6 +7,7 @@ mod bodies;
 mod dedup;
 mod derive;
 mod examples;
+mod features;
 mod operation;
 mod paging;
 mod params;
@@ -53,12 +54,14 @@ pub fn lower(document: &Document, diagnostics: &mut Diagnostics) -> Option<Api> 
         operations,
         untyped: lowerer.untyped,
         examples: lowerer.examples,
+        features: Vec::new(),
     };
     dedup::merge_identical(&mut api, &lowerer.inline_types);
     dedup::share_identical_params(&mut api);
     derive::box_recursive_fields(&mut api);
     derive::check_defaults(&mut api);
     derive::request_types(&mut api, &mut lowerer.type_names);
+    features::gate_by_tags(&mut api, &spec.tags);
     examples::check(&mut api, lowerer.diagnostics);
     if lowerer.diagnostics.has_errors() {
         None
@@ -133,6 +136,7 @@ impl<'a> Lowerer<'a> {
             name,
             docs,
             kind: TypeKind::Alias(crate::model::Ty::Scalar(crate::model::Scalar::Json)),
+            gate: crate::model::Gate::Always,
         });
         id
     }

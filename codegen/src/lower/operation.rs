@@ -186,6 +186,7 @@ impl<'a> Lowerer<'a> {
             responses,
             security,
             paging: methods.paging,
+            gate: crate::model::Gate::Always,
         })
     }
 

@@ -145,6 +145,7 @@ impl<'a> Lowerer<'a> {
             name,
             docs,
             kind: TypeKind::Alias(ty),
+            gate: crate::model::Gate::Always,
         });
         id
     }

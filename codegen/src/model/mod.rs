@@ -3,9 +3,11 @@
 //!
 //! Lowering (`crate::lower`) builds it; the emitters (`crate::emit`) only read it.
 
+mod features;
 mod operation;
 mod types;
 
+pub use features::{Feature, Gate};
 pub use operation::{
     Body, BodyMedia, Content, HttpMethod, Operation, Paging, PagingKind, Param, ParamLocation,
     ParamStyle, Part, PartKind, PathPart, Responses, Security, Status, StatusBody, Success,
@@ -40,6 +42,10 @@ pub struct Api {
     pub untyped: Vec<Untyped>,
     /// The examples the description gives, each with the type it should decode into.
     pub examples: Vec<Example>,
+    /// The cargo features that select parts of the crate, one per tag, in the order the
+    /// description gives its tags; none when the description has fewer than two tags that
+    /// tell operations apart.
+    pub features: Vec<Feature>,
 }
 
 /// A schema that became `serde_json::Value`.
@@ -109,23 +115,14 @@ impl Api {
 
 impl Api {
     /// Calls `visit` with every type expression of the API, nested ones included: fields,
-    /// extra properties, union payloads, aliases, parameters, bodies and responses.
+    /// extra properties, union payloads, aliases, parameters, bodies, responses and paging
+    /// items.
     pub fn visit_tys(&self, visit: &mut dyn FnMut(&Ty)) {
         for def in &self.types {
             visit_def_tys(def, visit);
         }
         for operation in &self.operations {
-            for param in operation.path_params.iter().chain(&operation.params) {
-                visit_ty(&param.ty, visit);
-            }
-            for body in operation.body.iter().chain(&operation.other_bodies) {
-                visit_ty(&body.ty, visit);
-            }
-            for content in operation.responses.contents() {
-                if let Content::Json(ty) = content {
-                    visit_ty(ty, visit);
-                }
-            }
+            operation.visit_tys(visit);
         }
     }
 }

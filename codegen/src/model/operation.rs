@@ -1,6 +1,6 @@
 //! Operations: one client method each.
 
-use super::{Docs, Limits, Ty};
+use super::{Docs, Gate, Limits, Ty};
 use crate::naming::RustIdent;
 
 /// An HTTP method the client can send.
@@ -102,9 +102,30 @@ pub struct Operation {
     pub security: Security,
     /// How a list operation pages, when it does.
     pub paging: Option<Paging>,
+    /// The features that compile the operation: those of its tags.
+    pub gate: Gate,
 }
 
 impl Operation {
+    /// Calls `visit` with every type expression of the operation, nested ones included:
+    /// parameters, bodies, responses and paging items.
+    pub fn visit_tys(&self, visit: &mut dyn FnMut(&Ty)) {
+        for param in self.path_params.iter().chain(&self.params) {
+            super::visit_ty(&param.ty, visit);
+        }
+        for body in self.body.iter().chain(&self.other_bodies) {
+            super::visit_ty(&body.ty, visit);
+        }
+        for content in self.responses.contents() {
+            if let Content::Json(ty) = content {
+                super::visit_ty(ty, visit);
+            }
+        }
+        if let Some(paging) = &self.paging {
+            super::visit_ty(&paging.item, visit);
+        }
+    }
+
     /// Calls `visit` with every type expression of the operation (see
     /// [`super::Api::visit_tys_mut`]).
     pub fn visit_tys_mut(&mut self, visit: &mut dyn FnMut(&mut Ty)) {

@@ -30,6 +30,8 @@ pub struct TypeDef {
     pub docs: Docs,
     /// What it is.
     pub kind: TypeKind,
+    /// The features that compile it: those of the operations that use it.
+    pub gate: super::Gate,
 }
 
 /// The shape of a named type.

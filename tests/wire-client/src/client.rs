@@ -2,10 +2,12 @@
 // API description and regenerate.
 
 //! The client: one method per operation of the API.
-use crate::models::{
-    Event, Failure, GetReportFilter, Message, MessagePage, NewMessage, Outage,
-    StoredFile, UploadFileMultipart,
-};
+#[cfg(feature = "files")]
+use crate::models::{StoredFile, UploadFileMultipart};
+#[cfg(feature = "messages")]
+use crate::models::{Failure, Message, MessagePage, NewMessage, Outage};
+#[cfg(feature = "reports")]
+use crate::models::{Event, GetReportFilter};
 use crate::transport::Transport;
 use crate::{ClientBuilder, Error};
 
@@ -134,6 +136,10 @@ impl ClientBuilder {
 /// description, [`Error::Transport`] or [`Error::Timeout`] when no response arrives.
 #[derive(Debug, Clone)]
 pub struct Client {
+    #[cfg_attr(
+        not(any(feature = "files", feature = "messages", feature = "reports")),
+        allow(dead_code)
+    )]
     transport: Transport,
 }
 
@@ -146,7 +152,10 @@ impl Client {
 
     /// List messages, a page at a time
     ///
+    /// Needs the crate's `messages` feature.
+    ///
     /// `GET /messages`
+    #[cfg(feature = "messages")]
     pub async fn list_messages(
         &self,
         params: &ListMessagesParams,
@@ -155,6 +164,7 @@ impl Client {
     }
 
     /// [`Client::list_messages`], with the response's status and headers.
+    #[cfg(feature = "messages")]
     pub async fn list_messages_with_response(
         &self,
         params: &ListMessagesParams,
@@ -169,17 +179,21 @@ impl Client {
 
     /// Send a message
     ///
+    /// Needs the crate's `messages` feature.
+    ///
     /// `POST /messages`
     ///
     /// The body is sent as `application/json`.
     ///
     /// An error response's body, when it matches the API description, is available as a
     /// [`Failure`] from [`ApiError::typed`](crate::ApiError::typed).
+    #[cfg(feature = "messages")]
     pub async fn create_message(&self, body: &NewMessage) -> Result<Message, Error> {
         self.create_message_with_response(body).await.map(crate::Response::into_value)
     }
 
     /// [`Client::create_message`], with the response's status and headers.
+    #[cfg(feature = "messages")]
     pub async fn create_message_with_response(
         &self,
         body: &NewMessage,
@@ -199,12 +213,15 @@ impl Client {
 
     /// Send a message
     ///
+    /// Needs the crate's `messages` feature.
+    ///
     /// `POST /messages`
     ///
     /// The body is sent as `application/x-www-form-urlencoded`.
     ///
     /// An error response's body, when it matches the API description, is available as a
     /// [`Failure`] from [`ApiError::typed`](crate::ApiError::typed).
+    #[cfg(feature = "messages")]
     pub async fn create_message_form(
         &self,
         body: &NewMessage,
@@ -215,6 +232,7 @@ impl Client {
     }
 
     /// [`Client::create_message_form`], with the response's status and headers.
+    #[cfg(feature = "messages")]
     pub async fn create_message_form_with_response(
         &self,
         body: &NewMessage,
@@ -234,15 +252,19 @@ impl Client {
 
     /// Get a message, or a note that it is still being made
     ///
+    /// Needs the crate's `messages` feature.
+    ///
     /// `GET /messages/{sid}`
     ///
     /// An error response's body, when it matches the API description, is available as a
     /// [`GetMessageError`] from [`ApiError::typed`](crate::ApiError::typed).
+    #[cfg(feature = "messages")]
     pub async fn get_message(&self, sid: &str) -> Result<GetMessageResponse, Error> {
         self.get_message_with_response(sid).await.map(crate::Response::into_value)
     }
 
     /// [`Client::get_message`], with the response's status and headers.
+    #[cfg(feature = "messages")]
     pub async fn get_message_with_response(
         &self,
         sid: &str,
@@ -268,12 +290,16 @@ impl Client {
 
     /// Delete a message (no credentials needed)
     ///
+    /// Needs the crate's `messages` feature.
+    ///
     /// `DELETE /messages/{sid}`
+    #[cfg(feature = "messages")]
     pub async fn delete_message(&self, sid: &str) -> Result<(), Error> {
         self.delete_message_with_response(sid).await.map(crate::Response::into_value)
     }
 
     /// [`Client::delete_message`], with the response's status and headers.
+    #[cfg(feature = "messages")]
     pub async fn delete_message_with_response(
         &self,
         sid: &str,
@@ -287,12 +313,15 @@ impl Client {
 
     /// Upload a file with its description
     ///
+    /// Needs the crate's `files` feature.
+    ///
     /// `POST /files`
     ///
     /// The body is sent as `multipart/form-data`.
     ///
     /// An error response's body, when it matches the API description, is available as a
     /// [`Problem`](crate::Problem) from [`ApiError::typed`](crate::ApiError::typed).
+    #[cfg(feature = "files")]
     pub async fn upload_file(
         &self,
         body: &UploadFileMultipart,
@@ -301,6 +330,7 @@ impl Client {
     }
 
     /// [`Client::upload_file`], with the response's status and headers.
+    #[cfg(feature = "files")]
     pub async fn upload_file_with_response(
         &self,
         body: &UploadFileMultipart,
@@ -321,15 +351,19 @@ impl Client {
 
     /// Download a file's bytes
     ///
+    /// Needs the crate's `files` feature.
+    ///
     /// `GET /files/{id}/content`
     ///
     /// An error response's body, when it matches the API description, is available as a
     /// [`Problem`](crate::Problem) from [`ApiError::typed`](crate::ApiError::typed).
+    #[cfg(feature = "files")]
     pub async fn download_file(&self, id: &str) -> Result<crate::Download, Error> {
         self.download_file_with_response(id).await.map(crate::Response::into_value)
     }
 
     /// [`Client::download_file`], with the response's status and headers.
+    #[cfg(feature = "files")]
     pub async fn download_file_with_response(
         &self,
         id: &str,
@@ -348,9 +382,12 @@ impl Client {
 
     /// Replace a file's bytes
     ///
+    /// Needs the crate's `files` feature.
+    ///
     /// `PUT /files/{id}/content`
     ///
     /// The body is sent as `application/octet-stream`.
+    #[cfg(feature = "files")]
     pub async fn put_file_content(
         &self,
         id: &str,
@@ -362,6 +399,7 @@ impl Client {
     }
 
     /// [`Client::put_file_content`], with the response's status and headers.
+    #[cfg(feature = "files")]
     pub async fn put_file_content_with_response(
         &self,
         id: &str,
@@ -380,14 +418,18 @@ impl Client {
 
     /// Add a note, as text
     ///
+    /// Needs the crate's `files` feature.
+    ///
     /// `POST /notes`
     ///
     /// The body is sent as `text/plain`.
+    #[cfg(feature = "files")]
     pub async fn add_note(&self, body: &str) -> Result<String, Error> {
         self.add_note_with_response(body).await.map(crate::Response::into_value)
     }
 
     /// [`Client::add_note`], with the response's status and headers.
+    #[cfg(feature = "files")]
     pub async fn add_note_with_response(
         &self,
         body: &str,
@@ -404,12 +446,16 @@ impl Client {
 
     /// A report, as CSV
     ///
+    /// Needs the crate's `reports` feature.
+    ///
     /// `GET /reports`
+    #[cfg(feature = "reports")]
     pub async fn get_report(&self, params: &GetReportParams) -> Result<String, Error> {
         self.get_report_with_response(params).await.map(crate::Response::into_value)
     }
 
     /// [`Client::get_report`], with the response's status and headers.
+    #[cfg(feature = "reports")]
     pub async fn get_report_with_response(
         &self,
         params: &GetReportParams,
@@ -427,7 +473,10 @@ impl Client {
 
     /// Events, a page at a time, the next page named by the `Link` header
     ///
+    /// Needs the crate's `reports` feature.
+    ///
     /// `GET /events`
+    #[cfg(feature = "reports")]
     pub async fn list_events(
         &self,
         params: &ListEventsParams,
@@ -436,6 +485,7 @@ impl Client {
     }
 
     /// [`Client::list_events`], with the response's status and headers.
+    #[cfg(feature = "reports")]
     pub async fn list_events_with_response(
         &self,
         params: &ListEventsParams,
@@ -454,6 +504,7 @@ impl Client {
     /// `page . next_page_token` is the
     /// cursor of the next. The stream ends at a page without one. An error ends the stream
     /// after being yielded.
+    #[cfg(feature = "messages")]
     pub fn list_messages_stream<'a>(
         &'a self,
         params: ListMessagesParams,
@@ -476,6 +527,7 @@ impl Client {
     /// Each page's `Link` header names the next (`rel="next"`); the stream ends at a page
     /// without one, and never follows a link to another server. An error ends the stream
     /// after being yielded.
+    #[cfg(feature = "reports")]
     pub fn list_events_stream<'a>(
         &'a self,
         params: ListEventsParams,
@@ -504,6 +556,7 @@ impl Client {
 }
 
 /// The parameters of [`Client::list_messages`].
+#[cfg(feature = "messages")]
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListMessagesParams {
@@ -512,6 +565,7 @@ pub struct ListMessagesParams {
     pub page_size: Option<i32>,
 }
 
+#[cfg(feature = "messages")]
 impl ListMessagesParams {
     /// The query pairs, in declaration order.
     pub(crate) fn query(&self) -> crate::request::Pairs {
@@ -522,6 +576,7 @@ impl ListMessagesParams {
 }
 
 /// The parameters of [`Client::get_report`].
+#[cfg(feature = "reports")]
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetReportParams {
@@ -533,6 +588,7 @@ pub struct GetReportParams {
     pub fields: Option<Vec<String>>,
 }
 
+#[cfg(feature = "reports")]
 impl GetReportParams {
     /// The query pairs, in declaration order.
     pub(crate) fn query(&self) -> crate::request::Pairs {
@@ -554,12 +610,14 @@ impl GetReportParams {
 }
 
 /// The parameters of [`Client::list_events`].
+#[cfg(feature = "reports")]
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListEventsParams {
     pub per_page: Option<i64>,
 }
 
+#[cfg(feature = "reports")]
 impl ListEventsParams {
     /// The query pairs, in declaration order.
     pub(crate) fn query(&self) -> crate::request::Pairs {
@@ -568,6 +626,7 @@ impl ListEventsParams {
 }
 
 /// What a success of [`Client::get_message`] holds: it depends on the status.
+#[cfg(feature = "messages")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetMessageResponse {
     /// Status 200.
@@ -578,6 +637,7 @@ pub enum GetMessageResponse {
 
 /// The body of an error response of [`Client::get_message`], as its status says (see
 /// [`ApiError::typed`](crate::ApiError::typed)).
+#[cfg(feature = "messages")]
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetMessageError {
     /// Status 404.
@@ -588,6 +648,7 @@ pub enum GetMessageError {
 
 /// Decodes the body of an error response of [`Client::create_message`] as the type its
 /// status has.
+#[cfg(feature = "messages")]
 fn create_message_error_body(
     status: reqwest::StatusCode,
     body: &[u8],
@@ -600,6 +661,7 @@ fn create_message_error_body(
 
 /// Decodes the body of an error response of [`Client::get_message`] as the type its status
 /// has.
+#[cfg(feature = "messages")]
 fn get_message_error_body(
     status: reqwest::StatusCode,
     body: &[u8],
@@ -615,6 +677,7 @@ fn get_message_error_body(
 
 /// Decodes the body of an error response of [`Client::upload_file`] as the type its status
 /// has.
+#[cfg(feature = "files")]
 fn upload_file_error_body(
     status: reqwest::StatusCode,
     body: &[u8],
@@ -627,6 +690,7 @@ fn upload_file_error_body(
 
 /// Decodes the body of an error response of [`Client::download_file`] as the type its
 /// status has.
+#[cfg(feature = "files")]
 fn download_file_error_body(
     status: reqwest::StatusCode,
     body: &[u8],

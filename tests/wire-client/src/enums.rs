@@ -4,6 +4,7 @@
 //! The API's string enums. Every one is open: values the API description does not
 //! list decode into a catch-all variant and encode back unchanged.
 
+#[cfg(feature = "messages")]
 crate::open_enum::open_enum! {
     /// The schema written in place at `#/components/schemas/Message/properties/status` in the
     /// API description.

@@ -13,6 +13,7 @@
 //! use futures_util::StreamExt;
 //! use wire_client::{Client, Error, Server};
 //!
+//! # #[cfg(feature = "messages")]
 //! # async fn example() -> Result<(), Error> {
 //! let client = Client::builder()
 //!     .server(Server::WireExampleCom)
@@ -50,6 +51,19 @@
 //! - Failed requests are retried for idempotent methods (see [`RetryPolicy`]), and every
 //!   failure is an [`Error`] carrying what is known: status, headers and body of an API
 //!   error, the path of a field that failed to decode.
+//!
+//! ## Features
+//!
+//! The API is in parts, one cargo feature per tag of its description, all on by default.
+//! Each compiles the operations of its tag and the types they use (an operation with
+//! several tags is compiled with any of them), so a crate that needs only some parts
+//! compiles only those: `wire-client = { default-features = false, features = ["rustls",
+//! "messages"] }` (`rustls` or `native-tls` gives https). Operations of no part, and the
+//! types that they, webhooks or every part use, are always compiled.
+//!
+//! - `messages`: 4 operations
+//! - `files`: 4 operations
+//! - `reports`: 2 operations
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 mod auth;
@@ -66,8 +80,10 @@ mod transport;
 mod upload;
 
 pub use client::*;
+#[cfg(feature = "messages")]
 pub use enums::*;
 pub use error::{ApiError, DecodeError, Error, ErrorBody, Problem};
+#[cfg(any(feature = "files", feature = "messages", feature = "reports"))]
 pub use models::*;
 pub use response::{Download, Response};
 pub use retry::RetryPolicy;

@@ -3,9 +3,11 @@
 
 //! Request and response types: one struct per object schema, one enum per set of
 //! alternatives.
+#[cfg(feature = "messages")]
 use crate::enums::MessageStatus;
 
 /// The `NewMessage` schema of the API description.
+#[cfg(feature = "messages")]
 #[allow(missing_docs)]
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -28,6 +30,7 @@ pub struct NewMessage {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "messages")]
 impl NewMessage {
     /// A value with the required fields given and every other field unset, or at the
     /// default the API description gives it.
@@ -45,6 +48,7 @@ impl NewMessage {
 }
 
 /// The `Message` schema of the API description.
+#[cfg(feature = "messages")]
 #[allow(missing_docs)]
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -60,6 +64,7 @@ pub struct Message {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "messages")]
 impl Message {
     /// A value with the required fields given and every other field unset, or at the
     /// default the API description gives it.
@@ -81,6 +86,7 @@ impl Message {
 }
 
 /// The `MessagePage` schema of the API description.
+#[cfg(feature = "messages")]
 #[allow(missing_docs)]
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -93,6 +99,7 @@ pub struct MessagePage {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "messages")]
 impl MessagePage {
     /// A value with the required fields given and every other field unset, or at the
     /// default the API description gives it.
@@ -106,6 +113,7 @@ impl MessagePage {
 }
 
 /// The `StoredFile` schema of the API description.
+#[cfg(feature = "files")]
 #[allow(missing_docs)]
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -119,6 +127,7 @@ pub struct StoredFile {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "files")]
 impl StoredFile {
     /// A value with the required fields given and every other field unset, or at the
     /// default the API description gives it.
@@ -133,6 +142,7 @@ impl StoredFile {
 }
 
 /// The `Event` schema of the API description.
+#[cfg(feature = "reports")]
 #[allow(missing_docs)]
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -145,6 +155,7 @@ pub struct Event {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "reports")]
 impl Event {
     /// A value with the required fields given and every other field unset, or at the
     /// default the API description gives it.
@@ -158,6 +169,7 @@ impl Event {
 }
 
 /// The `Failure` schema of the API description.
+#[cfg(feature = "messages")]
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Failure {
@@ -169,6 +181,7 @@ pub struct Failure {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "messages")]
 impl Failure {
     /// A value with the required fields given and every other field unset, or at the
     /// default the API description gives it.
@@ -182,6 +195,7 @@ impl Failure {
 }
 
 /// The `Outage` schema of the API description.
+#[cfg(feature = "messages")]
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Outage {
@@ -192,6 +206,7 @@ pub struct Outage {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "messages")]
 impl Outage {
     /// A value with the required fields given and every other field unset, or at the
     /// default the API description gives it.
@@ -206,6 +221,7 @@ impl Outage {
 /// The schema written in place at
 /// `#/paths/~1files/post/requestBody/content/multipart~1form-data/schema` in the API
 /// description.
+#[cfg(feature = "files")]
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct UploadFileMultipart {
@@ -215,6 +231,7 @@ pub struct UploadFileMultipart {
     pub meta: Option<UploadFileMultipartMeta>,
 }
 
+#[cfg(feature = "files")]
 impl UploadFileMultipart {
     /// A value with the required fields given and every other field unset, or at the
     /// default the API description gives it.
@@ -228,6 +245,7 @@ impl UploadFileMultipart {
     }
 }
 
+#[cfg(feature = "files")]
 impl UploadFileMultipart {
     /// The parts of the form: one per property that is set, files with their file
     /// name and content type.
@@ -274,6 +292,7 @@ impl UploadFileMultipart {
 /// The schema written in place at
 /// `#/paths/~1files/post/requestBody/content/multipart~1form-data/schema/properties/meta`
 /// in the API description.
+#[cfg(feature = "files")]
 #[allow(missing_docs)]
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -286,6 +305,7 @@ pub struct UploadFileMultipartMeta {
 }
 
 /// Values of the `filter` parameter.
+#[cfg(feature = "reports")]
 #[allow(missing_docs)]
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
