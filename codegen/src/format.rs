@@ -31,6 +31,12 @@ pub fn runtime_header(source: &str) -> String {
     )
 }
 
+/// Whether `text` starts with the header of a runtime module copied into a crate.
+pub fn is_runtime_copy(text: &str) -> bool {
+    text.strip_prefix("// ")
+        .is_some_and(|rest| rest.starts_with(COPIED))
+}
+
 /// Whether `text` starts with the header of a file the generator writes: the one of a
 /// file generated from the spec (Rust or TOML) or of a copied runtime module.
 ///

@@ -60,7 +60,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 pub use diagnostic::{Diagnostic, Location, Pointer, Severity};
-pub use format::is_generated;
+pub use format::{is_generated, is_runtime_copy};
 
 use diagnostic::Diagnostics;
 
@@ -281,7 +281,7 @@ pub fn format(files: Vec<emit::Emitted>, options: &Options) -> Result<Files, Err
 /// Each file comes in parts (the big ones in runs of operations or types), each part
 /// emitted and formatted on one thread, the heaviest first; the texts of a file's parts
 /// are joined in order. Its output is the same whatever the number of threads, and the
-/// same as [`emit`] then [`format`].
+/// same as [`emit()`] then [`format()`].
 ///
 /// # Errors
 ///
