@@ -22,3 +22,15 @@ pub fn workspace_root() -> PathBuf {
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     manifest.parent().map_or(manifest.clone(), PathBuf::from)
 }
+
+/// The whole Unified.to document, vendored in the fixtures; a missing fixture fails the
+/// test that asks for it.
+pub fn unified_full_spec() -> String {
+    let path = workspace_root().join("tests/fixtures/real-world/unified-full-openapi.yaml");
+    std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "the vendored Unified.to document should be at {}: {e}",
+            path.display()
+        )
+    })
+}

@@ -181,23 +181,12 @@ fn dependent(name: &str, lib: &str) -> support::Files {
     .into()
 }
 
-/// The whole Unified.to document, vendored in the fixtures.
-fn unified_spec() -> String {
-    let path = workspace_root().join("tests/fixtures/real-world/unified-full-openapi.yaml");
-    std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "the vendored Unified.to document should be at {}: {e}",
-            path.display()
-        )
-    })
-}
-
 #[test]
 fn the_unified_crate_with_one_tag_alone_passes_clippy() {
     let output = support::generate(
         "unified-one-tag",
         "unified-full-openapi.yaml",
-        &unified_spec(),
+        &tests::unified_full_spec(),
         false,
     )
     .unwrap_or_else(|error| panic!("the Unified.to document generates: {error}"));

@@ -5,22 +5,9 @@
 //! (provenance in that folder's README). That the crate passes clippy and rustdoc is
 //! checked by `corpus.rs`, with the rest of the real-world corpus.
 
-use tests::workspace_root;
-
-/// The spec's text; a missing fixture fails the test.
-fn spec_text() -> String {
-    let path = workspace_root().join("tests/fixtures/real-world/unified-full-openapi.yaml");
-    std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "the vendored Unified.to document should be at {}: {e}",
-            path.display()
-        )
-    })
-}
-
 #[test]
 fn full_unified_spec_generates_a_method_per_operation() {
-    let text = spec_text();
+    let text = tests::unified_full_spec();
     let loaded = codegen::load(&text).expect("the full spec loads");
     // Counted on the parsed document, independently of lowering.
     let expected = loaded.spec().operations().count();

@@ -296,11 +296,7 @@ fn constructor(
         let member = ident(field);
         inits.push(quote!(#member: Default::default()));
     }
-    let allow_deprecated = strukt
-        .fields
-        .iter()
-        .any(|f| f.deprecated)
-        .then(|| quote!(#[allow(deprecated)]));
+    let allow_deprecated = allow_deprecated(strukt);
     let gate = gate::cfg(&def.gate);
     if args.is_empty() {
         return quote! {
@@ -519,11 +515,7 @@ fn debug_impl(def: &TypeDef, strukt: &Struct) -> TokenStream {
         let field = field.as_str();
         quote!(.field(#field, &self.#member.keys().collect::<Vec<_>>()))
     });
-    let allow_deprecated = strukt
-        .fields
-        .iter()
-        .any(|f| f.deprecated)
-        .then(|| quote!(#[allow(deprecated)]));
+    let allow_deprecated = allow_deprecated(strukt);
     let gate = gate::cfg(&def.gate);
     quote! {
         #gate
@@ -705,4 +697,14 @@ fn convert(api: &Api, expr: TokenStream, from: &Ty, to: &Ty) -> TokenStream {
         }
         _ => expr,
     }
+}
+
+/// `#[allow(deprecated)]` for an item that touches the fields of `strukt`, when one of
+/// them is deprecated.
+fn allow_deprecated(strukt: &Struct) -> Option<TokenStream> {
+    strukt
+        .fields
+        .iter()
+        .any(|f| f.deprecated)
+        .then(|| quote!(#[allow(deprecated)]))
 }
