@@ -44,7 +44,8 @@ where
 /// `Display` and serde impls that never fail on an unknown value.
 ///
 /// The docs say the rest: the enum's end with a paragraph on what happens to values it
-/// does not list, and each variant's with its value on the wire.
+/// does not list, and each variant's with its value on the wire, in a code span, or as
+/// `as` gives it for a value a plain code span cannot show (one with a backtick, empty).
 ///
 /// ```text
 /// open_enum! {
@@ -53,16 +54,20 @@ where
 ///         Red = "red",
 ///         /// Docs of a variant.
 ///         Dark = "dark",
+///         Tick = "`" as "`` ` ``",
 ///     }
 /// }
 /// ```
 // Only the enums of a generated crate (its `enums.rs`) invoke it.
 #[allow(unused_macros)]
 macro_rules! open_enum {
+    // A variant's value as its docs show it.
+    (@shown $wire:literal) => { concat!("`", $wire, "`") };
+    (@shown $wire:literal as $shown:literal) => { $shown };
     (
         $(#[$meta:meta])*
         $name:ident, $unknown:ident {
-            $( $(#[$variant_meta:meta])* $variant:ident = $wire:literal, )*
+            $( $(#[$variant_meta:meta])* $variant:ident = $wire:literal $(as $shown:literal)?, )*
         }
     ) => {
         $(#[$meta])*
@@ -75,7 +80,12 @@ macro_rules! open_enum {
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
         pub enum $name {
-            $( $(#[$variant_meta])* #[doc = ""] #[doc = concat!("`", $wire, "`")] $variant, )*
+            $(
+                $(#[$variant_meta])*
+                #[doc = ""]
+                #[doc = $crate::open_enum::open_enum!(@shown $wire $(as $shown)?)]
+                $variant,
+            )*
             /// A value this version of the crate does not know, kept as received.
             $unknown(String),
         }
@@ -157,6 +167,8 @@ mod tests {
             Light = "light",
             /// `dark-blue`
             DarkBlue = "dark-blue",
+            /// A value with a backtick.
+            Tick = "`" as "`` ` ``",
         }
     }
 
@@ -167,7 +179,9 @@ mod tests {
 
     #[test]
     fn a_macro_enum_reads_and_writes_listed_and_unknown_values() {
-        assert_eq!(Shade::KNOWN, [Shade::Light, Shade::DarkBlue]);
+        assert_eq!(Shade::KNOWN, [Shade::Light, Shade::DarkBlue, Shade::Tick]);
+        assert_eq!(Shade::from("`"), Shade::Tick);
+        assert_eq!(Shade::Tick.as_str(), "`");
         assert_eq!(Shade::from("dark-blue"), Shade::DarkBlue);
         assert_eq!(
             "pink".parse::<Shade>(),

@@ -83,7 +83,7 @@ fn count(min: Option<u64>, max: Option<u64>, unit: &str) -> Option<String> {
 
 /// `text` as a code span, exactly: delimited by one backtick more than the longest run
 /// of backticks in it (CommonMark), so a pattern keeps every character.
-fn code_span(text: &str) -> String {
+pub(super) fn code_span(text: &str) -> String {
     let longest = text
         .split(|c| c != '`')
         .map(str::len)

@@ -22,9 +22,34 @@ pub fn open_enum(def: &TypeDef, e: &Enum, out: &mut String) {
     for variant in &e.variants {
         comment(&docs::text(&variant.docs, &[]), "        ", out);
         let wire = proc_macro2::Literal::string(&variant.wire);
-        let _ = writeln!(out, "        {} = {wire},", variant.name);
+        let _ = match shown(&variant.wire) {
+            Some(shown) => {
+                let shown = proc_macro2::Literal::string(&shown);
+                writeln!(out, "        {} = {wire} as {shown},", variant.name)
+            }
+            None => writeln!(out, "        {} = {wire},", variant.name),
+        };
     }
     out.push_str("    }\n}\n");
+}
+
+/// How a variant's docs show a wire value that `` `value` `` cannot show: one that is
+/// empty, holds a backtick or a line break (which would end the code span or make one of
+/// another kind); `None` for every other value.
+fn shown(wire: &str) -> Option<String> {
+    if wire.is_empty() {
+        return Some("The empty string.".to_owned());
+    }
+    if !wire.contains(['`', '\n', '\r']) {
+        return None;
+    }
+    // A line break is shown escaped, as Rust writes it in a string.
+    let text = if wire.contains(['\n', '\r']) {
+        wire.escape_debug().to_string()
+    } else {
+        wire.to_owned()
+    };
+    Some(super::describe::code_span(&text))
 }
 
 /// Writes `text` as `///` lines at `indent`; nothing for no text.
