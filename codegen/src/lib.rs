@@ -117,6 +117,12 @@ impl Options {
                  starting with a letter)"
             )));
         }
+        if naming::is_refused_package_name(name) {
+            return Err(Error::Options(format!(
+                "`{name}` is not a package name cargo accepts: it is a Rust keyword or the \
+                 name of a crate Rust ships"
+            )));
+        }
         let version = &self.crate_version;
         let version_ok = !version.is_empty()
             && version

@@ -19,6 +19,14 @@ const KEYWORDS: &[&str] = &[
     "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
+/// Whether cargo refuses `name` as a package's name although its characters are fine: a
+/// Rust keyword, or the name of a crate Rust ships (`std`, `test`, ...), once `-` is `_`.
+pub(crate) fn is_refused_package_name(name: &str) -> bool {
+    const BUILT_IN: [&str; 5] = ["alloc", "core", "proc_macro", "std", "test"];
+    let name = name.replace('-', "_");
+    KEYWORDS.contains(&name.as_str()) || BUILT_IN.contains(&name.as_str())
+}
+
 /// Type names the generated crate uses itself (prelude, std and runtime items, and the
 /// types it defines whatever the spec), which a schema must not shadow
 /// (`lower::reserved_names` checks the generated code and the runtime's exports use no

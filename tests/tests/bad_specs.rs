@@ -113,6 +113,9 @@ fn options_that_cannot_make_a_crate_are_refused() {
         ("my crate", "0.1.0"),
         ("1st", "0.1.0"),
         ("", "0.1.0"),
+        ("type", "0.1.0"),
+        ("self", "0.1.0"),
+        ("proc-macro", "0.1.0"),
         ("ok", "0.1\"\n[x]"),
     ] {
         let mut options = Options::new(name, "spec.yaml");
