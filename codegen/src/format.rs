@@ -168,7 +168,7 @@ pub fn part(file: File, join: Join, names: bool) -> Result<Formatted, String> {
 }
 
 /// The file made of `parts`, formatted, in order, under its header (`source`: the spec's
-/// path): the first part's inner attributes, then one `use` per module of `imports`
+/// path): the first part's inner attributes, then one `use` per module of `imports` and set of features
 /// naming exactly the names the file's paths start with (`Pet`, `Pet::from`), less those
 /// it defines itself, then every part's items. The text is the one prettyplease gives the
 /// whole file, as it formats each item on its own; blank lines are put between items
@@ -176,12 +176,13 @@ pub fn part(file: File, join: Join, names: bool) -> Result<Formatted, String> {
 ///
 /// # Errors
 ///
-/// A part that continues an `impl` block follows no `impl` block: a bug in an emitter.
+/// A part that continues an `impl` block follows no `impl` block, or an import does not
+/// parse: a bug in an emitter.
 pub fn file(parts: Vec<Formatted>, imports: &[Import], source: &str) -> Result<String, String> {
     let Some(kind) = parts.first().map(|part| part.kind) else {
         return Ok(String::new());
     };
-    let uses = uses(&parts, imports);
+    let uses = uses(&parts, imports)?;
     let mut text = String::new();
     for (index, part) in parts.into_iter().enumerate() {
         text.push_str(&part.attrs);
@@ -227,7 +228,12 @@ fn continue_impl(text: &mut String, block: &str) -> Result<(), String> {
 /// A name used only by items of some features (`#[cfg(feature = "a")]`) is imported under
 /// the `cfg` of all of them (a `use` of its own per set of features), so that it is never
 /// imported where nothing uses it.
-fn uses(parts: &[Formatted], imports: &[Import]) -> String {
+///
+/// # Errors
+///
+/// An import does not parse (a module path or a name that is not Rust): a bug in an
+/// emitter.
+fn uses(parts: &[Formatted], imports: &[Import]) -> Result<String, String> {
     let mut gates: HashMap<&str, Gate> = HashMap::new();
     let mut defined = HashSet::new();
     for names in parts.iter().filter_map(|part| part.names.as_ref()) {
@@ -261,20 +267,20 @@ fn uses(parts: &[Formatted], imports: &[Import]) -> String {
                 import.module,
                 names.join(", ")
             );
-            if let Ok(item) = syn::parse_str::<syn::Item>(&text) {
-                items.push(item);
-            }
+            let item = syn::parse_str::<syn::Item>(&text)
+                .map_err(|e| format!("the import `{text}` does not parse: {e}"))?;
+            items.push(item);
         }
     }
     if items.is_empty() {
-        return String::new();
+        return Ok(String::new());
     }
-    prettyplease::unparse(&syn::File {
+    Ok(prettyplease::unparse(&syn::File {
         shebang: None,
         frontmatter: None,
         attrs: Vec::new(),
         items,
-    })
+    }))
 }
 
 /// The first segment of every path of a file, with the gate of the items it is used in:
@@ -400,7 +406,9 @@ fn space_items(text: &str) -> String {
             let item_follows = ITEM_STARTS.iter().any(|start| current.starts_with(start));
             let item_ended = last == "}"
                 || last == "};"
-                || (last.ends_with(';') && indent(before) == 0 && kind(last) != kind(current))
+                || (last.ends_with(';')
+                    && indent(before) == 0
+                    && (kind(last) == "item" || kind(last) != kind(current)))
                 || (last.starts_with("//!") && !current.starts_with("//!"));
             if same_depth && item_follows && item_ended {
                 out.push('\n');

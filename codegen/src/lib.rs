@@ -6,12 +6,12 @@
 //!    clear (with warnings) and refusing what is not OpenAPI 3.0 or 3.1;
 //! 2. [`lower()`]: the document -> the checked [`model::Api`]: `$ref`s resolved, every type
 //!    and member named, every problem reported with its JSON pointer;
-//! 3. [`emit()`]: the model -> token streams, one per file, plus the runtime's modules
+//! 3. [`emit()`]: the model -> token streams, in parts per file, plus the runtime's modules
 //!    (copied from the `runtime` crate of this workspace without their tests);
 //! 4. [`format()`]: tokens -> source text under a "generated, do not edit" header (the
 //!    runtime's modules get one saying where they come from; see [`is_generated`]).
 //!
-//! [`generate`] runs them all. It does no I/O and is deterministic: the same input gives
+//! [`generate`] runs them all, emitting and formatting on every core ([`render`]). It does no I/O and is deterministic: the same input gives
 //! byte-identical output.
 //!
 //! ```

@@ -134,12 +134,11 @@ fn features(api: &Api, options: &Options) -> String {
         if feature.tag != feature.name {
             line.push_str(&format!(", the tag {}", docs::code(&feature.tag)));
         }
-        let about = feature.description.as_deref().map(|text| {
-            let paragraph = text.trim().split("\n\n").next().unwrap_or_default();
-            docs::sanitize(&paragraph.split_whitespace().collect::<Vec<_>>().join(" "))
-        });
-        if let Some(about) = about.filter(|about| !about.is_empty()) {
-            line.push_str(&format!(". {about}"));
+        if let Some(about) = feature.summary() {
+            line.push_str(&format!(". {}", docs::sanitize(&about)));
+        }
+        if !line.ends_with(['.', '!', '?']) {
+            line.push('.');
         }
         text.push_str(&line);
         text.push('\n');

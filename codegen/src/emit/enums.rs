@@ -35,17 +35,27 @@ pub fn open_enum(def: &TypeDef, e: &Enum, out: &mut String) {
 
 /// How a variant's docs show a wire value that `` `value` `` cannot show: one that is
 /// empty, holds a backtick or a line break (which would end the code span or make one of
-/// another kind); `None` for every other value.
+/// another kind), or starts and ends with a space (which the span would drop); `None` for
+/// every other value.
 fn shown(wire: &str) -> Option<String> {
     if wire.is_empty() {
         return Some("The empty string.".to_owned());
     }
+    let padded = wire.starts_with(' ') && wire.ends_with(' ') && !wire.trim().is_empty();
+    if padded && !wire.contains('`') {
+        // A code span drops one space from each end of such a text.
+        return Some(format!("` {wire} `"));
+    }
     if !wire.contains(['`', '\n', '\r']) {
         return None;
     }
-    // A line break is shown escaped, as Rust writes it in a string.
+    // A line break is shown escaped, as Rust writes it in a string literal.
     let text = if wire.contains(['\n', '\r']) {
-        wire.escape_debug().to_string()
+        let literal = format!("{wire:?}");
+        literal
+            .strip_prefix('"')
+            .and_then(|inner| inner.strip_suffix('"'))
+            .map_or_else(|| literal.clone(), str::to_owned)
     } else {
         wire.to_owned()
     };

@@ -92,12 +92,9 @@ fn part_features(api: &Api) -> String {
          # its tag and the types they use.\n",
     );
     for feature in &api.features {
-        let about = feature
-            .description
-            .as_deref()
-            .and_then(|text| text.lines().map(str::trim).find(|line| !line.is_empty()));
+        let about = feature.summary();
         let tag = (feature.tag != feature.name).then(|| format!("The tag `{}`", feature.tag));
-        let comment: Vec<String> = tag.into_iter().chain(about.map(str::to_owned)).collect();
+        let comment: Vec<String> = tag.into_iter().chain(about).collect();
         if !comment.is_empty() {
             let _ = writeln!(text, "# {}", comment.join(": ").replace(['\r', '\n'], " "));
         }

@@ -14,6 +14,16 @@ pub struct Feature {
     pub description: Option<String>,
 }
 
+impl Feature {
+    /// The first paragraph of the tag's description on one line, if it has one.
+    pub fn summary(&self) -> Option<String> {
+        let text = self.description.as_deref()?;
+        let paragraph = text.trim().split("\n\n").next().unwrap_or_default();
+        let summary = paragraph.split_whitespace().collect::<Vec<_>>().join(" ");
+        (!summary.is_empty()).then_some(summary)
+    }
+}
+
 /// Which cargo features compile an item of the generated crate.
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Gate {

@@ -61,9 +61,9 @@
 //! "messages"] }` (`rustls` or `native-tls` gives https). Operations of no part, and the
 //! types that they, webhooks or every part use, are always compiled.
 //!
-//! - `messages`: 4 operations
-//! - `files`: 4 operations
-//! - `reports`: 2 operations
+//! - `messages`: 4 operations.
+//! - `files`: 4 operations.
+//! - `reports`: 2 operations.
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 mod auth;

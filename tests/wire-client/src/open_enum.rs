@@ -48,7 +48,8 @@ where
 ///
 /// The docs say the rest: the enum's end with a paragraph on what happens to values it
 /// does not list, and each variant's with its value on the wire, in a code span, or as
-/// `as` gives it for a value a plain code span cannot show (one with a backtick, empty).
+/// `as` gives it for a value a plain code span cannot show (one with a backtick or a line
+/// break, empty).
 ///
 /// ```text
 /// open_enum! {
