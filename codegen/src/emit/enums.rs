@@ -71,3 +71,18 @@ fn comment(text: &str, indent: &str, out: &mut String) {
         let _ = writeln!(out, "{indent}///{line}");
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::shown;
+
+    #[test]
+    fn values_a_plain_code_span_cannot_show_are_shown_exactly() {
+        assert_eq!(shown("red"), None);
+        assert_eq!(shown(" "), None);
+        assert_eq!(shown("").as_deref(), Some("The empty string."));
+        assert_eq!(shown("`").as_deref(), Some("`` ` ``"));
+        assert_eq!(shown(" a ").as_deref(), Some("`  a  `"));
+        assert_eq!(shown("a\nb's").as_deref(), Some("`a\\nb's`"));
+    }
+}
