@@ -79,6 +79,10 @@ pub struct Options {
     /// Adds `tests/examples.rs` to the crate: a test that decodes every example the
     /// description gives into its type and checks that encoding it again loses nothing.
     pub example_tests: bool,
+    /// How many threads [`generate`] and [`render`] may use, this one included; `None`:
+    /// one per core. With one, nothing runs on another thread. The output is the same
+    /// whatever the number.
+    pub threads: Option<std::num::NonZeroUsize>,
 }
 
 impl Options {
@@ -90,11 +94,18 @@ impl Options {
             source: source.into(),
             standalone: false,
             example_tests: false,
+            threads: None,
         }
     }
 }
 
 impl Options {
+    /// How many threads generation may use: [`Options::threads`], or one per core.
+    fn thread_count(&self) -> usize {
+        self.threads
+            .map_or_else(parallel::threads, std::num::NonZeroUsize::get)
+    }
+
     /// Checks that the options can make a crate: a package name cargo accepts (ASCII
     /// letters, digits, `-` and `_`, not starting with a digit) and a version made of
     /// semver's characters.
@@ -297,7 +308,7 @@ pub fn render(api: &model::Api, options: &Options) -> Result<Files, Error> {
         api,
         options,
         emit::PartSizes::default(),
-        parallel::threads(),
+        options.thread_count(),
     )
 }
 
@@ -366,7 +377,15 @@ pub fn generate(text: &str, options: &Options) -> Result<Output, Error> {
     let untyped = std::mem::take(&mut api.untyped);
     let mut warnings = diagnostics.into_vec();
     // Placing the warnings reads the text once more: beside the files, on a thread of
-    // its own.
+    // its own when there may be more than one.
+    if options.thread_count() == 1 {
+        place(text, &mut warnings);
+        return Ok(Output {
+            files: render(&api, options)?,
+            warnings,
+            untyped,
+        });
+    }
     let files = std::thread::scope(|scope| {
         let placing = (!warnings.is_empty()).then(|| scope.spawn(|| place(text, &mut warnings)));
         let files = render(&api, options);
@@ -438,6 +457,25 @@ mod tests {
     fn model(text: &str) -> model::Api {
         let (api, _) = lower(load(text).unwrap()).unwrap();
         api
+    }
+
+    #[test]
+    fn one_thread_generates_what_every_core_does() {
+        // A spec with warnings, so that placing them is part of the run.
+        let text = SPECS[1].replacen("paths:\n", "paths:\n  not-a-path: {}\n", 1);
+        let mut options = Options::new("x", "x.yaml");
+        let everywhere = generate(&text, &options).unwrap();
+        assert!(
+            !everywhere.warnings.is_empty(),
+            "the spec should have warnings"
+        );
+        options.threads = std::num::NonZeroUsize::new(1);
+        let one = generate(&text, &options).unwrap();
+        assert_eq!(one.files, everywhere.files);
+        assert_eq!(
+            format!("{:?}", one.warnings),
+            format!("{:?}", everywhere.warnings)
+        );
     }
 
     #[test]
