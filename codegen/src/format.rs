@@ -407,6 +407,7 @@ fn space_items(text: &str) -> String {
             let item_ended = last == "}"
                 || last == "};"
                 || (last.ends_with(';')
+                    && !last.starts_with("//")
                     && indent(before) == 0
                     && (kind(last) == "item" || kind(last) != kind(current)))
                 || (last.starts_with("//!") && !current.starts_with("//!"));
@@ -478,6 +479,15 @@ mod tests {
                 "#[cfg(feature = \"pets\")]",
                 "use crate::models::Pet;",
             ]
+        );
+    }
+
+    #[test]
+    fn one_line_items_are_spaced_but_not_from_their_docs() {
+        let text = "use a::b;\nuse c::d;\npub type A = B;\n/// C.\n/// x();\npub struct C;\n";
+        assert_eq!(
+            space_items(text),
+            "use a::b;\nuse c::d;\n\npub type A = B;\n\n/// C.\n/// x();\npub struct C;\n"
         );
     }
 }

@@ -49,7 +49,7 @@ pub struct Connection {
     /// The environment of the integration that this connection uses.
     ///
     /// Defaults to `"Production"`.
-    #[serde(default = "defaults::connection_environment")]
+    #[serde(default = "default_connection_environment")]
     pub environment: String,
     /// (ISO-8601 / YYYY-MM-DDTHH:MM:SSZ format)
     ///
@@ -108,7 +108,7 @@ impl Connection {
             categories,
             auth: None,
             is_paused: None,
-            environment: defaults::connection_environment(),
+            environment: default_connection_environment(),
             last_healthy_at: None,
             last_unhealthy_at: None,
             last_unhealthy_code: None,
@@ -337,7 +337,7 @@ pub struct ConnectionInput {
     /// The environment of the integration that this connection uses.
     ///
     /// Defaults to `"Production"`.
-    #[serde(default = "defaults::connection_input_environment")]
+    #[serde(default = "default_connection_input_environment")]
     pub environment: String,
     /// The code of the error that made the connection unhealthy last.
     pub last_unhealthy_code: Option<String>,
@@ -383,7 +383,7 @@ impl ConnectionInput {
             permissions,
             categories,
             auth: None,
-            environment: defaults::connection_input_environment(),
+            environment: default_connection_input_environment(),
             last_unhealthy_code: None,
             secretsmanager_id: None,
             secretsmanager_key: None,
@@ -431,15 +431,10 @@ where
     <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
 }
 
-/// The defaults the API description gives to fields.
-mod defaults {
-    #[allow(unused_imports)]
-    use super::*;
-    pub(super) fn connection_environment() -> String {
-        "Production".to_owned()
-    }
+fn default_connection_environment() -> String {
+    "Production".to_owned()
+}
 
-    pub(super) fn connection_input_environment() -> String {
-        "Production".to_owned()
-    }
+fn default_connection_input_environment() -> String {
+    "Production".to_owned()
 }

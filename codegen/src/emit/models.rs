@@ -43,8 +43,8 @@ pub fn types(api: &Api, range: Range<usize>) -> TokenStream {
     }
 }
 
-/// The end of the `models` module: `null_or_value`, and the `defaults` module of the
-/// functions that give fields their spec defaults.
+/// The end of the `models` module: `null_or_value`, and the functions that give fields
+/// their spec defaults (`default_<type>_<field>`).
 pub fn tail(api: &Api) -> TokenStream {
     let mut defaults = Defaults::default();
     for def in &api.types {
@@ -55,16 +55,6 @@ pub fn tail(api: &Api) -> TokenStream {
         }
     }
     let defaults = defaults.functions;
-    let defaults = (!defaults.is_empty()).then(|| {
-        quote! {
-            /// The defaults the API description gives to fields.
-            mod defaults {
-                #[allow(unused_imports)]
-                use super::*;
-                #( #defaults )*
-            }
-        }
-    });
     let null_or_value = null_or_value_gate(api).map(|gate| {
         let gate = gate::cfg(&gate);
         quote! {
@@ -82,7 +72,7 @@ pub fn tail(api: &Api) -> TokenStream {
     });
     quote! {
         #null_or_value
-        #defaults
+        #( #defaults )*
     }
 }
 
@@ -101,7 +91,7 @@ fn null_or_value_gate(api: &Api) -> Option<crate::model::Gate> {
     (!readers.is_empty()).then(|| crate::model::Gate::any(readers))
 }
 
-/// The functions of the `defaults` module, with their names.
+/// The functions that give fields their spec defaults, with their names.
 #[derive(Default)]
 struct Defaults {
     names: Namespace,
@@ -144,7 +134,7 @@ impl Defaults {
         let gate = gate::cfg(&def.gate);
         self.functions.push(quote! {
             #gate
-            pub(super) fn #function_ident() -> #field_ty { #literal }
+            fn #function_ident() -> #field_ty { #literal }
         });
         Some(function)
     }
@@ -155,7 +145,7 @@ impl Defaults {
 /// multipart form.
 fn default_base(def: &TypeDef, strukt: &Struct, field: &Field) -> Option<RustIdent> {
     (field.default.is_some() && !field.is_option() && !strukt.partial && !strukt.multipart)
-        .then(|| naming::snake_name(&format!("{} {}", def.name, field.name)))
+        .then(|| naming::snake_name(&format!("default {} {}", def.name, field.name)))
 }
 
 fn struct_def(api: &Api, def: &TypeDef, strukt: &Struct, defaults: &mut Defaults) -> TokenStream {
@@ -273,7 +263,7 @@ fn constructor(
         let member = ident(&field.name);
         if let Some(function) = default_fn {
             let function = ident(function);
-            inits.push(quote!(#member: defaults::#function()));
+            inits.push(quote!(#member: #function()));
         } else if field.is_option() {
             inits.push(quote!(#member: None));
         } else {
@@ -389,7 +379,7 @@ fn field_def(
             deserialize_with = "null_or_value"
         ));
     } else if let Some(function) = defaults.add(api, def, strukt, field) {
-        let path = format!("defaults::{function}");
+        let path = function.to_string();
         serde_args.push(quote!(default = #path));
         default_fn = Some(function);
     }
