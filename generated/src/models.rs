@@ -81,8 +81,7 @@ pub struct Connection {
     /// and secretsmanager_key.
     #[deprecated(note = "deprecated in the API description")]
     pub auth_hashi_vault_path: Option<String>,
-    /// Properties the API description does not declare, kept as received and
-    /// written back unchanged.
+    /// Properties the API description does not declare, kept and written back.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -192,8 +191,7 @@ pub struct ConnectionPatch {
         deserialize_with = "null_or_value"
     )]
     pub secretsmanager_key: Option<Option<String>>,
-    /// Properties the API description does not declare, kept as received and
-    /// written back unchanged.
+    /// Properties the API description does not declare, kept and written back.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -274,8 +272,7 @@ pub struct ConnectionAuth {
     pub token_url: Option<String>,
     /// The integration's ID of the user who authorized the connection.
     pub user_id: Option<String>,
-    /// Properties the API description does not declare, kept as received and
-    /// written back unchanged.
+    /// Properties the API description does not declare, kept and written back.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -361,8 +358,7 @@ pub struct ConnectionInput {
     /// and secretsmanager_key.
     #[deprecated(note = "deprecated in the API description")]
     pub auth_hashi_vault_path: Option<String>,
-    /// Properties the API description does not declare, kept as received and
-    /// written back unchanged.
+    /// Properties the API description does not declare, kept and written back.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }

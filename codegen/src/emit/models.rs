@@ -322,8 +322,7 @@ fn extra_field(api: &Api, extra: &Extra) -> Option<TokenStream> {
         Extra::Kept { field } => {
             let name = ident(field);
             Some(quote! {
-                /// Properties the API description does not declare, kept as received and
-                /// written back unchanged.
+                /// Properties the API description does not declare, kept and written back.
                 #[serde(flatten)]
                 pub #name: serde_json::Map<String, serde_json::Value>,
             })

@@ -24,8 +24,7 @@ pub struct NewMessage {
     pub priority: Option<i64>,
     #[serde(rename = "Urgent")]
     pub urgent: Option<bool>,
-    /// Properties the API description does not declare, kept as received and
-    /// written back unchanged.
+    /// Properties the API description does not declare, kept and written back.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -58,8 +57,7 @@ pub struct Message {
     pub body: String,
     pub status: MessageStatus,
     pub media_urls: Option<Vec<String>>,
-    /// Properties the API description does not declare, kept as received and
-    /// written back unchanged.
+    /// Properties the API description does not declare, kept and written back.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -93,8 +91,7 @@ impl Message {
 pub struct MessagePage {
     pub messages: Vec<Message>,
     pub next_page_token: Option<String>,
-    /// Properties the API description does not declare, kept as received and
-    /// written back unchanged.
+    /// Properties the API description does not declare, kept and written back.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -121,8 +118,7 @@ pub struct StoredFile {
     pub id: String,
     pub size: i64,
     pub content_type: Option<String>,
-    /// Properties the API description does not declare, kept as received and
-    /// written back unchanged.
+    /// Properties the API description does not declare, kept and written back.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -149,8 +145,7 @@ impl StoredFile {
 pub struct Event {
     pub id: i64,
     pub kind: Option<String>,
-    /// Properties the API description does not declare, kept as received and
-    /// written back unchanged.
+    /// Properties the API description does not declare, kept and written back.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -175,8 +170,7 @@ impl Event {
 pub struct Failure {
     pub code: i64,
     pub message: String,
-    /// Properties the API description does not declare, kept as received and
-    /// written back unchanged.
+    /// Properties the API description does not declare, kept and written back.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -200,8 +194,7 @@ impl Failure {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Outage {
     pub retry_in: i64,
-    /// Properties the API description does not declare, kept as received and
-    /// written back unchanged.
+    /// Properties the API description does not declare, kept and written back.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -298,8 +291,7 @@ impl UploadFileMultipart {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UploadFileMultipartMeta {
     pub author: Option<String>,
-    /// Properties the API description does not declare, kept as received and
-    /// written back unchanged.
+    /// Properties the API description does not declare, kept and written back.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -312,8 +304,7 @@ pub struct UploadFileMultipartMeta {
 pub struct GetReportFilter {
     pub from: Option<chrono::NaiveDate>,
     pub status: Option<String>,
-    /// Properties the API description does not declare, kept as received and
-    /// written back unchanged.
+    /// Properties the API description does not declare, kept and written back.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
