@@ -221,7 +221,8 @@ impl Client {
     ) -> Result<crate::Response<()>, Error> {
         let url = self.transport.url(&["unified", "connection", id])?;
         let request = crate::request::Request::new(reqwest::Method::DELETE, url)
-            .auth(crate::auth::Auth::AnyOf(&[&["bearerAuth"]]));
+            .auth(crate::auth::Auth::AnyOf(&[&["bearerAuth"]]))
+            .accept("*/*");
         let response = self.transport.send(request).await?;
         response.empty()
     }

@@ -157,8 +157,8 @@ fn choose_media(content: &indexmap::IndexMap<String, MediaType>) -> Option<(&str
         .map(|(media_type, media)| (media_type.as_str(), media))
 }
 
-/// The `Accept` header for the media types of an operation's responses (JSON when they
-/// have none).
+/// The `Accept` header for the media types of an operation's responses (`*/*` when they
+/// have none: the operation reads no body, but an error may carry one of any type).
 fn accept(media_types: &[String]) -> String {
     let mut listed: Vec<String> = Vec::new();
     for media_type in media_types {
@@ -168,7 +168,7 @@ fn accept(media_types: &[String]) -> String {
         }
     }
     if listed.is_empty() {
-        listed.push("application/json".to_owned());
+        listed.push("*/*".to_owned());
     }
     listed.join(", ")
 }

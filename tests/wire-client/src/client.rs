@@ -306,7 +306,8 @@ impl Client {
     ) -> Result<crate::Response<()>, Error> {
         let url = self.transport.url(&["messages", sid])?;
         let request = crate::request::Request::new(reqwest::Method::DELETE, url)
-            .auth(crate::auth::Auth::None);
+            .auth(crate::auth::Auth::None)
+            .accept("*/*");
         let response = self.transport.send(request).await?;
         response.empty()
     }
@@ -411,6 +412,7 @@ impl Client {
         );
         let request = crate::request::Request::new(reqwest::Method::PUT, url)
             .auth(crate::auth::Auth::AnyOf(&[&["basicAuth"]]))
+            .accept("*/*")
             .body(body);
         let response = self.transport.send(request).await?;
         response.empty()
