@@ -270,6 +270,19 @@ fn part(name: &str, headers: &[(&str, &str)], bytes: &'static [u8]) -> FormPart 
 }
 
 #[tokio::test]
+async fn a_file_part_without_a_file_name_is_named_after_its_field() {
+    let stored = json!({"id": "f2", "size": 2});
+    let server = TestServer::script(vec![reply(201).json(&stored)]).await;
+    let body = UploadFileMultipart::new(Upload::from(b"hi".to_vec()));
+    client(&server).upload_file(&body).await.unwrap();
+    let parts = multipart_parts(&server.only_request()).await;
+    let file = parts.first().expect("the file is the first part");
+    assert_eq!(file.name, "file");
+    assert_eq!(file.file_name.as_deref(), Some("file"));
+    assert_eq!(file.bytes, Bytes::from_static(b"hi"));
+}
+
+#[tokio::test]
 async fn a_multipart_body_has_a_typed_part_per_field() {
     let stored = json!({"id": "f1", "size": 6, "content_type": "image/png"});
     let server = TestServer::script(vec![reply(201).json(&stored)]).await;

@@ -94,7 +94,9 @@ impl Upload {
         }
     }
 
-    /// The file name sent with a multipart file part.
+    /// The file name sent with a multipart file part (without one, the part's name is
+    /// sent as its file name, since many servers read a part without one as a plain
+    /// field).
     #[must_use]
     pub fn file_name(mut self, name: impl Into<String>) -> Self {
         self.file_name = Some(name.into());
@@ -253,10 +255,11 @@ impl Part {
                 Some(self.content_type.unwrap_or("application/json")),
             ),
             PartValue::File(upload) => {
-                let mut part = reqwest::multipart::Part::stream(upload.body()?);
-                if let Some(name) = &upload.file_name {
-                    part = part.file_name(name.clone());
-                }
+                // A part without a file name is a plain field to many servers: the
+                // part's own name stands in for one the caller did not give.
+                let file_name = upload.file_name.as_deref().unwrap_or(self.name);
+                let part = reqwest::multipart::Part::stream(upload.body()?)
+                    .file_name(file_name.to_owned());
                 // The upload's own content type, else the description's, else bytes.
                 let content_type = upload
                     .content_type
