@@ -1210,6 +1210,33 @@ async fn link_headers_name_each_next_page() {
 }
 
 #[tokio::test]
+async fn an_error_on_a_linked_page_carries_its_typed_body() {
+    let server = TestServer::script(vec![
+        reply(200)
+            .header("link", "</events?page=2>; rel=\"next\"")
+            .json(&events(0..1)),
+        reply(400).json(&json!({"code": 7, "message": "page 2 is gone"})),
+    ])
+    .await;
+    let client = client(&server);
+    let items: Vec<Result<Event, Error>> = client
+        .list_events_stream(ListEventsParams::default())
+        .collect()
+        .await;
+    let [Ok(first), Err(error)] = <[_; 2]>::try_from(items).expect("an item, then the error")
+    else {
+        panic!("expected an item, then the error");
+    };
+    assert_eq!(first.id, 0);
+    let api = api_error::<()>(Err(error));
+    assert_eq!(api.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        api.typed::<Failure>(),
+        Some(&Failure::new(7, "page 2 is gone"))
+    );
+}
+
+#[tokio::test]
 async fn a_link_to_another_server_is_not_followed() {
     let elsewhere = TestServer::script(vec![reply(200).json(&events(9..10))]).await;
     let next = format!("<{}/v1/events?page=2>; rel=\"next\"", elsewhere.base_url());

@@ -150,6 +150,9 @@ fn link(api: &Api, op: &Operation, path_names: &[Ident]) -> (String, TokenStream
     let list = ident(&op.with_response);
     let accept = op.responses.accept.as_str();
     let auth = super::methods::auth_tokens(api, &op.security);
+    // A later page's error carries the typed body a first page's would.
+    let typed = super::responses::error_decoder(api, op)
+        .map(|(_, name)| quote!(.map_err(|error| error.with_typed_body(#name))));
     let doc = format!(
         "Every item of [`Client::{0}`], fetched page after page.\n\nEach page's `Link` header \
          names the next (`rel=\"next\"`); the stream ends at a page\nwithout one, and never \
@@ -162,7 +165,7 @@ fn link(api: &Api, op: &Operation, path_names: &[Ident]) -> (String, TokenStream
             async move {
                 let page = match next {
                     None => self.#list(#(#path_names,)* &params).await?,
-                    Some(url) => self.transport.follow(url, #auth, #accept).await?.json()?,
+                    Some(url) => self.transport.follow(url, #auth, #accept).await #typed ?.json()?,
                 };
                 let next = crate::paging::next_page(&page);
                 Ok((page.into_value(), next))

@@ -5,7 +5,9 @@
 #[cfg(feature = "files")]
 use crate::models::{StoredFile, UploadFileMultipart};
 #[cfg(feature = "messages")]
-use crate::models::{Failure, Message, MessagePage, NewMessage, Outage};
+use crate::models::{Message, MessagePage, NewMessage, Outage};
+#[cfg(any(feature = "messages", feature = "reports"))]
+use crate::models::Failure;
 #[cfg(feature = "reports")]
 use crate::models::{Event, GetReportFilter};
 use crate::transport::Transport;
@@ -478,6 +480,9 @@ impl Client {
     /// Needs the crate's `reports` feature.
     ///
     /// `GET /events`
+    ///
+    /// An error response's body, when it matches the API description, is available as a
+    /// [`Failure`] from [`ApiError::typed`](crate::ApiError::typed).
     #[cfg(feature = "reports")]
     pub async fn list_events(
         &self,
@@ -496,7 +501,11 @@ impl Client {
         let request = crate::request::Request::new(reqwest::Method::GET, url)
             .query(params.query())
             .auth(crate::auth::Auth::AnyOf(&[&["basicAuth"]]));
-        let response = self.transport.send(request).await?;
+        let response = self
+            .transport
+            .send(request)
+            .await
+            .map_err(|error| error.with_typed_body(list_events_error_body))?;
         response.json()
     }
 
@@ -546,7 +555,10 @@ impl Client {
                                 crate::auth::Auth::AnyOf(&[&["basicAuth"]]),
                                 "application/json",
                             )
-                            .await?
+                            .await
+                            .map_err(|error| {
+                                error.with_typed_body(list_events_error_body)
+                            })?
                             .json()?
                     }
                 };
@@ -699,6 +711,19 @@ fn download_file_error_body(
 ) -> Option<std::sync::Arc<dyn crate::error::TypedBody>> {
     match status.as_u16() {
         404 => crate::error::typed_body::<crate::Problem>(body),
+        _ => None,
+    }
+}
+
+/// Decodes the body of an error response of [`Client::list_events`] as the type its status
+/// has.
+#[cfg(feature = "reports")]
+fn list_events_error_body(
+    status: reqwest::StatusCode,
+    body: &[u8],
+) -> Option<std::sync::Arc<dyn crate::error::TypedBody>> {
+    match status.as_u16() {
+        400 => crate::error::typed_body::<Failure>(body),
         _ => None,
     }
 }

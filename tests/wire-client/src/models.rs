@@ -164,7 +164,7 @@ impl Event {
 }
 
 /// The `Failure` schema of the API description.
-#[cfg(feature = "messages")]
+#[cfg(any(feature = "messages", feature = "reports"))]
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Failure {
@@ -175,7 +175,7 @@ pub struct Failure {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-#[cfg(feature = "messages")]
+#[cfg(any(feature = "messages", feature = "reports"))]
 impl Failure {
     /// A value with the required fields given and every other field unset, or at the
     /// default the API description gives it.
