@@ -10,8 +10,8 @@ use crate::model::{Enum, TypeDef};
 /// which writes the enum and its impls (`as_str`, `KNOWN`, `Display`, `FromStr`,
 /// `From<&str>`, `From<String>`, serde that never fails on an unknown value) from the list
 /// of values, and ends the docs of the enum and of each variant with what every enum's
-/// say (how unlisted values are kept, the value on the wire). Written as text, laid out as a person would, since a formatter leaves the
-/// inside of a macro call as it finds it.
+/// say (how unlisted values are kept, the value on the wire). Written as text, laid out
+/// as a person would, since a formatter leaves the inside of a macro call as it finds it.
 pub fn open_enum(def: &TypeDef, e: &Enum, out: &mut String) {
     if let Some(cfg) = super::gate::cfg_line(&def.gate) {
         out.push_str(&cfg);

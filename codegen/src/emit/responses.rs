@@ -191,18 +191,24 @@ pub fn error_decoder(api: &Api, op: &Operation) -> Option<(TokenStream, proc_mac
         .iter()
         .all(|body| body.status != Status::Default)
         .then(|| quote!(_ => None,));
-    // One body for every status: no `match` needed.
-    let decode = match ordered.as_slice() {
+    // One body for every status: no `match` needed, and the status is not read.
+    let (status, decode) = match ordered.as_slice() {
         [only] if only.status == Status::Default => {
             let ty = content_ty(api, &only.content, false);
-            quote!({ let _ = status; crate::error::typed_body::<#ty>(body) })
+            (
+                quote!(_status),
+                quote!(crate::error::typed_body::<#ty>(body)),
+            )
         }
-        _ => quote! {
-            match status.as_u16() {
-                #( #arms )*
-                #catch_all
-            }
-        },
+        _ => (
+            quote!(status),
+            quote! {
+                match status.as_u16() {
+                    #( #arms )*
+                    #catch_all
+                }
+            },
+        ),
     };
     let doc = format!(
         " Decodes the body of an error response of [`Client::{}`] as the type its status has.",
@@ -214,7 +220,7 @@ pub fn error_decoder(api: &Api, op: &Operation) -> Option<(TokenStream, proc_mac
         quote! {
             #doc
             #gate
-            fn #name(status: reqwest::StatusCode, body: &[u8]) -> Option<std::sync::Arc<dyn crate::error::TypedBody>> {
+            fn #name(#status: reqwest::StatusCode, body: &[u8]) -> Option<std::sync::Arc<dyn crate::error::TypedBody>> {
                 #decode
             }
         },
