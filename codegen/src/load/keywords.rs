@@ -4,10 +4,9 @@
 use serde_json::{Map, Value};
 
 use super::kind_of;
-use super::schema::{
-    Additional, Bound, Discriminator, JsonType, Reference, Schema, SchemaId, Schemas,
-};
+use super::schema::{Additional, Discriminator, JsonType, Reference, Schema, SchemaId, Schemas};
 use crate::diagnostic::{Diagnostics, Pointer};
+use crate::model::Bound;
 
 /// Keywords that only annotate or validate values of a type the other keywords decide:
 /// accepted, and not needed to choose a Rust type.
@@ -283,15 +282,15 @@ impl<'d, 'g> Reader<'d, 'g> {
                 "default" => schema.default = Some(value.clone()),
                 "example" => schema.examples.insert(0, (here, value.clone())),
                 "examples" => self.examples(value, &here, &mut schema),
-                "minimum" => schema.minimum = self.number(value, &here).map(inclusive),
-                "maximum" => schema.maximum = self.number(value, &here).map(inclusive),
+                "minimum" => schema.limits.minimum = self.number(value, &here).map(inclusive),
+                "maximum" => schema.limits.maximum = self.number(value, &here).map(inclusive),
                 "exclusiveMinimum" => exclusive.0 = Some((value, here)),
                 "exclusiveMaximum" => exclusive.1 = Some((value, here)),
-                "minLength" => schema.min_length = self.count(value, &here),
-                "maxLength" => schema.max_length = self.count(value, &here),
-                "minItems" => schema.min_items = self.count(value, &here),
-                "maxItems" => schema.max_items = self.count(value, &here),
-                "pattern" => schema.pattern = self.string(value, &here),
+                "minLength" => schema.limits.min_length = self.count(value, &here),
+                "maxLength" => schema.limits.max_length = self.count(value, &here),
+                "minItems" => schema.limits.min_items = self.count(value, &here),
+                "maxItems" => schema.limits.max_items = self.count(value, &here),
+                "pattern" => schema.limits.pattern = self.string(value, &here),
                 "contentMediaType" => schema.content_media_type = self.string(value, &here),
                 "contentEncoding" => schema.content_encoding = self.string(value, &here),
                 "$schema" => self.dialect(value, &here),
@@ -302,10 +301,10 @@ impl<'d, 'g> Reader<'d, 'g> {
                 _ => self.other_keyword(key, &here),
             }
         }
-        if let (Some((value, here)), bound) = (exclusive.0, &mut schema.minimum) {
+        if let (Some((value, here)), bound) = (exclusive.0, &mut schema.limits.minimum) {
             *bound = self.exclusive(value, &here, *bound);
         }
-        if let (Some((value, here)), bound) = (exclusive.1, &mut schema.maximum) {
+        if let (Some((value, here)), bound) = (exclusive.1, &mut schema.limits.maximum) {
             *bound = self.exclusive(value, &here, *bound);
         }
         schema.secret |= schema.format.as_deref() == Some("password");

@@ -16,6 +16,7 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use crate::diagnostic::Pointer;
+use crate::model::Limits;
 
 /// Index of a [`Schema`] in [`Schemas`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -120,15 +121,6 @@ pub struct Discriminator {
     pub mapping: Vec<(String, String)>,
 }
 
-/// A numeric bound: the value, and whether it is exclusive.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Bound {
-    /// The bound.
-    pub value: f64,
-    /// `exclusiveMinimum`/`exclusiveMaximum`: the bound itself is not allowed.
-    pub exclusive: bool,
-}
-
 /// A `$ref`: as written, and the schema it names once resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reference {
@@ -191,20 +183,9 @@ pub struct Schema {
     pub default: Option<Value>,
     /// `example` and the values of `examples`, each with its pointer.
     pub examples: Vec<(Pointer, Value)>,
-    /// `minimum`, `exclusiveMinimum`.
-    pub minimum: Option<Bound>,
-    /// `maximum`, `exclusiveMaximum`.
-    pub maximum: Option<Bound>,
-    /// `minLength`.
-    pub min_length: Option<u64>,
-    /// `maxLength`.
-    pub max_length: Option<u64>,
-    /// `minItems`.
-    pub min_items: Option<u64>,
-    /// `maxItems`.
-    pub max_items: Option<u64>,
-    /// `pattern`.
-    pub pattern: Option<String>,
+    /// `minimum`, `maximum` and their exclusive forms, `minLength`, `maxLength`,
+    /// `minItems`, `maxItems`, `pattern`: the model's limits, read as they are.
+    pub limits: Limits,
     /// `contentMediaType`.
     pub content_media_type: Option<String>,
     /// `contentEncoding`.

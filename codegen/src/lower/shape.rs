@@ -7,8 +7,8 @@
 use std::cell::Cell;
 use std::collections::HashSet;
 
-use crate::load::schema::{self as spec, Additional, JsonType, Schema, SchemaId, Schemas};
-use crate::model::{Bound, Limits, Scalar};
+use crate::load::schema::{Additional, JsonType, Schema, SchemaId, Schemas};
+use crate::model::{Limits, Scalar};
 
 /// How many references or wrappers a walk follows before it gives up on a chain.
 const MAX_HOPS: usize = 64;
@@ -123,12 +123,6 @@ impl Annotations {
 
     /// What one schema says by itself.
     fn of(schema: &Schema) -> Self {
-        let bound = |bound: Option<spec::Bound>| {
-            bound.map(|bound| Bound {
-                value: bound.value,
-                exclusive: bound.exclusive,
-            })
-        };
         Self {
             title: non_blank(&schema.title),
             description: non_blank(&schema.description),
@@ -136,15 +130,7 @@ impl Annotations {
             read_only: schema.read_only,
             deprecated: schema.deprecated,
             secret: schema.secret,
-            limits: Limits {
-                minimum: bound(schema.minimum),
-                maximum: bound(schema.maximum),
-                min_length: schema.min_length,
-                max_length: schema.max_length,
-                min_items: schema.min_items,
-                max_items: schema.max_items,
-                pattern: schema.pattern.clone(),
-            },
+            limits: schema.limits.clone(),
         }
     }
 }
@@ -626,7 +612,7 @@ pub fn array_shape(schema: &Schema) -> Shape {
              `minItems: {count}` makes it a Rust tuple)"
         ));
     }
-    let required = schema.min_items.unwrap_or(0);
+    let required = schema.limits.min_items.unwrap_or(0);
     if usize::try_from(required).is_ok_and(|required| required < count) {
         return Shape::Unsupported(format!(
             "a tuple (`prefixItems`) whose items may be missing is not typed (`minItems: \
