@@ -208,17 +208,34 @@ fn continue_impl(text: &mut String, block: &str) -> Result<(), String> {
     if block.is_empty() {
         return Ok(());
     }
-    let items = block
+    let Some((header, items)) = block
         .split_once('\n')
         .filter(|(first, _)| first.starts_with("impl") && first.ends_with('{'))
-        .map(|(_, items)| items);
-    let open = text.strip_suffix("}\n").map(str::len);
-    let (Some(items), Some(open)) = (items, open) else {
-        return Err("methods continue an `impl` block, but none comes before them".to_owned());
+    else {
+        return Err("a part continuing an `impl` block is not one `impl` block".to_owned());
     };
+    if last_item_header(text) != Some(header) {
+        return Err(format!(
+            "methods continue `{header}`, but the text before does not end with that block"
+        ));
+    }
+    let open = text.len().saturating_sub("}\n".len());
     text.truncate(open);
     text.push_str(items);
     Ok(())
+}
+
+/// The first line of the last top-level item of `text` when that item is a block that
+/// `text` ends with (its closing `}` the last line, nothing else at the top level after
+/// its first line).
+fn last_item_header(text: &str) -> Option<&str> {
+    let body = text.strip_suffix("}\n")?;
+    let start = body.rfind("\nimpl").map_or(0, |at| at + 1);
+    let (header, inside) = body.get(start..)?.split_once('\n')?;
+    let nested = inside
+        .lines()
+        .all(|line| line.is_empty() || line.starts_with(char::is_whitespace));
+    (header.starts_with("impl") && nested).then_some(header)
 }
 
 /// The formatted `use` items of a file made of `parts`, which may import `imports`: one
@@ -489,5 +506,16 @@ mod tests {
             space_items(text),
             "use a::b;\nuse c::d;\n\npub type A = B;\n\n/// C.\n/// x();\npub struct C;\n"
         );
+    }
+
+    #[test]
+    fn methods_continue_only_the_impl_block_the_text_ends_with() {
+        let mut text = "impl Client {\n    fn a() {}\n}\n".to_owned();
+        continue_impl(&mut text, "impl Client {\n    fn b() {}\n}\n").unwrap();
+        assert_eq!(text, "impl Client {\n    fn a() {}\n    fn b() {}\n}\n");
+        let mut other = "impl Other {\n    fn a() {}\n}\n".to_owned();
+        assert!(continue_impl(&mut other, "impl Client {\n    fn b() {}\n}\n").is_err());
+        let mut after = "impl Client {\n    fn a() {}\n}\nfn f() {\n}\n".to_owned();
+        assert!(continue_impl(&mut after, "impl Client {\n    fn b() {}\n}\n").is_err());
     }
 }
