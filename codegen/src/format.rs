@@ -87,15 +87,25 @@ pub struct Names {
 
 impl Names {
     /// The names of `file`'s code.
-    fn of(file: &syn::File) -> Self {
+    ///
+    /// # Errors
+    ///
+    /// An item has a `cfg` that is not a gate's, under which its names cannot be imported:
+    /// a bug in an emitter.
+    fn of(file: &syn::File) -> Result<Self, String> {
         use syn::visit::Visit;
 
         let mut uses = Uses::default();
         uses.visit_file(file);
-        Self {
+        if let Some(cfg) = uses.unreadable {
+            return Err(format!(
+                "`{cfg}` is not a feature gate, whose names can be imported"
+            ));
+        }
+        Ok(Self {
             starts: uses.gates,
             defined: file.items.iter().filter_map(defined_name).collect(),
-        }
+        })
     }
 }
 
@@ -130,7 +140,7 @@ pub fn part(file: File, join: Join, names: bool) -> Result<Formatted, String> {
     Ok(match file {
         File::Rust(tokens) => {
             let mut file: syn::File = syn::parse2(tokens).map_err(|e| e.to_string())?;
-            let names = names.then(|| Names::of(&file));
+            let names = names.then(|| Names::of(&file)).transpose()?;
             let attrs = if file.attrs.is_empty() {
                 String::new()
             } else {
@@ -307,12 +317,21 @@ struct Uses {
     gates: HashMap<String, Gate>,
     /// The gates of the items being visited, innermost last.
     within: Vec<Gate>,
+    /// A `cfg` that is not a gate's (`all(..)`, `not(..)`, `test`): its names could not
+    /// be imported under the right condition.
+    unreadable: Option<String>,
 }
 
 impl Uses {
     /// Visits an item (`visit`) with the gate its `cfg` gives it, if it has one.
     fn gated(&mut self, attrs: &[syn::Attribute], visit: impl FnOnce(&mut Self)) {
         let gate = gate::read(attrs);
+        if gate.is_none() && self.unreadable.is_none() {
+            self.unreadable = attrs
+                .iter()
+                .find(|attr| attr.path().is_ident("cfg"))
+                .map(|attr| quote::ToTokens::to_token_stream(attr).to_string());
+        }
         let pushed = gate.is_some();
         self.within.extend(gate);
         visit(self);
@@ -517,5 +536,17 @@ mod tests {
         assert!(continue_impl(&mut other, "impl Client {\n    fn b() {}\n}\n").is_err());
         let mut after = "impl Client {\n    fn a() {}\n}\nfn f() {\n}\n".to_owned();
         assert!(continue_impl(&mut after, "impl Client {\n    fn b() {}\n}\n").is_err());
+    }
+
+    #[test]
+    fn a_cfg_that_is_no_gate_is_an_internal_error_in_a_file_with_imports() {
+        let tokens = quote! {
+            #[cfg(all(feature = "a", feature = "b"))]
+            pub fn f(_: Pet) {}
+        };
+        let error = part(File::Rust(tokens.clone()), Join::Items, true).unwrap_err();
+        assert!(error.contains("is not a feature gate"), "{error}");
+        // A file without imports does not read its names.
+        assert!(part(File::Rust(tokens), Join::Items, false).is_ok());
     }
 }
