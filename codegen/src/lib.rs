@@ -11,8 +11,8 @@
 //! 4. [`format()`]: tokens -> source text under a "generated, do not edit" header (the
 //!    runtime's modules get one saying where they come from; see [`is_generated`]).
 //!
-//! [`generate`] runs them all, emitting and formatting on every core ([`render`]). It does no I/O and is deterministic: the same input gives
-//! byte-identical output.
+//! [`generate`] runs them all, emitting and formatting on every core ([`render`]). It
+//! does no I/O and is deterministic: the same input gives byte-identical output.
 //!
 //! ```
 //! let spec = r##"
@@ -378,22 +378,20 @@ pub fn generate(text: &str, options: &Options) -> Result<Output, Error> {
     let mut warnings = diagnostics.into_vec();
     // Placing the warnings reads the text once more: beside the files, on a thread of
     // its own when there may be more than one.
-    if options.thread_count() == 1 {
+    let files = if options.thread_count() == 1 {
         place(text, &mut warnings);
-        return Ok(Output {
-            files: render(&api, options)?,
-            warnings,
-            untyped,
-        });
-    }
-    let files = std::thread::scope(|scope| {
-        let placing = (!warnings.is_empty()).then(|| scope.spawn(|| place(text, &mut warnings)));
-        let files = render(&api, options);
-        if let Some(Err(panic)) = placing.map(std::thread::ScopedJoinHandle::join) {
-            std::panic::resume_unwind(panic);
-        }
-        files
-    })?;
+        render(&api, options)
+    } else {
+        std::thread::scope(|scope| {
+            let placing =
+                (!warnings.is_empty()).then(|| scope.spawn(|| place(text, &mut warnings)));
+            let files = render(&api, options);
+            if let Some(Err(panic)) = placing.map(std::thread::ScopedJoinHandle::join) {
+                std::panic::resume_unwind(panic);
+            }
+            files
+        })
+    }?;
     Ok(Output {
         files,
         warnings,
