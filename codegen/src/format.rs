@@ -265,11 +265,7 @@ fn uses(parts: &[Formatted], imports: &[Import]) -> Result<String, String> {
     let mut defined = HashSet::new();
     for names in parts.iter().filter_map(|part| part.names.as_ref()) {
         for (name, gate) in &names.starts {
-            let merged = match gates.remove(name.as_str()) {
-                Some(before) => before.or(gate),
-                None => gate.clone(),
-            };
-            gates.insert(name, merged);
+            note_use(&mut gates, name.as_str(), gate);
         }
         defined.extend(names.defined.iter().map(String::as_str));
     }
@@ -310,6 +306,21 @@ fn uses(parts: &[Formatted], imports: &[Import]) -> Result<String, String> {
     }))
 }
 
+/// Records a use of `name` under `gate` in `gates`: a name is needed wherever one of its
+/// uses is compiled.
+fn note_use<K: std::hash::Hash + Eq>(gates: &mut HashMap<K, Gate>, name: K, gate: &Gate) {
+    match gates.get_mut(&name) {
+        Some(before) => {
+            if before != gate {
+                *before = std::mem::take(before).or(gate);
+            }
+        }
+        None => {
+            gates.insert(name, gate.clone());
+        }
+    }
+}
+
 /// The first segment of every path of a file, with the gate of the items it is used in:
 /// [`Gate::Always`] when one of them is always compiled.
 #[derive(Default)]
@@ -348,20 +359,9 @@ impl<'ast> syn::visit::Visit<'ast> for Uses {
                 // Items of the crate nest gates inside wider ones only (a method of a
                 // feature inside an `impl` that is always compiled), so the innermost
                 // gate is the item's.
-                let here = self.within.last();
-                match (self.gates.get_mut(&first.ident.to_string()), here) {
-                    (Some(Gate::Always), _) => {}
-                    (Some(before), None) => *before = Gate::Always,
-                    (Some(before), Some(here)) => {
-                        if before != here {
-                            *before = std::mem::take(before).or(here);
-                        }
-                    }
-                    (None, here) => {
-                        let gate = here.cloned().unwrap_or_default();
-                        self.gates.insert(first.ident.to_string(), gate);
-                    }
-                }
+                let always = Gate::Always;
+                let here = self.within.last().unwrap_or(&always);
+                note_use(&mut self.gates, first.ident.to_string(), here);
             }
         }
         syn::visit::visit_path(self, path);
