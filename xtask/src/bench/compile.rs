@@ -110,13 +110,18 @@ fn largest_feature(text: &str) -> anyhow::Result<Option<(String, usize, usize)>>
         .map(|(name, operations)| (name, operations, api.operations.len())))
 }
 
-/// Writes the crate generated from `spec` to `dir`, leaving unchanged files untouched.
-fn write_crate(spec: &Path, name: &str, dir: &Path, lockfile: &Path) -> anyhow::Result<usize> {
-    let text = std::fs::read_to_string(spec)
-        .with_context(|| format!("cannot read the spec {}", spec.display()))?;
+/// Writes the crate generated from `text`, the spec at `spec`, to `dir`, leaving unchanged
+/// files untouched.
+fn write_crate(
+    text: &str,
+    spec: &Path,
+    name: &str,
+    dir: &Path,
+    lockfile: &Path,
+) -> anyhow::Result<usize> {
     let mut options = Options::new(format!("bench-{name}"), spec.display().to_string());
     options.standalone = true;
-    let output = codegen::generate(&text, &options)
+    let output = codegen::generate(text, &options)
         .with_context(|| format!("cannot generate a crate from {}", spec.display()))?;
     let mut lines = 0;
     for (path, content) in &output.files {
@@ -174,7 +179,9 @@ pub fn generated(
     let mut results = Vec::new();
     for (name, spec) in specs {
         let dir = base.join(name);
-        let lines = write_crate(spec, name, &dir, &lockfile)?;
+        let text = std::fs::read_to_string(spec)
+            .with_context(|| format!("cannot read the spec {}", spec.display()))?;
+        let lines = write_crate(&text, spec, name, &dir, &lockfile)?;
         let log = base.join(format!("{name}.log"));
         let build = Build {
             paths,
@@ -213,7 +220,7 @@ pub fn generated(
         }
         let one_tag = match effort {
             Effort::Smoke => None,
-            _ => one_tag(&build, spec, &lib, runs)?,
+            _ => one_tag(&build, &text, &lib, runs)?,
         };
         results.push(Compile {
             name: (*name).to_owned(),
@@ -229,13 +236,11 @@ pub fn generated(
     Ok(results)
 }
 
-/// The crate's largest feature built alone: one build with only that feature (the crate
+/// The largest feature of the crate generated from `text`, built alone: one build with only that feature (the crate
 /// is compiled again for the new feature set), then `runs` rebuilds after touching
 /// `src/lib.rs` (`CARGO_INCREMENTAL=0`). `None` for a crate without features.
-fn one_tag(build: &Build, spec: &Path, lib: &Path, runs: usize) -> anyhow::Result<Option<OneTag>> {
-    let text = std::fs::read_to_string(spec)
-        .with_context(|| format!("cannot read the spec {}", spec.display()))?;
-    let Some((feature, operations, of)) = largest_feature(&text)? else {
+fn one_tag(build: &Build, text: &str, lib: &Path, runs: usize) -> anyhow::Result<Option<OneTag>> {
+    let Some((feature, operations, of)) = largest_feature(text)? else {
         return Ok(None);
     };
     let args = ["--no-default-features", "--features", feature.as_str()];
